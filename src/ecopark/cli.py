@@ -1,0 +1,166 @@
+"""The `ecopark` command. Only this module imports the CLI library; all work is in the core."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ecopark.errors import EcoparkError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="ecopark — 生态工业园区评价（HJ 274-2015 等）/ evaluate eco-industrial parks.",
+)
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+DatasetArg = Annotated[Path, typer.Argument(help="数据文件 dataset file (YAML)")]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="评价年份 evaluation year")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 output language")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON print JSON")]
+FrameworkOpt = Annotated[str | None, typer.Option(
+    "--framework", "-f", help="指标体系标识或文件 framework id or file (default: the dataset's)")]
+
+
+def _handles_errors(command: F) -> F:
+    """Turn every ecopark error into a clear message on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except EcoparkError as exc:
+            lang = kwargs.get("lang", Lang.zh)
+            prefix = "错误" if lang != Lang.en else "error"
+            typer.echo(f"{prefix}: {exc.message(lang.value)}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def _evaluate(dataset_path: Path, framework: str | None, year: int | None) -> Any:
+    from ecopark.dataset import load_dataset
+    from ecopark.evaluate import evaluate
+    from ecopark.framework import load_framework
+
+    fw = load_framework(framework) if framework else None
+    dataset = load_dataset(dataset_path, fw)
+    return evaluate(fw or load_framework(dataset.framework_id), dataset, year)
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+@_handles_errors
+def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
+           json_out: JsonOpt = False, framework: FrameworkOpt = None) -> None:
+    """对照考核表与总体判定 — the assessment table and the overall verdict."""
+    evaluation = _evaluate(dataset, framework, year)
+    if json_out:
+        from ecopark.contract import assessment_json
+
+        _print_json(assessment_json(evaluation))
+        return
+    from ecopark.terminal import assessment
+
+    _console().print(assessment(evaluation, lang.value))
+
+
+@app.command()
+@_handles_errors
+def verify(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
+           json_out: JsonOpt = False, framework: FrameworkOpt = None) -> None:
+    """核查表中数值 — recompute from the base rows and compare with the printed values."""
+    from ecopark.verify import verify as run_verify
+
+    result = run_verify(_evaluate(dataset, framework, year))
+    if json_out:
+        from ecopark.contract import verification_json
+
+        _print_json(verification_json(result))
+        return
+    if result.evaluation.dataset.reported is None:
+        typer.echo("数据文件中没有 reported（表中数值），无可核查 / the dataset has no `reported` "
+                   "values to verify", err=True)
+    from ecopark.terminal import verification
+
+    _console().print(verification(result, lang.value))
+
+
+@app.command()
+@_handles_errors
+def explain(dataset: DatasetArg, number: Annotated[int, typer.Argument(help="指标序号 number")],
+            year: YearOpt = None, lang: LangOpt = Lang.zh, json_out: JsonOpt = False,
+            framework: FrameworkOpt = None) -> None:
+    """一个指标的计算过程 — the trace of one indicator as a tree."""
+    from ecopark.errors import UnknownIndicator
+
+    evaluation = _evaluate(dataset, framework, year)
+    if number not in evaluation.framework.by_number:
+        raise UnknownIndicator(str(number), ", ".join(map(str, evaluation.framework.by_number)))
+    if json_out:
+        from ecopark.contract import assessment_json
+
+        found = [i for i in assessment_json(evaluation)["indicators"] if i["number"] == number]
+        _print_json(found[0])
+        return
+    from ecopark.terminal import explanation
+
+    _console().print(explanation(evaluation, number, lang.value))
+
+
+@app.command()
+@_handles_errors
+def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
+    """可用的指标体系 — the frameworks available, with their indicator counts."""
+    from ecopark.framework import available_frameworks, load_framework
+
+    loaded = [load_framework(name) for name in available_frameworks()]
+    if json_out:
+        _print_json([{"id": fw.id, "name_zh": fw.spec.name_zh, "name_en": fw.spec.name_en,
+                      "version": fw.spec.version, "indicators": len(fw.indicators),
+                      "mandatory": sum(1 for i in fw.indicators if i.mandatory)}
+                     for fw in loaded])
+        return
+    from ecopark.terminal import frameworks_table
+
+    _console().print(frameworks_table(loaded, lang.value))
+
+
+@app.command()
+def schema() -> None:
+    """数据文件的 JSON Schema — print the dataset format's JSON Schema."""
+    from ecopark.dataset import dataset_json_schema
+
+    _print_json(dataset_json_schema())
+
+
+def main() -> None:
+    app(prog_name="ecopark")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

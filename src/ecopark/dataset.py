@@ -1,0 +1,330 @@
+"""A park's dataset: the YAML format (a pydantic schema, published as JSON Schema) and its
+validation against a framework into observations held in each item's canonical unit.
+
+    format: ecopark-dataset/1
+    framework: hj274-2015
+    park: {name, base_year, region_class, selected: [...]}
+    year: 2018
+    observations: {item: {unit, source, values: {year: number | "/" | {value, unit, source, note}}}}
+    checklists: {checklist: {year: [{name, done, evidence}]}}
+    lists: {list: [{name, year, ...}]}
+    reported: {year, source, indicators: {number: "as printed"}, rows: [...], text: [...]}
+
+"/" (and "-", "—", empty) means *not reported*: it is kept as such and never read as 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ecopark import units
+from ecopark.errors import DatasetError, UnitError
+from ecopark.framework import Framework, Item
+from ecopark.numbers import parse_printed
+from ecopark.profile import Profile
+from ecopark.yamlfile import read_yaml
+
+__all__ = ["Dataset", "DatasetFile", "Observation", "dataset_json_schema", "load_dataset"]
+
+FORMAT = "ecopark-dataset/1"
+Scalar = float | int | str
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ValueEntry(_Model):
+    value: Scalar = Field(description='the value; "/" = not reported (never 0)')
+    unit: str | None = Field(None, description="unit of this value, if not the series unit")
+    source: str | None = None
+    note: str | None = None
+
+
+class Series(_Model):
+    unit: str | None = Field(None, description="unit of the values (any unit compatible with "
+                             "the item's canonical unit)")
+    source: str | None = Field(None, description="where the numbers come from")
+    note: str | None = None
+    values: dict[int, Scalar | ValueEntry]
+
+
+class Park(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str = Field(description="园区名称 park name")
+    base_year: int = Field(description="规划基准年 planning base year", ge=1900, le=2200)
+    base_year_note: str = ""
+    selected: list[int] = Field(default_factory=list, description="optional indicators the "
+                                "park is assessed on (是否为考核指标 = 是)")
+
+
+class ChecklistEntry(_Model):
+    name: str
+    done: bool
+    evidence: str = ""
+
+
+class ReportedRow(_Model):
+    item: str
+    year: int
+    value: Scalar
+    unit: str | None = None
+
+
+class TextStatement(_Model):
+    indicator: int | None = None
+    item: str | None = None
+    year: int | None = None
+    value: Scalar
+    unit: str | None = None
+    where: str = ""
+
+
+class Reported(_Model):
+    year: int
+    source: str = ""
+    indicators: dict[int, Scalar] = {}
+    rows: list[ReportedRow] = []
+    text: list[TextStatement] = []
+
+
+class DatasetFile(_Model):
+    """One park's data for a framework (the whole file)."""
+
+    format: Literal["ecopark-dataset/1"]
+    framework: str
+    park: Park
+    year: int | None = Field(None, description="default evaluation year")
+    observations: dict[str, Series] = {}
+    checklists: dict[str, dict[int, list[ChecklistEntry]]] = {}
+    lists: dict[str, list[dict[str, Any]]] = {}
+    reported: Reported | None = None
+
+
+def dataset_json_schema() -> dict[str, Any]:
+    schema = DatasetFile.model_json_schema()
+    schema["$id"] = "https://ecopark.example/schema/dataset-1.json"
+    schema["title"] = "ecopark dataset (ecopark-dataset/1)"
+    return schema
+
+
+@dataclasses.dataclass(frozen=True)
+class Observation:
+    """One value of an item in a year, in the item's canonical unit; `value` None = "/"."""
+
+    item: str
+    year: int
+    value: float | str | None
+    source: str | None = None
+    note: str | None = None
+    given: str = ""  # as written, with its unit, e.g. "3163000 立方米"
+
+
+@dataclasses.dataclass(frozen=True)
+class Dataset:
+    file: str
+    framework_id: str
+    profile: Profile
+    year: int | None
+    values: dict[tuple[str, int], Observation]
+    checklists: dict[str, dict[int, list[ChecklistEntry]]]
+    lists: dict[str, list[dict[str, Any]]]
+    reported: Reported | None
+
+    def years(self) -> list[int]:
+        return sorted({year for _, year in self.values})
+
+    def with_values(self, changes: dict[tuple[str, int], Observation]) -> Dataset:
+        return dataclasses.replace(self, values={**self.values, **changes})
+
+    def with_base_year(self, year: int) -> Dataset:
+        """The same printed base rows, read as if they belonged to `year` (base-year inference)."""
+        old = self.profile.base_year
+        moved = {(item, year): dataclasses.replace(obs, year=year)
+                 for (item, y), obs in self.values.items() if y == old}
+        return dataclasses.replace(self.with_values(moved),
+                                   profile=self.profile.with_base_year(year))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_dataset(path: str | Path, framework: Framework | None = None) -> Dataset:
+    """Read a dataset file and check it against its framework (loaded by id if not given)."""
+    from ecopark.framework import load_framework
+
+    file = str(path)
+    data = read_yaml(Path(path))
+    if not isinstance(data, dict):
+        raise DatasetError(file, "(top)", "文件应为键值映射 the file must be a mapping",
+                           f"参考 see examples/wujin-2018/dataset.yaml; format: {FORMAT}")
+    try:
+        spec = DatasetFile.model_validate(data)
+    except ValidationError as exc:
+        raise _schema_error(exc, file) from None
+    return build_dataset(spec, framework or load_framework(spec.framework), file)
+
+
+def _schema_error(exc: ValidationError, file: str) -> DatasetError:
+    first = exc.errors()[0]
+    key_path = ".".join(str(part) for part in first["loc"]) or "(top)"
+    hint = ""
+    if first["type"] == "missing" and first["loc"][-1] == "base_year":
+        hint = "在 park 下填写 base_year（规划基准年，如 2012） add park.base_year"
+    elif first["type"] == "literal_error":
+        hint = f"写 format: {FORMAT}"
+    more = f"（另有 {exc.error_count() - 1} 处 and {exc.error_count() - 1} more）" \
+        if exc.error_count() > 1 else ""
+    return DatasetError(file, key_path, f"{first['msg']}{more}", hint)
+
+
+def build_dataset(spec: DatasetFile, framework: Framework, file: str) -> Dataset:
+    _check_framework_id(spec, framework, file)
+    values: dict[tuple[str, int], Observation] = {}
+    for name, series in spec.observations.items():
+        item = _known_item(framework, name, file)
+        for year, raw in series.values.items():
+            values[(name, year)] = _observation(framework, item, name, year, raw, series, file)
+    _check_declared(spec, framework, file)
+    return Dataset(file, framework.id, _profile(spec, framework, file), spec.year, values,
+                   spec.checklists, spec.lists, spec.reported)
+
+
+def _check_framework_id(spec: DatasetFile, framework: Framework, file: str) -> None:
+    if spec.framework != framework.id:
+        raise DatasetError(file, "framework", f"数据文件针对 {spec.framework!r}，而当前指标体系是 "
+                           f"{framework.id!r} the dataset is for {spec.framework!r}")
+
+
+def _known_item(framework: Framework, name: str, file: str) -> Item:
+    item = framework.spec.items.get(name)
+    if item is None:
+        near = difflib.get_close_matches(name, list(framework.spec.items), n=1)
+        hint = f"是否应为 did you mean {near[0]!r}?" if near else \
+            "运行 ecopark items 查看数据项 see the framework's items"
+        raise DatasetError(file, f"observations.{name}", f"未知数据项 unknown item {name!r}", hint)
+    return item
+
+
+def _observation(framework: Framework, item: Item, name: str, year: int,
+                 raw: Scalar | ValueEntry, series: Series, file: str) -> Observation:
+    entry = raw if isinstance(raw, ValueEntry) else ValueEntry(value=raw)
+    where = f"observations.{name}.values.{year}"
+    if not 1900 <= year <= 2200:
+        raise DatasetError(file, where, f"年份不合理 implausible year {year}")
+    unit = entry.unit or series.unit or item.unit
+    source = entry.source or series.source
+    printed = parse_printed(entry.value)
+    given = f"{printed.text} {unit}".strip()
+    if printed.absent:
+        return Observation(name, year, None, source, entry.note or series.note, given)
+    if item.kind == "fact":
+        return Observation(name, year, _fact(item, printed.text, where, file), source,
+                           entry.note or series.note, given)
+    if printed.number is None:
+        raise DatasetError(file, where, f"不是数字 not a number: {printed.text!r}",
+                           "填写数字，未填报写 \"/\" write a number, or \"/\" if not reported")
+    if not math.isfinite(printed.number):
+        raise DatasetError(file, where, f"不是有限数 not a finite number: {printed.text!r}")
+    value = printed.number * _factor(unit, item, where, file, printed.text)
+    if value < 0 and not item.allow_negative:
+        raise DatasetError(file, where, f"{item.name_zh} 不能为负 cannot be negative: {value:g}",
+                           "检查符号 check the sign")
+    return Observation(name, year, value, source, entry.note or series.note, given)
+
+
+def _factor(unit: str, item: Item, where: str, file: str, text: str) -> float:
+    try:
+        return units.conversion_factor(unit, item.unit)
+    except UnitError as exc:
+        hint = f"{item.name_zh} 的单位应可换算为 {item.unit} use a unit convertible to {item.unit}"
+        raise dataclasses.replace(exc, file=file, key_path=where, value=text, hint=hint,
+                                  to_unit=item.unit) from None
+
+
+def _fact(item: Item, text: str, where: str, file: str) -> str:
+    allowed = item.values or {}
+    for key, label in allowed.items():
+        if text in (key, label.zh, label.en):
+            return key
+    raise DatasetError(file, where, f"{item.name_zh} 的取值 {text!r} 不在允许范围 not allowed",
+                       f"可用 allowed: {', '.join(allowed)}")
+
+
+def _profile(spec: DatasetFile, framework: Framework, file: str) -> Profile:
+    extra = dict(spec.park.model_extra or {})
+    fields: dict[str, str] = {}
+    for name, declared in framework.spec.profile_fields.items():
+        value = extra.pop(name, declared.default)
+        if value is None:
+            raise DatasetError(file, f"park.{name}", f"缺少 {declared.name_zh} missing",
+                               f"可用 allowed: {', '.join(declared.values)}")
+        if value not in declared.values:
+            raise DatasetError(file, f"park.{name}", f"{declared.name_zh} 的取值 {value!r} "
+                               f"不在允许范围 not allowed", f"可用 allowed: "
+                               f"{', '.join(f'{k}（{v.zh}）' for k, v in declared.values.items())}")
+        fields[name] = str(value)
+    if extra:
+        raise DatasetError(file, f"park.{next(iter(extra))}", "未知的园区信息字段 unknown field",
+                           f"可用 allowed: name, base_year, base_year_note, selected, "
+                           f"{', '.join(framework.spec.profile_fields)}")
+    _check_selected(spec, framework, file)
+    return Profile(spec.park.name, spec.park.base_year, fields, frozenset(spec.park.selected),
+                   spec.park.base_year_note)
+
+
+def _check_selected(spec: DatasetFile, framework: Framework, file: str) -> None:
+    for index, number in enumerate(spec.park.selected):
+        indicator = framework.by_number.get(number)
+        if indicator is None or indicator.mandatory:
+            raise DatasetError(file, f"park.selected[{index}]",
+                               f"{number} 不是可选指标 is not an optional indicator",
+                               "只列可选指标的序号 list optional indicator numbers only")
+
+
+def _check_declared(spec: DatasetFile, framework: Framework, file: str) -> None:
+    for name in spec.checklists:
+        if name not in framework.spec.checklists:
+            raise DatasetError(file, f"checklists.{name}", "未声明的清单 unknown checklist",
+                               f"可用 declared: {', '.join(framework.spec.checklists)}")
+    for name, records in spec.lists.items():
+        if name not in framework.spec.lists:
+            raise DatasetError(file, f"lists.{name}", "未声明的列表 unknown list",
+                               f"可用 declared: {', '.join(framework.spec.lists)}")
+        for index, record in enumerate(records):
+            if not isinstance(record.get("year"), int):
+                raise DatasetError(file, f"lists.{name}[{index}].year",
+                                   "每条记录须有整数年份 every record needs an integer year")
+    if spec.reported is not None:
+        _check_reported(spec.reported, framework, file)
+
+
+def _check_reported(reported: Reported, framework: Framework, file: str) -> None:
+    for number in reported.indicators:
+        if number not in framework.by_number:
+            raise DatasetError(file, f"reported.indicators.{number}",
+                               f"没有序号为 {number} 的指标 no such indicator")
+    for index, row in enumerate(reported.rows):
+        if row.item not in framework.spec.items:
+            _raise_unknown(file, f"reported.rows[{index}].item", row.item, framework)
+    for index, stated in enumerate(reported.text):
+        where = f"reported.text[{index}]"
+        if (stated.indicator is None) == (stated.item is None):
+            raise DatasetError(file, where, "须有 indicator 或 item 之一 give either indicator "
+                               "or item")
+        if stated.item is not None and stated.item not in framework.spec.items:
+            _raise_unknown(file, f"{where}.item", stated.item, framework)
+        if stated.indicator is not None and stated.indicator not in framework.by_number:
+            raise DatasetError(file, f"{where}.indicator", f"没有序号为 {stated.indicator} 的指标")
+
+
+def _raise_unknown(file: str, where: str, name: str, framework: Framework) -> None:
+    near = difflib.get_close_matches(name, list(framework.spec.items), n=1)
+    raise DatasetError(file, where, f"未知数据项 unknown item {name!r}",
+                       f"是否应为 did you mean {near[0]!r}?" if near else "")

@@ -1,0 +1,238 @@
+"""Evaluation: every indicator's value, unit, requirement, status and trace for one park-year.
+
+`evaluate(framework, dataset, year)` is pure: it reads the dataset, never changes it, and
+returns an `Evaluation` whose `verdict` combines the statuses by the framework's rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import TYPE_CHECKING
+
+from ecopark.errors import DatasetError, MissingData
+from ecopark.formula import NotEvaluable
+from ecopark.trace import Trace, Value
+
+if TYPE_CHECKING:
+    from ecopark.dataset import Dataset
+    from ecopark.formula import Formula
+    from ecopark.framework import CompiledRequirement, Framework, Indicator
+    from ecopark.verdict import Verdict
+
+__all__ = ["Evaluation", "IndicatorResult", "Status", "evaluate", "evaluate_formula",
+           "evaluate_indicator", "judge_value"]
+
+
+class Status(enum.StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    MISSING = "missing"
+    NOT_EVALUABLE = "not_evaluable"
+
+
+@dataclasses.dataclass
+class IndicatorResult:
+    indicator: Indicator
+    value: Value | None
+    status: Status
+    rule: str = ""  # the requirement rule that applied, e.g. "<= 0.6"
+    reason_zh: str = ""
+    reason_en: str = ""
+    trace: Trace | None = None
+    warnings: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    missing: tuple[str, int] | None = None
+
+    @property
+    def number(self) -> int:
+        return self.indicator.number
+
+    @property
+    def determined(self) -> bool:
+        return self.status in (Status.MET, Status.NOT_MET, Status.NOT_APPLICABLE)
+
+
+@dataclasses.dataclass
+class Evaluation:
+    framework: Framework
+    dataset: Dataset
+    year: int
+    results: list[IndicatorResult]
+    verdict: Verdict
+
+    def result(self, number: int) -> IndicatorResult:
+        return next(r for r in self.results if r.number == number)
+
+
+class _Env:
+    """The dataset seen from one evaluation year (implements ecopark.formula.Env)."""
+
+    def __init__(self, framework: Framework, dataset: Dataset, year: int) -> None:
+        self.framework, self.dataset, self.t = framework, dataset, year
+        self.warnings: list[tuple[str, str]] = []
+        self.current: Value | None = None
+        self._variables: dict[str, tuple[Value, Trace] | Exception] = {}
+
+    def base_year(self) -> int:
+        return self.dataset.profile.base_year
+
+    def item(self, name: str, year: int) -> tuple[float | str, str | None]:
+        obs = self.dataset.values.get((name, year))
+        if obs is None:
+            raise MissingData(name, year)
+        if obs.value is None:
+            raise MissingData(name, year, f"（报表填“{obs.given.split()[0]}” printed as not "
+                              "reported）")
+        return obs.value, obs.source
+
+    def variable(self, name: str) -> tuple[Value, Trace]:
+        if name not in self._variables:
+            self._variables[name] = self._compute_variable(name)
+        cached = self._variables[name]
+        if isinstance(cached, Exception):
+            raise cached
+        return cached
+
+    def _compute_variable(self, name: str) -> tuple[Value, Trace] | Exception:
+        formula, factor = self.framework.variables[name]
+        try:
+            value, trace = formula.evaluate(self)
+        except (MissingData, NotEvaluable) as exc:
+            return exc
+        value = float(value) * factor
+        unit = self.framework.spec.variables[name].unit
+        return value, Trace(name, value, unit, [trace])
+
+    def profile(self, name: str) -> str:
+        return self.dataset.profile.fields[name]
+
+    def checklist(self, name: str, year: int) -> tuple[int, int, list[str]]:
+        entries = self.dataset.checklists.get(name, {}).get(year)
+        if not entries:
+            raise MissingData(name, year, "（无清单 no checklist）")
+        lines = [f"{'✓' if e.done else '✗'} {e.name}" + (f" — {e.evidence}" if e.evidence else "")
+                 for e in entries]
+        return sum(1 for e in entries if e.done), len(entries), lines
+
+    def count(self, name: str, after: int, upto: int) -> tuple[int, list[str]]:
+        records = self.dataset.lists.get(name)
+        if records is None:
+            raise MissingData(name, upto, "（无清单 no list）")
+        chosen = [r for r in records if after < r["year"] <= upto]
+        return len(chosen), [f"{r.get('name', '?')} ({r['year']})" for r in chosen]
+
+    def value(self) -> Value:
+        assert self.current is not None
+        return self.current
+
+    def warn(self, zh: str, en: str) -> None:
+        self.warnings.append((zh, en))
+
+
+def evaluate(framework: Framework, dataset: Dataset, year: int | None = None) -> Evaluation:
+    """Evaluate every indicator of `framework` for `dataset` in `year`, then the verdict."""
+    from ecopark.verdict import decide
+
+    year = resolve_year(dataset, year)
+    results = [evaluate_indicator(framework, dataset, ind.number, year)
+               for ind in framework.indicators]
+    return Evaluation(framework, dataset, year, results, decide(framework, dataset, results))
+
+
+def resolve_year(dataset: Dataset, year: int | None) -> int:
+    """The evaluation year: asked for, else the dataset's, else its latest year of data."""
+    chosen = year or dataset.year or (dataset.years()[-1] if dataset.values else None)
+    if chosen is None:
+        raise DatasetError(dataset.file, "year", "没有任何观测值，无法确定评价年份 no observations",
+                           "填写 observations，或用 --year 指定 add observations or pass --year")
+    if dataset.profile.base_year >= chosen:
+        raise DatasetError(dataset.file, "park.base_year",
+                           f"规划基准年 {dataset.profile.base_year} 不早于评价年 {chosen} "
+                           f"the base year is not before the evaluation year",
+                           "规划基准年应为建设规划的起始年 use the plan's start year")
+    return chosen
+
+
+def evaluate_indicator(framework: Framework, dataset: Dataset, number: int,
+                       year: int) -> IndicatorResult:
+    env = _Env(framework, dataset, year)
+    indicator = framework.indicator(number)
+    try:
+        value, trace = framework.formulas[number].evaluate(env)
+    except MissingData as missing:
+        return _missing(indicator, missing, env)
+    except NotEvaluable as exc:
+        return IndicatorResult(indicator, None, Status.NOT_EVALUABLE, "", exc.reason_zh,
+                               exc.reason_en, warnings=env.warnings)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = _clean(float(value) * framework.factors[number])
+    root = Trace(f"{number} {indicator.name_zh}", value, indicator.unit, [trace])
+    result = IndicatorResult(indicator, value, Status.MET, trace=root, warnings=env.warnings)
+    _judge(framework.requirements[number], result, env)
+    return result
+
+
+def _clean(value: float) -> float:
+    """Drop binary floating-point noise (30.000000000000004 → 30.0) so boundaries pass exactly."""
+    return float(f"{value:.12g}")
+
+
+def _missing(indicator: Indicator, missing: MissingData, env: _Env) -> IndicatorResult:
+    zh = f"缺少 {missing.item}（{missing.year}年）{missing.detail}"
+    en = f"missing {missing.item} for {missing.year} {missing.detail}".rstrip()
+    return IndicatorResult(indicator, None, Status.MISSING, "", zh, en, warnings=env.warnings,
+                           missing=(missing.item, missing.year))
+
+
+def _judge(requirement: CompiledRequirement, result: IndicatorResult, env: _Env) -> None:
+    """Apply the requirement: the rule, or the first case whose condition holds."""
+    env.current = result.value
+    rule = requirement.rule
+    try:
+        for when, case_rule in requirement.cases:
+            holds, when_trace = when.evaluate(env)
+            if holds:
+                rule = case_rule
+                _attach(result, when_trace)
+                break
+        if rule is None:
+            otherwise = result.indicator.requirement.otherwise
+            status = Status(otherwise.status) if otherwise else Status.NOT_EVALUABLE
+            result.status = status
+            result.reason_zh = otherwise.reason_zh if otherwise else "没有适用的要求"
+            result.reason_en = otherwise.reason_en if otherwise else "no requirement applies"
+            return
+        met, rule_trace = rule.evaluate(env)
+    except MissingData as missing:
+        result.status, result.missing = Status.MISSING, (missing.item, missing.year)
+        result.reason_zh = f"判定条件缺少 {missing.item}（{missing.year}年）"
+        result.reason_en = f"the requirement's condition needs {missing.item} for {missing.year}"
+        return
+    except NotEvaluable as exc:
+        result.status, result.reason_zh, result.reason_en = (
+            Status.NOT_EVALUABLE, exc.reason_zh, exc.reason_en)
+        return
+    result.rule = rule.text.removeprefix("value ").strip()
+    result.status = Status.MET if met else Status.NOT_MET
+    _attach(result, rule_trace)
+
+
+def _attach(result: IndicatorResult, trace: Trace) -> None:
+    if result.trace is not None:
+        result.trace.children.append(trace)
+
+
+def judge_value(framework: Framework, dataset: Dataset, number: int, year: int,
+                value: Value) -> IndicatorResult:
+    """The status the requirement gives to `value` (e.g. a printed value) in this park-year."""
+    env = _Env(framework, dataset, year)
+    result = IndicatorResult(framework.indicator(number), value, Status.MET)
+    _judge(framework.requirements[number], result, env)
+    return result
+
+
+def evaluate_formula(framework: Framework, dataset: Dataset, formula: Formula,
+                     year: int) -> tuple[Value, Trace]:
+    """Evaluate any checked formula of `framework` (an identity, a variable) in `year`."""
+    return formula.evaluate(_Env(framework, dataset, year), year)

@@ -1,0 +1,468 @@
+"""A framework file: its schema (frozen pydantic models) and the named cross-reference checks.
+
+Loading is two steps. The schema validates the shape of every entry (unknown keys are refused);
+then each function in `CHECKS` validates one rule that spans entries (a formula uses declared
+items only, a requirement refers to profile fields that exist, every indicator is mandatory or
+in exactly one group, units agree) and compiles what it checked. Any failure is a
+`FrameworkError` naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ecopark import units
+from ecopark.errors import FormulaError, FrameworkError, UnitError, UnknownFramework
+from ecopark.formula import TEXT, Formula, FormulaSyntaxError, Scope, compile_formula
+from ecopark.yamlfile import read_yaml
+
+__all__ = ["CHECKS", "Framework", "Indicator", "Item", "available_frameworks", "load_framework"]
+
+FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(_Model):
+    zh: str = ""
+    en: str
+
+
+class ProfileField(_Model):
+    name_zh: str
+    name_en: str
+    values: dict[str, Label]
+    default: str | None = None
+
+
+class Category(_Model):
+    id: str
+    name_zh: str
+    name_en: str
+
+
+class Item(_Model):
+    name_zh: str
+    name_en: str
+    unit: str = "1"
+    kind: Literal["number", "fact"] = "number"
+    values: dict[str, Label] | None = None
+    allow_negative: bool = False
+    definition_zh: str = ""
+    definition_en: str = ""
+    source: str
+
+    @model_validator(mode="after")
+    def _fact_values(self) -> Item:
+        if (self.kind == "fact") != (self.values is not None):
+            raise ValueError("kind: fact 需要 values，数值项不能有 values "
+                             "a fact needs `values`; a number item must not have them")
+        return self
+
+
+class Variable(_Model):
+    name_zh: str
+    name_en: str
+    formula: str
+    unit: str = "1"
+    source: str = ""
+
+
+class ListDef(_Model):
+    name_zh: str
+    name_en: str
+    fields: list[str]
+
+
+class ChecklistDef(_Model):
+    name_zh: str
+    name_en: str
+
+
+class Otherwise(_Model):
+    status: Literal["not_evaluable", "not_applicable"]
+    reason_zh: str
+    reason_en: str
+
+
+class Case(_Model):
+    when: str
+    rule: str
+
+
+class Requirement(_Model):
+    rule: str | None = None
+    cases: list[Case] | None = None
+    otherwise: Otherwise | None = None
+    text_zh: str
+    text_en: str
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Requirement:
+        if (self.rule is None) == (self.cases is None):
+            raise ValueError("要求须有 rule 或 cases 之一 a requirement has either `rule` or "
+                             "`cases`, not both or neither")
+        return self
+
+
+class Indicator(_Model):
+    number: int
+    id: str
+    category: str
+    name_zh: str
+    name_en: str
+    unit: str = "1"
+    decimals: int = Field(2, ge=0, le=6)
+    formula: str
+    mandatory: bool = False
+    group: str | None = None
+    requirement: Requirement
+    source: str
+
+
+class Identity(_Model):
+    formula: str
+    source: str
+
+
+class Check(_Model):
+    id: str
+    kind: Literal["ratio_stable"]
+    numerator: str
+    denominator: str
+    max_factor: float = Field(gt=1)
+    name_zh: str
+    name_en: str
+    source: str
+
+
+class Group(_Model):
+    min_met: int = Field(1, ge=1)
+    name_zh: str
+    name_en: str
+
+
+class VerdictRule(_Model):
+    mandatory: Literal["all_met"] = "all_met"
+    groups: dict[str, Group] = {}
+    source: str = ""
+
+
+class FrameworkFile(_Model):
+    id: str
+    version: str
+    status: str = ""
+    name_zh: str
+    name_en: str
+    source: str
+    profile_fields: dict[str, ProfileField] = {}
+    categories: list[Category]
+    items: dict[str, Item]
+    variables: dict[str, Variable] = {}
+    lists: dict[str, ListDef] = {}
+    checklists: dict[str, ChecklistDef] = {}
+    indicators: list[Indicator]
+    identities: dict[str, Identity] = {}
+    checks: list[Check] = []
+    verdict: VerdictRule
+
+
+@dataclasses.dataclass(frozen=True)
+class CompiledRequirement:
+    rule: Formula | None
+    cases: tuple[tuple[Formula, Formula], ...]
+
+
+@dataclasses.dataclass
+class Framework:
+    """A loaded, checked framework: the file's definitions plus their compiled formulas."""
+
+    spec: FrameworkFile
+    file: str
+    formulas: dict[int, Formula] = dataclasses.field(default_factory=dict)
+    factors: dict[int, float] = dataclasses.field(default_factory=dict)
+    requirements: dict[int, CompiledRequirement] = dataclasses.field(default_factory=dict)
+    variables: dict[str, tuple[Formula, float]] = dataclasses.field(default_factory=dict)
+    identities: dict[str, tuple[Formula, float]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return self.spec.indicators
+
+    @functools.cached_property
+    def by_number(self) -> dict[int, Indicator]:
+        return {ind.number: ind for ind in self.spec.indicators}
+
+    def indicator(self, number: int) -> Indicator:
+        return self.by_number[number]
+
+    def scope(self, value_unit: str | None = None) -> Scope:
+        spec = self.spec
+        return Scope(
+            items={k: TEXT if v.kind == "fact" else v.unit for k, v in spec.items.items()},
+            variables={k: v.unit for k, v in spec.variables.items()},
+            profile_fields=frozenset(spec.profile_fields),
+            lists=frozenset(spec.lists),
+            checklists=frozenset(spec.checklists),
+            value_unit=value_unit,
+        )
+
+    def value_kind(self, number: int) -> str:
+        return self.formulas[number].kind
+
+    def item_name(self, item: str, lang: str = "zh") -> str:
+        spec = self.spec.items.get(item)
+        if spec is not None:
+            return spec.name_en if lang == "en" else spec.name_zh
+        named = self.spec.variables.get(item) or self.spec.lists.get(item) \
+            or self.spec.checklists.get(item)
+        if named is None:
+            return item
+        return named.name_en if lang == "en" else named.name_zh
+
+    def describe(self, formula_text: str, lang: str = "zh") -> str:
+        """A formula with every declared name replaced by its zh/en name."""
+        return re.sub(r"[^\W\d]\w*", lambda m: self.item_name(m.group(0), lang), formula_text)
+
+
+# ------------------------------------------------------------------------ named checks
+
+
+def _where(ind: Indicator) -> str:
+    return f"indicators[number={ind.number}]"
+
+
+def _compile(fw: Framework, text: str, key_path: str, scope: Scope | None = None) -> Formula:
+    try:
+        return compile_formula(text, scope or fw.scope())
+    except FormulaSyntaxError as exc:
+        raise FormulaError(fw.file, key_path, exc.problem, expression=text,
+                           position=exc.position) from None
+
+
+def _factor(fw: Framework, formula: Formula, unit: str, key_path: str) -> float:
+    if formula.kind != "number":
+        return 1.0
+    assert formula.unit is not None
+    try:
+        return units.unit_factor(formula.unit, units.parse_unit(unit))
+    except UnitError as exc:
+        raise FrameworkError(fw.file, key_path, f"公式单位与声明单位不相容 formula unit and "
+                             f"declared unit '{unit}' are incompatible ({exc.problem})",
+                             "改正单位或公式 fix the unit or the formula") from None
+
+
+def check_unique_numbers(fw: Framework) -> None:
+    """Indicator numbers and ids are unique."""
+    seen: set[object] = set()
+    for index, ind in enumerate(fw.spec.indicators):
+        for key in (("number", ind.number), ("id", ind.id)):
+            if key in seen:
+                raise FrameworkError(fw.file, f"indicators[{index}].{key[0]}",
+                                     f"重复 duplicate {key[0]} {key[1]!r}")
+            seen.add(key)
+
+
+def check_categories_exist(fw: Framework) -> None:
+    """Every indicator names a declared category."""
+    declared = {c.id for c in fw.spec.categories}
+    for ind in fw.spec.indicators:
+        if ind.category not in declared:
+            raise FrameworkError(fw.file, f"{_where(ind)}.category",
+                                 f"未声明的类别 unknown category {ind.category!r}",
+                                 f"可用 declared: {sorted(declared)}")
+
+
+def check_membership(fw: Framework) -> None:
+    """Every indicator is mandatory or in exactly one declared group; groups can be met."""
+    groups = fw.spec.verdict.groups
+    for ind in fw.spec.indicators:
+        if ind.mandatory == (ind.group is not None):
+            raise FrameworkError(fw.file, _where(ind), "指标须为必选（mandatory: true）或属于一个"
+                                 "可选组（group）之一 an indicator is either mandatory or in one "
+                                 "optional group")
+        if ind.group is not None and ind.group not in groups:
+            raise FrameworkError(fw.file, f"{_where(ind)}.group",
+                                 f"未声明的组 unknown group {ind.group!r}",
+                                 f"在 verdict.groups 中声明 declare it in verdict.groups: "
+                                 f"{sorted(groups)}")
+    for gid, group in groups.items():
+        size = sum(1 for ind in fw.spec.indicators if ind.group == gid)
+        if size < group.min_met:
+            raise FrameworkError(fw.file, f"verdict.groups.{gid}.min_met",
+                                 f"组内只有 {size} 个指标，少于 min_met={group.min_met} "
+                                 f"the group has {size} indicators, fewer than min_met")
+
+
+def check_units_known(fw: Framework) -> None:
+    """Every unit written in the file is one the unit registry knows."""
+    places = [(f"items.{k}.unit", v.unit) for k, v in fw.spec.items.items()]
+    places += [(f"variables.{k}.unit", v.unit) for k, v in fw.spec.variables.items()]
+    places += [(f"{_where(i)}.unit", i.unit) for i in fw.spec.indicators]
+    for key_path, unit in places:
+        try:
+            units.parse_unit(unit)
+        except UnitError as exc:
+            raise FrameworkError(fw.file, key_path, exc.problem) from None
+
+
+def check_variables(fw: Framework) -> None:
+    """Variable formulas use declared items only and their units agree with the declared unit."""
+    scope = dataclasses.replace(fw.scope(), variables={})
+    for name, var in fw.spec.variables.items():
+        formula = _compile(fw, var.formula, f"variables.{name}.formula", scope)
+        fw.variables[name] = (formula, _factor(fw, formula, var.unit, f"variables.{name}.unit"))
+
+
+def check_formulas(fw: Framework) -> None:
+    """Indicator formulas use declared names only."""
+    for ind in fw.spec.indicators:
+        fw.formulas[ind.number] = _compile(fw, ind.formula, f"{_where(ind)}.formula")
+
+
+def check_units_compatible(fw: Framework) -> None:
+    """Each indicator formula's unit converts to the indicator's unit; facts are unitless."""
+    for ind in fw.spec.indicators:
+        formula = fw.formulas[ind.number]
+        if formula.kind == "bool":
+            raise FrameworkError(fw.file, f"{_where(ind)}.formula",
+                                 "指标值不能是条件 an indicator value cannot be a condition")
+        fw.factors[ind.number] = _factor(fw, formula, ind.unit, f"{_where(ind)}.unit")
+
+
+def check_requirements(fw: Framework) -> None:
+    """Requirement rules compare the value; `when` conditions use declared profile fields,
+    variables and items; text rules name an allowed value of a fact."""
+    for ind in fw.spec.indicators:
+        req, where = ind.requirement, f"{_where(ind)}.requirement"
+        value_unit = TEXT if fw.formulas[ind.number].kind == TEXT else ind.unit
+        rule_scope = fw.scope(value_unit)
+        rule = None if req.rule is None else _condition(fw, f"value {req.rule}",
+                                                        f"{where}.rule", rule_scope)
+        cases = tuple(
+            (_condition(fw, case.when, f"{where}.cases[{i}].when", fw.scope()),
+             _condition(fw, f"value {case.rule}", f"{where}.cases[{i}].rule", rule_scope))
+            for i, case in enumerate(req.cases or ()))
+        fw.requirements[ind.number] = CompiledRequirement(rule, cases)
+        _check_profile_values(fw, ind)
+
+
+def _condition(fw: Framework, text: str, key_path: str, scope: Scope) -> Formula:
+    formula = _compile(fw, text, key_path, scope)
+    if formula.kind != "bool":
+        raise FormulaError(fw.file, key_path, "应为条件（比较）a condition (comparison) is "
+                           "expected", expression=text, position=0)
+    return formula
+
+
+def _check_profile_values(fw: Framework, ind: Indicator) -> None:
+    """A `when: region_class == 'x'` must name an allowed value of the profile field."""
+    for i, case in enumerate(ind.requirement.cases or ()):
+        for name, field in fw.spec.profile_fields.items():
+            for value in _quoted(case.when):
+                if name in case.when and value not in field.values:
+                    raise FrameworkError(
+                        fw.file, f"{_where(ind)}.requirement.cases[{i}].when",
+                        f"{name} 没有取值 {value!r} has no value {value!r}",
+                        f"可用 allowed: {sorted(field.values)}")
+
+
+def _quoted(text: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", text)]
+
+
+def check_profile_defaults(fw: Framework) -> None:
+    """A profile field's default is one of its values."""
+    for name, field in fw.spec.profile_fields.items():
+        if field.default is not None and field.default not in field.values:
+            raise FrameworkError(fw.file, f"profile_fields.{name}.default",
+                                 f"默认值不在 values 中 default {field.default!r} not in values")
+
+
+def check_identities(fw: Framework) -> None:
+    """Identities name declared items and their formulas give the item's unit."""
+    for name, identity in fw.spec.identities.items():
+        if name not in fw.spec.items:
+            raise FrameworkError(fw.file, f"identities.{name}",
+                                 f"未声明的数据项 unknown item {name!r}")
+        formula = _compile(fw, identity.formula, f"identities.{name}.formula")
+        unit = fw.spec.items[name].unit
+        fw.identities[name] = (formula, _factor(fw, formula, unit, f"identities.{name}"))
+
+
+def check_consistency_checks(fw: Framework) -> None:
+    """Consistency checks refer to declared number items."""
+    for index, check in enumerate(fw.spec.checks):
+        for key in ("numerator", "denominator"):
+            name = getattr(check, key)
+            item = fw.spec.items.get(name)
+            if item is None or item.kind != "number":
+                raise FrameworkError(fw.file, f"checks[{index}].{key}",
+                                     f"应为已声明的数值项 expected a declared number item, "
+                                     f"got {name!r}")
+
+
+CHECKS: tuple[Callable[[Framework], None], ...] = (
+    check_unique_numbers, check_categories_exist, check_membership, check_units_known,
+    check_variables, check_formulas, check_units_compatible, check_requirements,
+    check_profile_defaults, check_identities, check_consistency_checks,
+)
+
+
+# ------------------------------------------------------------------------ loading
+
+
+def available_frameworks() -> dict[str, Path]:
+    return {path.stem: path for path in sorted(FRAMEWORK_DIR.glob("*.yaml"))}
+
+
+def load_framework(name_or_path: str | Path) -> Framework:
+    """Load a built-in framework by id, or a framework file by path."""
+    path = Path(name_or_path)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        builtin = available_frameworks()
+        if str(name_or_path) not in builtin:
+            raise UnknownFramework(str(name_or_path), ", ".join(builtin))
+        path = builtin[str(name_or_path)]
+    return _load(path.resolve())
+
+
+@functools.cache
+def _load(path: Path) -> Framework:
+    data = read_yaml(path)
+    return build_framework(data, str(path))
+
+
+def build_framework(data: Any, file: str) -> Framework:
+    """Validate parsed YAML and run every named check."""
+    if not isinstance(data, dict):
+        raise FrameworkError(file, "(top)", "文件应为键值映射 the file must be a mapping")
+    try:
+        spec = FrameworkFile.model_validate(data)
+    except ValidationError as exc:
+        raise _schema_error(exc, file) from None
+    framework = Framework(spec, file)
+    for check in CHECKS:
+        check(framework)
+    return framework
+
+
+def _schema_error(exc: ValidationError, file: str) -> FrameworkError:
+    first = exc.errors()[0]
+    key_path = ".".join(str(part) for part in first["loc"]) or "(top)"
+    more = f"（另有 {exc.error_count() - 1} 处 and {exc.error_count() - 1} more）" \
+        if exc.error_count() > 1 else ""
+    return FrameworkError(file, key_path, f"{first['msg']}{more}")

@@ -1,0 +1,76 @@
+"""Reading numbers as parks print them: "39.31", "１２，３４５．６％", "-0.89 ", "/" (not reported).
+
+A printed value keeps its number of decimals, so a recomputation can be compared within the
+precision it was printed with.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+
+__all__ = ["ABSENT", "Printed", "format_value", "parse_printed", "within_precision"]
+
+ABSENT = frozenset({"", "/", "-", "—", "--", "——", "－", "／", "无", "n/a", "N/A"})
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Printed:
+    """A printed value: a number with its decimals, a word ("达标"), or absent ("/")."""
+
+    text: str
+    number: float | None = None
+    decimals: int = 0
+    percent: bool = False
+
+    @property
+    def absent(self) -> bool:
+        return self.number is None and self.text in ABSENT
+
+    @property
+    def word(self) -> str | None:
+        return None if self.number is not None or self.absent else self.text
+
+
+def parse_printed(raw: object) -> Printed:
+    """Parse a printed value. Numbers from YAML keep the decimals of their repr."""
+    if isinstance(raw, bool):
+        return Printed(str(raw))
+    if isinstance(raw, int | float):
+        text = repr(raw)
+        return Printed(text, float(raw), _decimals(text))
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = text.replace("−", "-").replace("–", "-")
+    if text in ABSENT:
+        return Printed(text)
+    percent = text.endswith("%")
+    body = text.rstrip("%").strip().replace(" ", "")
+    if _NUMBER.match(body):
+        return Printed(text, float(body.replace(",", "")), _decimals(body), percent)
+    return Printed(text)
+
+
+def _decimals(text: str) -> int:
+    if "e" in text.lower():
+        return 6
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def format_value(value: object, decimals: int = 2) -> str:
+    """A value as a table prints it: numbers with the indicator's decimals, words as they are."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return f"{value:,.{decimals}f}".replace(",", "") if abs(value) < 1e15 else f"{value:.6g}"
+    return str(value)
+
+
+def within_precision(computed: float, printed: Printed) -> bool:
+    """Whether `computed`, rounded as `printed` was, gives the printed number."""
+    assert printed.number is not None
+    tolerance: float = 0.5 * 10.0 ** (-printed.decimals) + 1e-9
+    return abs(computed - printed.number) <= tolerance

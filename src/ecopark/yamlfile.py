@@ -1,0 +1,38 @@
+"""Reading YAML files safely: size limit, safe loader, errors that name file, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ecopark.errors import InputFileError
+
+__all__ = ["MAX_BYTES", "read_yaml"]
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file with the safe loader; raise InputFileError naming what went wrong."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if not path.is_file():
+        raise InputFileError(str(path), "文件不存在 file not found",
+                             "检查路径 check the path")
+    if path.stat().st_size > MAX_BYTES:
+        raise InputFileError(str(path), f"文件超过 {MAX_BYTES // 2**20} MB file too large")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(str(path), f"无法读取 cannot read: {exc}",
+                             "保存为 UTF-8 编码 save it as UTF-8") from None
+    try:
+        return yaml.load(text, Loader=loader)  # a safe loader (CSafeLoader or SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列 line {mark.line + 1}, column " \
+                f"{mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputFileError(str(path), f"YAML 格式错误 malformed YAML, {where}{problem}",
+                             "检查缩进、冒号与引号 check indentation, colons and quotes") from None
