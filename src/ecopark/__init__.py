@@ -1,0 +1,62 @@
+"""ecopark — evaluate industrial parks against eco-industrial park standards.
+
+    from ecopark import load_framework, load_dataset, evaluate, verify
+    framework = load_framework("hj274-2015")
+    dataset = load_dataset("examples/wujin-2018/dataset.yaml", framework)
+    evaluation = evaluate(framework, dataset)        # every indicator, trace, verdict
+    findings = verify(evaluation).findings           # printed table vs recomputation
+"""
+
+from ecopark.contract import assessment_json, verification_json
+from ecopark.dataset import Dataset, Observation, dataset_json_schema, load_dataset
+from ecopark.errors import (
+    DatasetError,
+    EcoparkError,
+    FormulaError,
+    FrameworkError,
+    InputFileError,
+    MissingData,
+    UnitError,
+    UnknownFramework,
+    UnknownIndicator,
+)
+from ecopark.evaluate import Evaluation, IndicatorResult, Status, evaluate
+from ecopark.framework import Framework, available_frameworks, load_framework
+from ecopark.profile import Profile
+from ecopark.trace import Trace
+from ecopark.verdict import Verdict, VerdictStatus
+from ecopark.verify import Finding, Verification, verify
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Dataset",
+    "DatasetError",
+    "EcoparkError",
+    "Evaluation",
+    "Finding",
+    "FormulaError",
+    "Framework",
+    "FrameworkError",
+    "IndicatorResult",
+    "InputFileError",
+    "MissingData",
+    "Observation",
+    "Profile",
+    "Status",
+    "Trace",
+    "UnitError",
+    "UnknownFramework",
+    "UnknownIndicator",
+    "Verdict",
+    "VerdictStatus",
+    "Verification",
+    "assessment_json",
+    "available_frameworks",
+    "dataset_json_schema",
+    "evaluate",
+    "load_dataset",
+    "load_framework",
+    "verification_json",
+    "verify",
+]

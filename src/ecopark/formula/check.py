@@ -152,8 +152,8 @@ class _Checker:
         self.need(right, "number", node.right)
         if node.op in ("+", "-"):
             unit, factor = self.align(left, right, node)
-            return Typed(n.Arith(node.op, left.expr, right.expr, _label(unit), factor), "number",
-                         unit)
+            label = (right if left.literal else left).expr.unit or _label(unit)
+            return Typed(n.Arith(node.op, left.expr, right.expr, label, factor), "number", unit)
         if node.op == "**":
             return self.power(node, left, right)
         assert left.unit is not None and right.unit is not None

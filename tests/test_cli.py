@@ -1,0 +1,104 @@
+"""The `ecopark` command, driven in-process through typer's runner on the seed example."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from ecopark.cli import app
+
+from .conftest import SEED
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_assess_prints_the_table_and_the_verdict() -> None:
+    code, out, _ = invoke("assess", str(SEED))
+    assert code == 0  # a verdict of "not met" is a successful run
+    assert "对照考核表" in out and "总体判定：不达标" in out and "必选指标未达标：26" in out
+    assert "34.97" in out and "-5.54" in out and "缺数据" in out
+
+
+def test_assess_in_english() -> None:
+    code, out, _ = invoke("assess", str(SEED), "--lang", "en")
+    assert code == 0 and "Overall verdict: FAILED" in out and "mandatory indicators not met: 26" in out
+
+
+def test_assess_json_contract() -> None:
+    code, out, _ = invoke("assess", str(SEED), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"framework", "park", "year", "indicators", "verdict"} <= set(data)
+    assert (data["framework"], data["park"], data["year"]) == ("hj274-2015", "江苏武进经济开发区",
+                                                               2018)
+    first = data["indicators"][0]
+    assert {"number", "id", "name_zh", "name_en", "value", "unit", "status", "requirement",
+            "trace"} <= set(first)
+    assert data["verdict"]["passed"] is False
+    assert data["verdict"]["reasons"][0]["numbers"] == [26]
+    i26 = data["indicators"][25]
+    assert i26["status"] == "not_met" and round(i26["value"], 2) == -5.54
+
+
+def test_verify_json_contract() -> None:
+    code, out, _ = invoke("verify", str(SEED), "--json")
+    assert code == 0
+    data = json.loads(out)
+    finding = data["findings"][0]
+    assert set(finding) >= {"number", "kind", "severity", "reported", "computed", "message_zh",
+                            "message_en"}
+    assert finding["kind"] == "overall_verdict_flip"
+    assert data["verdict"]["passed"] is False and data["printed_verdict"]["passed"] is True
+
+
+def test_verify_prints_findings() -> None:
+    code, out, _ = invoke("verify", str(SEED))
+    assert code == 0
+    assert "verdict_flip" in out and "39.31" in out and "共 15 条：错误 2，警告 9，提示 4" in out
+
+
+def test_explain_shows_formula_inputs_and_sources() -> None:
+    code, out, _ = invoke("explain", str(SEED), "26")
+    assert code == 0
+    assert "-cagr(co2 / iva, t0, t)" in out
+    assert "135509.97" in out and "37968" in out and "对照考核表" in out
+    assert "2012→2018" in out
+
+
+def test_explain_json_is_one_indicator() -> None:
+    code, out, _ = invoke("explain", str(SEED), "2", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["number"] == 2
+    leaves = data["trace"]["children"][0]["children"]
+    assert [leaf["item"] for leaf in leaves] == ["iva", "employees"]
+
+
+def test_frameworks_lists_indicator_counts() -> None:
+    code, out, _ = invoke("frameworks", "--json")
+    assert code == 0
+    assert {"id": "hj274-2015", "indicators": 32, "mandatory": 17}.items() <= json.loads(out)[0].items()
+
+
+def test_schema_prints_the_dataset_json_schema() -> None:
+    code, out, _ = invoke("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["title"].startswith("ecopark dataset")
+    assert "observations" in schema["properties"]
+
+
+def test_seed_example_validates_against_the_published_schema() -> None:
+    import jsonschema
+    import yaml
+
+    code, out, _ = invoke("schema")
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    # YAML integer keys become strings in JSON; the schema is for the JSON view of the file
+    jsonschema.validate(json.loads(json.dumps(data, ensure_ascii=False)), json.loads(out))

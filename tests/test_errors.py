@@ -1,0 +1,58 @@
+"""Every error class: fields, messages built from them (zh and en), pickling."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+
+import ecopark.errors as errors_module
+from ecopark.errors import EcoparkError
+
+
+def _subclasses(cls: type[EcoparkError]) -> list[type[EcoparkError]]:
+    out = []
+    for sub in cls.__subclasses__():
+        out.append(sub)
+        out.extend(_subclasses(sub))
+    return out
+
+
+ALL = [EcoparkError, *_subclasses(EcoparkError)]
+
+
+def _sample(cls: type[EcoparkError]) -> EcoparkError:
+    values: dict[str, object] = {}
+    for f in dataclasses.fields(cls):
+        values[f.name] = 2018 if f.type in ("int", int) else f"<{f.name}>"
+    return cls(**values)
+
+
+def test_every_error_class_is_exported_from_the_errors_module() -> None:
+    assert {cls.__name__ for cls in ALL} == set(errors_module.__all__)
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
+def test_message_is_built_from_every_place_field(cls: type[EcoparkError]) -> None:
+    error = _sample(cls)
+    for lang in ("zh", "en"):
+        text = error.message(lang)
+        for f in dataclasses.fields(cls):
+            if f.name in ("hint", "detail", "value", "expression"):
+                continue
+            assert str(getattr(error, f.name)) in text, (cls.__name__, f.name, lang)
+    assert str(error) == error.message("zh")
+
+
+@pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
+def test_errors_pickle_with_their_fields(cls: type[EcoparkError]) -> None:
+    error = _sample(cls)
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is cls and copy.fields() == error.fields()
+
+
+def test_hint_is_appended_in_both_languages() -> None:
+    error = errors_module.DatasetError("d.yaml", "park.base_year", "missing", "add it")
+    assert error.message("zh").endswith("。建议：add it")
+    assert error.message("en").endswith(". Fix: add it")
