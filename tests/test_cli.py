@@ -98,7 +98,7 @@ def test_seed_example_validates_against_the_published_schema() -> None:
     import jsonschema
     import yaml
 
-    code, out, _ = invoke("schema")
+    _code, out, _ = invoke("schema")
     data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
     # YAML integer keys become strings in JSON; the schema is for the JSON view of the file
     jsonschema.validate(json.loads(json.dumps(data, ensure_ascii=False)), json.loads(out))

@@ -118,7 +118,7 @@ def test_overall_verdict_flips_from_printed_pass_to_fail(seed_eval: Evaluation) 
     assert result.printed_verdict is not None
     assert result.printed_verdict.status is VerdictStatus.PASSED
     assert seed_eval.verdict.status is VerdictStatus.FAILED
-    flip = [f for f in result.findings if f.kind == "overall_verdict_flip"][0]
+    flip = next(f for f in result.findings if f.kind == "overall_verdict_flip")
     assert flip.severity == "error" and "26" in flip.zh
 
 

@@ -11,6 +11,8 @@ Finding kinds (severity):
   missing_row (warning)           no printed value at all for an indicator
   base_row_mismatch (warning)     a printed base row differs from the dataset
   text_table_inconsistency (warning)  the report's text states another value
+  implausible_magnitude (warning) an item jumps by 10³ or more between two years of its series
+                                  (a likely 万/亿 unit slip in the data)
   method_inconsistency (warning)  a ratio that should be stable between base and current year
                                   is not (e.g. CO₂ per tce: different accounting methods)
   base_year_inference (info)      which planning base years reproduce a printed value
@@ -19,6 +21,7 @@ Finding kinds (severity):
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator
 
 from ecopark import units
@@ -35,7 +38,7 @@ from ecopark.evaluate import (
 from ecopark.formula import NotEvaluable
 from ecopark.framework import Check
 from ecopark.numbers import Printed, format_value, parse_printed, within_precision
-from ecopark.verdict import Verdict, decide
+from ecopark.verdict import Verdict, VerdictStatus, decide
 
 __all__ = ["Finding", "Verification", "verify"]
 
@@ -80,6 +83,7 @@ def verify(evaluation: Evaluation) -> Verification:
     findings.extend(_base_rows(evaluation, reported))
     findings.extend(_text(evaluation, reported))
     findings.extend(_checks(evaluation))
+    findings.extend(_magnitudes(evaluation))
     findings.extend(_base_year_inference(evaluation))
     order = {"error": 0, "warning": 1, "info": 2}
     findings.sort(key=lambda f: (order[f.severity], f.number or 0))
@@ -122,6 +126,7 @@ def _compare(ev: Evaluation, result: IndicatorResult, printed: Printed,
             yield Finding(ind.number, "mismatch", "warning", printed.text, value,
                           f"指标 {ind.number} 表中为“{printed.text}”，数据为“{value}”",
                           f"indicator {ind.number}: printed '{printed.text}', data '{value}'")
+            yield from _verdict_flip(ev, result, printed, str(value))
         return
     assert isinstance(value, float)
     if within_precision(value, printed):
@@ -157,8 +162,8 @@ def _slip(computed: float, printed: float) -> float | None:
 
 def _verdict_flip(ev: Evaluation, result: IndicatorResult, printed: Printed,
                   shown: str) -> Iterator[Finding]:
-    assert printed.number is not None
-    as_printed = judge_value(ev.framework, ev.dataset, result.number, ev.year, printed.number)
+    claimed = printed.number if printed.number is not None else printed.text
+    as_printed = judge_value(ev.framework, ev.dataset, result.number, ev.year, claimed)
     both = {as_printed.status, result.status}
     if as_printed.status != result.status and both <= {Status.MET, Status.NOT_MET}:
         ind = result.indicator
@@ -184,7 +189,8 @@ def _printed_status(ev: Evaluation, result: IndicatorResult,
 
 
 def _overall(computed: Verdict, printed: Verdict) -> Iterator[Finding]:
-    if printed.status == computed.status:
+    if printed.status == computed.status or VerdictStatus.PASSED not in (printed.status,
+                                                                         computed.status):
         return
     names = {"passed": ("达标", "passes"), "failed": ("不达标", "fails"),
              "incomplete": ("无法判定", "cannot be judged")}
@@ -317,6 +323,23 @@ def _ratio_stable(ev: Evaluation, check: Check) -> Iterator[Finding]:
                   f"a factor of {high / low:.2f} (more than {check.max_factor:g}): base and "
                   "evaluation year seem to use different accounting methods",
                   item=check.numerator)
+
+
+def _magnitudes(ev: Evaluation) -> Iterator[Finding]:
+    """Consecutive values of one item that differ by 10³ or more: a likely unit slip."""
+    series: dict[str, list[tuple[int, float, str]]] = {}
+    for (item, year), obs in sorted(ev.dataset.values.items()):
+        if isinstance(obs.value, float) and obs.value > 0:
+            series.setdefault(item, []).append((year, obs.value, obs.given))
+    for item, values in series.items():
+        for (y0, v0, g0), (y1, v1, g1) in itertools.pairwise(values):
+            if max(v0, v1) / min(v0, v1) >= 1e3:
+                name = ev.framework.spec.items[item]
+                yield Finding(None, "implausible_magnitude", "warning", g1, v1 / v0,
+                              f"{name.name_zh}：{y0}年 {g0}，{y1}年 {g1}，相差 {v1 / v0:.3g} 倍，"
+                              "疑为单位（万/亿）错位",
+                              f"{name.name_en}: {y0} {g0}, {y1} {g1}, a factor of {v1 / v0:.3g}: "
+                              "a likely 万/亿 unit slip", item=item)
 
 
 # ------------------------------------------------------------------ base year

@@ -1,0 +1,121 @@
+"""Verification on small hand-built datasets: one finding kind at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecopark import Framework, evaluate, load_dataset, verify
+from ecopark.verify import Finding
+
+BASE = """\
+format: ecopark-dataset/1
+framework: hj274-2015
+park: {{name: 测试园区, base_year: 2015}}
+year: 2018
+observations:
+  iva: {{unit: 万元, values: {{2015: {iva2015}, 2018: 383390}}}}
+  employees: {{unit: 人, values: {{2018: 10000}}}}
+  key_source_compliance: {{values: {{2018: {compliance}}}}}
+reported:
+  year: 2018
+  indicators: {{{printed}}}
+{extra}"""
+
+
+def findings(tmp_path: Path, hj274: Framework, printed: str, *, iva2015: str = "300000",
+             compliance: str = "达标", extra: str = "") -> list[Finding]:
+    path = tmp_path / "d.yaml"
+    path.write_text(BASE.format(printed=printed, iva2015=iva2015, compliance=compliance,
+                                extra=extra), encoding="utf-8")
+    return list(verify(evaluate(hj274, load_dataset(path, hj274))).findings)
+
+
+def kinds(found: list[Finding], number: int | None = 2) -> list[str]:
+    return [f.kind for f in found if f.number == number]
+
+
+# indicator 2 = 383390 万元 / 10000 人 = 38.339 万元/人
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("38.34", []), ("38.3", []), ("38", []), ("38.339", []),
+    ("38.33", ["mismatch"]), ("38.35", ["mismatch"]),
+    ("383390", ["unit_slip"]), ("0.0038339", ["unit_slip", "verdict_flip"]),
+    ("/", ["not_reported"]),
+])
+def test_printed_precision_and_unit_slips(tmp_path: Path, hj274: Framework, printed: str,
+                                          expected: list[str]) -> None:
+    assert kinds(findings(tmp_path, hj274, f'2: "{printed}"')) == expected
+
+
+def test_unit_slip_is_an_error(tmp_path: Path, hj274: Framework) -> None:
+    slip = next(f for f in findings(tmp_path, hj274, '2: "383390"') if f.kind == "unit_slip")
+    assert slip.severity == "error" and "10000" in slip.zh and "万" in slip.zh
+
+
+def test_optional_verdict_flip(tmp_path: Path, hj274: Framework) -> None:
+    # printed 15.2 meets ≥ 15; if the data gave 14.9 it would not. Data: 149000 / 10000 = 14.9
+    found = findings(tmp_path, hj274, '2: "15.2"', extra="")
+    assert kinds(found) == ["mismatch"]  # 38.339 vs 15.2: both meet ≥ 15, no flip
+    path = tmp_path / "e.yaml"
+    text = BASE.format(printed='2: "15.2"', iva2015="300000", compliance="达标", extra="")
+    path.write_text(text.replace("2018: 383390", "2018: 149000"), encoding="utf-8")
+    found = list(verify(evaluate(hj274, load_dataset(path, hj274))).findings)
+    assert sorted(kinds(found)) == ["mismatch", "verdict_flip"]
+    flip = next(f for f in found if f.kind == "verdict_flip")
+    assert "15.2 达标" in flip.zh and "14.90 未达标" in flip.zh and flip.severity == "error"
+
+
+def test_fact_printed_differently_is_a_mismatch_and_a_flip(tmp_path: Path,
+                                                           hj274: Framework) -> None:
+    found = findings(tmp_path, hj274, '17: "达标"', compliance="未达标")
+    assert sorted(kinds(found, 17)) == ["mismatch", "verdict_flip"]
+    overall = [f for f in found if f.kind == "overall_verdict_flip"]
+    assert overall == []  # incomplete (printed) vs failed: neither passes, so no flip
+
+
+def test_printed_value_that_cannot_be_recomputed(tmp_path: Path, hj274: Framework) -> None:
+    found = findings(tmp_path, hj274, '4: "12.5"')
+    cannot = [f for f in found if f.number == 4]
+    assert [f.kind for f in cannot] == ["cannot_reproduce"]
+    assert "recycling_industry_va" in cannot[0].zh and "2018" in cannot[0].zh
+
+
+def test_missing_rows_are_listed(tmp_path: Path, hj274: Framework) -> None:
+    found = findings(tmp_path, hj274, '2: "38.34"')
+    missing = {f.number for f in found if f.kind == "missing_row"}
+    assert missing == set(range(1, 33)) - {2}
+
+
+def test_base_row_mismatch(tmp_path: Path, hj274: Framework) -> None:
+    extra = "  rows:\n    - {item: iva, year: 2018, value: '38.4', unit: 亿元}\n"
+    found = findings(tmp_path, hj274, '2: "38.34"', extra=extra)
+    rows = [f for f in found if f.kind == "base_row_mismatch"]
+    assert len(rows) == 1 and rows[0].item == "iva" and "38.4" in rows[0].zh
+    same = "  rows:\n    - {item: iva, year: 2018, value: '38.339', unit: 亿元}\n"
+    assert [f for f in findings(tmp_path, hj274, '2: "38.34"', extra=same)
+            if f.kind == "base_row_mismatch"] == []
+
+
+def test_implausible_magnitude_between_years(tmp_path: Path, hj274: Framework) -> None:
+    # 2015 entered as 30 (亿元 typed into a 万元 row) vs 2018 383390 万元
+    found = findings(tmp_path, hj274, '2: "38.34"', iva2015="30")
+    slips = [f for f in found if f.kind == "implausible_magnitude"]
+    assert len(slips) == 1 and slips[0].item == "iva" and "2015" in slips[0].zh
+
+
+def test_text_statement_of_an_item(tmp_path: Path, hj274: Framework) -> None:
+    extra = ("  text:\n    - {item: iva, year: 2018, value: '38.34', unit: 亿元, where: 正文}\n"
+             "    - {item: employees, year: 2018, value: '9000', where: 正文}\n")
+    found = findings(tmp_path, hj274, '2: "38.34"', extra=extra)
+    text = [f for f in found if f.kind == "text_table_inconsistency"]
+    assert [f.item for f in text] == ["employees"]
+    assert "9000" in text[0].zh and "10000" in text[0].zh
+
+
+def test_no_reported_section_means_no_findings(tmp_path: Path, hj274: Framework) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(BASE.split("reported:")[0].format(iva2015="300000", compliance="达标"),
+                    encoding="utf-8")
+    result = verify(evaluate(hj274, load_dataset(path, hj274)))
+    assert result.findings == () and result.printed_verdict is None
