@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("assess", "verify", "explain", "frameworks", "schema")
+COMMANDS = ("assess", "verify", "explain", "frameworks", "items", "schema")
 
 
 def cli_reference() -> str:

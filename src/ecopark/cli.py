@@ -151,6 +151,24 @@ def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
 
 
 @app.command()
+@_handles_errors
+def items(framework: Annotated[str, typer.Option("--framework", "-f", help="指标体系 framework")]
+          = "hj274-2015", lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
+    """数据项及其单位 — the raw items a dataset may report, with their canonical units."""
+    from ecopark.framework import load_framework
+
+    fw = load_framework(framework)
+    if json_out:
+        _print_json([{"id": key, "name_zh": item.name_zh, "name_en": item.name_en,
+                      "unit": item.unit, "kind": item.kind,
+                      "values": list(item.values or {})} for key, item in fw.spec.items.items()])
+        return
+    from ecopark.terminal import items_table
+
+    _console().print(items_table(fw, lang.value))
+
+
+@app.command()
 def schema() -> None:
     """数据文件的 JSON Schema — print the dataset format's JSON Schema."""
     from ecopark.dataset import dataset_json_schema

@@ -124,6 +124,7 @@ class Observation:
     source: str | None = None
     note: str | None = None
     given: str = ""  # as written, with its unit, e.g. "3163000 立方米"
+    printed: str = ""  # the value as written, e.g. "/"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,7 +208,7 @@ def _known_item(framework: Framework, name: str, file: str) -> Item:
     if item is None:
         near = difflib.get_close_matches(name, list(framework.spec.items), n=1)
         hint = f"是否应为 did you mean {near[0]!r}?" if near else \
-            "运行 ecopark items 查看数据项 see the framework's items"
+            f"运行 ecopark items --framework {framework.id} 查看数据项 list the items"
         raise DatasetError(file, f"observations.{name}", f"未知数据项 unknown item {name!r}", hint)
     return item
 
@@ -218,12 +219,13 @@ def _observation(framework: Framework, item: Item, name: str, year: int,
     where = f"observations.{name}.values.{year}"
     if not 1900 <= year <= 2200:
         raise DatasetError(file, where, f"年份不合理 implausible year {year}")
-    unit = entry.unit or series.unit or item.unit
-    source = entry.source or series.source
     printed = parse_printed(entry.value)
+    unit = "%" if printed.percent else entry.unit or series.unit or item.unit
+    source = entry.source or series.source
     given = f"{printed.text} {unit}".strip()
     if printed.absent:
-        return Observation(name, year, None, source, entry.note or series.note, given)
+        return Observation(name, year, None, source, entry.note or series.note, given,
+                           printed.text)
     if item.kind == "fact":
         return Observation(name, year, _fact(item, printed.text, where, file), source,
                            entry.note or series.note, given)

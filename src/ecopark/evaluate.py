@@ -82,8 +82,8 @@ class _Env:
         if obs is None:
             raise MissingData(name, year)
         if obs.value is None:
-            raise MissingData(name, year, f"（报表填“{obs.given.split()[0]}” printed as not "
-                              "reported）")
+            raise MissingData(name, year, f"（报表填“{obs.printed}” printed as not reported）"
+                              if obs.printed else "（报表为空 left empty）")
         return obs.value, obs.source
 
     def variable(self, name: str) -> tuple[Value, Trace]:

@@ -358,6 +358,8 @@ def check_requirements(fw: Framework) -> None:
             for i, case in enumerate(req.cases or ()))
         fw.requirements[ind.number] = CompiledRequirement(rule, cases)
         _check_profile_values(fw, ind)
+        if value_unit == TEXT:
+            _check_fact_values(fw, ind)
 
 
 def _condition(fw: Framework, text: str, key_path: str, scope: Scope) -> Formula:
@@ -378,6 +380,24 @@ def _check_profile_values(fw: Framework, ind: Indicator) -> None:
                         fw.file, f"{_where(ind)}.requirement.cases[{i}].when",
                         f"{name} 没有取值 {value!r} has no value {value!r}",
                         f"可用 allowed: {sorted(field.values)}")
+
+
+def _check_fact_values(fw: Framework, ind: Indicator) -> None:
+    """A rule like `== '达标'` on a fact must name one of the fact's allowed values."""
+    allowed: set[str] = set()
+    for name in re.findall(r"[^\W\d]\w*", ind.formula):
+        item = fw.spec.items.get(name)
+        if item is not None and item.values:
+            allowed |= set(item.values)
+    req = ind.requirement
+    rules = [("rule", req.rule)] if req.rule else [
+        (f"cases[{i}].rule", case.rule) for i, case in enumerate(req.cases or ())]
+    for key, rule in rules:
+        for value in _quoted(rule or ""):
+            if value not in allowed:
+                raise FrameworkError(fw.file, f"{_where(ind)}.requirement.{key}",
+                                     f"{value!r} 不是该事实项的取值 is not a value of the fact",
+                                     f"可用 allowed: {sorted(allowed)}")
 
 
 def _quoted(text: str) -> list[str]:

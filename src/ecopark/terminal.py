@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ecopark.framework import Framework
     from ecopark.verify import Verification
 
-__all__ = ["assessment", "explanation", "frameworks_table", "verification"]
+__all__ = ["assessment", "explanation", "frameworks_table", "items_table", "verification"]
 
 STATUS = {
     Status.MET: ("✓ 达标", "✓ met", "green"),
@@ -155,6 +155,18 @@ def _grow(parent: Tree, trace: Trace, fw: Framework, lang: str) -> None:
     node = parent.add(label)
     for child in trace.children:
         _grow(node, child, fw, lang)
+
+
+def items_table(framework: Framework, lang: str) -> Table:
+    table = Table(title=_pick(lang, f"{framework.spec.name_zh} 数据项", f"{framework.spec.name_en}: "
+                              "items"))
+    for header in (("标识", "id"), ("名称", "name"), ("单位", "unit"), ("定义", "definition")):
+        table.add_column(_pick(lang, *header), overflow="fold")
+    for key, item in framework.spec.items.items():
+        unit = " / ".join(item.values or {}) if item.kind == "fact" else pretty(item.unit)
+        table.add_row(key, _pick(lang, item.name_zh, item.name_en), unit,
+                      _pick(lang, item.definition_zh, item.definition_en))
+    return table
 
 
 def frameworks_table(frameworks: list[Framework], lang: str) -> Table:

@@ -45,6 +45,7 @@ def normalize(unit: str) -> str:
     text = unit.strip()
     if text in _WHOLE:
         return _WHOLE[text]
+    text = re.sub(r"万\s+", "万", text)
     for old, new in _PIECES:
         text = text.replace(old, new)
     return _POWER.sub(r"\1**\2", text)

@@ -129,7 +129,7 @@ def _group_reasons(group: GroupResult, results: list[IndicatorResult]) -> Iterab
         return
     for number in group.selected:
         if by_number[number].status is not Status.MET:
-            carriers = tuple(n for n in group.met if n not in group.selected)
+            carriers = tuple(n for n in group.met if n != number)
             yield Reason("selected_not_met", (number, *carriers),
                          f"所选考核指标 {number} 未达标，但同组指标 {_nums(carriers)} 达标，"
                          f"{group.id} 仍满足", f"selected indicator {number} is not met, but "
