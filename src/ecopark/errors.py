@@ -9,6 +9,8 @@ The tree::
     ├── UnknownFramework(name, available)
     ├── DatasetError(file, key_path, problem, hint)
     │   └── UnitError(file, key_path, value, from_unit, to_unit, hint)
+    ├── WorkbookError(file, sheet, cell, problem, hint)    one problem in an xlsx/docx file
+    ├── WorkbookProblems(file, problems)         all problems of one file, reported at once
     ├── UnknownIndicator(number, available)
     └── MissingData(item, year, detail)          raised inside evaluation, reported as a status
 
@@ -31,6 +33,8 @@ __all__ = [
     "UnitError",
     "UnknownFramework",
     "UnknownIndicator",
+    "WorkbookError",
+    "WorkbookProblems",
 ]
 
 
@@ -142,3 +146,32 @@ class MissingData(EcoparkError):
     detail: str = ""
     _zh: ClassVar[str] = "缺少数据：{item}（{year}年）{detail}"
     _en: ClassVar[str] = "missing data: {item} for {year} {detail}"
+
+
+@dataclasses.dataclass(eq=False)
+class WorkbookError(EcoparkError):
+    """One problem in a workbook or Word file. `sheet` is a sheet name (or "表格N" for a Word
+    table); `cell` an A1 reference (or "第R行第C列" in Word); empty when the whole file is meant."""
+
+    file: str
+    sheet: str
+    cell: str
+    problem: str
+    hint: str = ""
+    _zh: ClassVar[str] = "文件 {file}，工作表 {sheet}，单元格 {cell}：{problem}"
+    _en: ClassVar[str] = "file {file}, sheet {sheet}, cell {cell}: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class WorkbookProblems(EcoparkError):
+    """Every problem found in one file; nothing was imported."""
+
+    file: str
+    problems: list[WorkbookError]
+    _zh: ClassVar[str] = "文件 {file} 有 {count} 处问题，未导入任何数据：\n{lines}"
+    _en: ClassVar[str] = "file {file} has {count} problems; nothing was imported:\n{lines}"
+
+    def message(self, lang: str = "zh") -> str:
+        template = self._en if lang == "en" else self._zh
+        lines = "\n".join(f"  - {p.message(lang)}" for p in self.problems)
+        return template.format(file=self.file, count=len(self.problems), lines=lines)
