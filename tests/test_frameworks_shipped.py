@@ -45,3 +45,10 @@ def test_conditional_and_regional_requirements_are_data() -> None:
         assert cases is not None and [c.when for c in cases] == ["g_iva > 0", "g_iva < 0"]
     cases16 = spec.indicators[15].requirement.cases
     assert cases16 is not None and len(cases16) == 3
+
+
+def test_items_of_an_indicator_in_order_of_use() -> None:
+    framework = load_framework("hj274-2015")
+    assert framework.items_of(1) == ["hightech_output", "gross_output"]
+    assert framework.items_of(25) == ["cod", "iva", "nh3n", "so2", "nox"]
+    assert framework.items_of(20) == ["env_management_rate"]  # checklist ids are not items

@@ -57,6 +57,7 @@ class Item(_Model):
     kind: Literal["number", "fact"] = "number"
     values: dict[str, Label] | None = None
     allow_negative: bool = False
+    aliases: list[str] = []  # other names parks print for it (matched when reading tables)
     definition_zh: str = ""
     definition_en: str = ""
     source: str
@@ -232,6 +233,18 @@ class Framework:
         if named is None:
             return item
         return named.name_en if lang == "en" else named.name_zh
+
+    def items_of(self, number: int) -> list[str]:
+        """The items an indicator's formula reads, in order of first use (variables expanded)."""
+        out: list[str] = []
+        texts = [self.by_number[number].formula]
+        while texts:
+            for name in re.findall(r"[^\W\d]\w*", texts.pop(0)):
+                if name in self.spec.items and name not in out:
+                    out.append(name)
+                elif name in self.spec.variables:
+                    texts.append(self.spec.variables[name].formula)
+        return out
 
     def describe(self, formula_text: str, lang: str = "zh") -> str:
         """A formula with every declared name replaced by its zh/en name."""
