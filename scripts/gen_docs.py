@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("assess", "verify", "explain", "frameworks", "items", "schema")
+COMMANDS = ("assess", "verify", "explain", "gap", "whatif", "forecast", "compare", "frameworks",
+            "items", "schema")
 
 
 def cli_reference() -> str:

@@ -102,3 +102,26 @@ def test_seed_example_validates_against_the_published_schema() -> None:
     data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
     # YAML integer keys become strings in JSON; the schema is for the JSON view of the file
     jsonschema.validate(json.loads(json.dumps(data, ensure_ascii=False)), json.loads(out))
+
+
+def test_gap_shows_what_must_change() -> None:
+    code, out, _ = invoke("gap", str(SEED))
+    assert code == 0
+    assert "81,698.52" in out and "823,952.94" in out and "总体判定敏感性" in out
+
+
+def test_whatif_shows_the_status_change_and_new_verdict() -> None:
+    code, out, _ = invoke("whatif", str(SEED), "--set", "co2@2018=80000")
+    assert code == 0 and "3.34" in out and "总体判定：达标" in out
+
+
+def test_whatif_bad_assignment_exits_2() -> None:
+    result = runner.invoke(app, ["whatif", str(SEED), "--set", "co2@2018"])
+    assert result.exit_code == 2 and "ITEM[@YEAR]=VALUE" in result.stderr
+
+
+def test_forecast_and_compare_run() -> None:
+    code, out, _ = invoke("forecast", str(SEED), "--years", "2", "--lang", "en")
+    assert code == 0 and "2020" in out and "mandatory indicator 26" in out
+    code, out, _ = invoke("compare", str(SEED), str(SEED))
+    assert code == 0 and "P100" in out

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ecopark.framework import CompiledRequirement, Framework, Indicator
     from ecopark.verdict import Verdict
 
-__all__ = ["Evaluation", "IndicatorResult", "Status", "evaluate", "evaluate_formula",
+__all__ = ["Evaluation", "EvaluationEnv", "IndicatorResult", "Status", "evaluate", "evaluate_formula",
            "evaluate_indicator", "judge_value"]
 
 
@@ -65,7 +65,7 @@ class Evaluation:
         return next(r for r in self.results if r.number == number)
 
 
-class _Env:
+class EvaluationEnv:
     """The dataset seen from one evaluation year (implements ecopark.formula.Env)."""
 
     def __init__(self, framework: Framework, dataset: Dataset, year: int) -> None:
@@ -156,7 +156,7 @@ def resolve_year(dataset: Dataset, year: int | None) -> int:
 
 def evaluate_indicator(framework: Framework, dataset: Dataset, number: int,
                        year: int) -> IndicatorResult:
-    env = _Env(framework, dataset, year)
+    env = EvaluationEnv(framework, dataset, year)
     indicator = framework.indicator(number)
     try:
         value, trace = framework.formulas[number].evaluate(env)
@@ -178,14 +178,14 @@ def _clean(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def _missing(indicator: Indicator, missing: MissingData, env: _Env) -> IndicatorResult:
+def _missing(indicator: Indicator, missing: MissingData, env: EvaluationEnv) -> IndicatorResult:
     zh = f"缺少 {missing.item}（{missing.year}年）{missing.detail}"
     en = f"missing {missing.item} for {missing.year} {missing.detail}".rstrip()
     return IndicatorResult(indicator, None, Status.MISSING, "", zh, en, warnings=env.warnings,
                            missing=(missing.item, missing.year))
 
 
-def _judge(requirement: CompiledRequirement, result: IndicatorResult, env: _Env) -> None:
+def _judge(requirement: CompiledRequirement, result: IndicatorResult, env: EvaluationEnv) -> None:
     """Apply the requirement: the rule, or the first case whose condition holds."""
     env.current = result.value
     rule = requirement.rule
@@ -226,7 +226,7 @@ def _attach(result: IndicatorResult, trace: Trace) -> None:
 def judge_value(framework: Framework, dataset: Dataset, number: int, year: int,
                 value: Value) -> IndicatorResult:
     """The status the requirement gives to `value` (e.g. a printed value) in this park-year."""
-    env = _Env(framework, dataset, year)
+    env = EvaluationEnv(framework, dataset, year)
     result = IndicatorResult(framework.indicator(number), value, Status.MET)
     _judge(framework.requirements[number], result, env)
     return result
@@ -235,4 +235,4 @@ def judge_value(framework: Framework, dataset: Dataset, number: int, year: int,
 def evaluate_formula(framework: Framework, dataset: Dataset, formula: Formula,
                      year: int) -> tuple[Value, Trace]:
     """Evaluate any checked formula of `framework` (an identity, a variable) in `year`."""
-    return formula.evaluate(_Env(framework, dataset, year), year)
+    return formula.evaluate(EvaluationEnv(framework, dataset, year), year)
