@@ -1,0 +1,15 @@
+"""The `ecopark` command. Only this package imports the CLI library; all work is in the core.
+
+Each module registers its commands on the one `app` of `ecopark.cli.common`.
+"""
+
+from ecopark.cli import analysis, core
+from ecopark.cli.common import app
+
+__all__ = ["app", "main"]
+
+_COMMAND_MODULES = (core, analysis)
+
+
+def main() -> None:
+    app(prog_name="ecopark")

@@ -1,0 +1,89 @@
+"""Analysis commands: gap, whatif, forecast, compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecopark.cli.common import (
+    DatasetArg,
+    FrameworkOpt,
+    Lang,
+    LangOpt,
+    YearOpt,
+    app,
+    console,
+    evaluate_file,
+    handles_errors,
+    load_file,
+)
+
+
+@app.command()
+@handles_errors
+def gap(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
+        framework: FrameworkOpt = None) -> None:
+    """差距分析 — what each input must become to pass, and what would flip the verdict."""
+    from ecopark.analysis.gap import gaps, verdict_sensitivity
+    from ecopark.terminal_analysis import gap_view
+
+    evaluation = evaluate_file(dataset, framework, year)
+    console().print(gap_view(evaluation, gaps(evaluation), verdict_sensitivity(evaluation),
+                              lang.value))
+
+
+@app.command()
+@handles_errors
+def whatif(dataset: DatasetArg,
+           assignments: Annotated[list[str], typer.Option(
+               "--set", help="ITEM[@YEAR]=VALUE[单位]，可重复 repeatable, e.g. co2@2018=80000")],
+           year: YearOpt = None, lang: LangOpt = Lang.zh,
+           framework: FrameworkOpt = None) -> None:
+    """假设分析 — change inputs, re-evaluate, show which statuses change."""
+    from ecopark.analysis.whatif import parse_assignment
+    from ecopark.analysis.whatif import whatif as run_whatif
+    from ecopark.evaluate import resolve_year
+    from ecopark.terminal_analysis import whatif_view
+
+    fw, data = load_file(dataset, framework)
+    when = resolve_year(data, year)
+    parsed = [parse_assignment(text, fw, when) for text in assignments]
+    console().print(whatif_view(run_whatif(fw, data, parsed, when), lang.value))
+
+
+@app.command()
+@handles_errors
+def forecast(dataset: DatasetArg,
+             years: Annotated[int, typer.Option("--years", min=1, max=10,
+                                                help="预测年数 years ahead")] = 3,
+             year: YearOpt = None, lang: LangOpt = Lang.zh,
+             framework: FrameworkOpt = None) -> None:
+    """趋势预测 — project items on their trend, evaluate, warn for mandatory indicators."""
+    from ecopark.analysis.forecast import forecast as run_forecast
+    from ecopark.evaluate import resolve_year
+    from ecopark.terminal_analysis import forecast_view
+
+    fw, data = load_file(dataset, framework)
+    result = run_forecast(fw, data, years, resolve_year(data, year))
+    console().print(forecast_view(result, fw, lang.value))
+
+
+@app.command()
+@handles_errors
+def compare(datasets: Annotated[list[Path], typer.Argument(help="多个数据文件 dataset files")],
+            lang: LangOpt = Lang.zh, framework: FrameworkOpt = None) -> None:
+    """园区对比 — parks side by side with percentile ranks."""
+    from ecopark.analysis.compare import compare as run_compare
+    from ecopark.terminal_analysis import comparison
+
+    evaluations = [evaluate_file(path, framework, None) for path in datasets]
+    first = evaluations[0].framework
+    for path, ev in zip(datasets, evaluations, strict=True):
+        if ev.framework.id != first.id:
+            from ecopark.errors import DatasetError
+
+            raise DatasetError(str(path), "framework", f"与第一个数据文件的指标体系不同 "
+                               f"({ev.framework.id} ≠ {first.id}) different framework")
+    console().print(comparison(run_compare(evaluations), first, lang.value))

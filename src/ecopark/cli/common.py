@@ -1,0 +1,81 @@
+"""Shared pieces of the `ecopark` command: the app, options, error handling, loading."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from ecopark.errors import EcoparkError
+
+__all__ = ["DatasetArg", "FrameworkOpt", "JsonOpt", "Lang", "LangOpt", "YearOpt", "app",
+           "console", "evaluate_file", "handles_errors", "load_file", "print_json"]
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="ecopark — 生态工业园区评价（HJ 274-2015 等）/ evaluate eco-industrial parks.",
+)
+
+F = TypeVar("F", bound=Callable[..., None])
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+DatasetArg = Annotated[Path, typer.Argument(help="数据文件 dataset file (YAML)")]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="评价年份 evaluation year")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 output language")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON print JSON")]
+FrameworkOpt = Annotated[str | None, typer.Option(
+    "--framework", "-f", help="指标体系标识或文件 framework id or file (default: the dataset's)")]
+
+
+def handles_errors(command: F) -> F:
+    """Turn every ecopark error into a clear message on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except EcoparkError as exc:
+            lang = kwargs.get("lang", Lang.zh)
+            prefix = "错误" if lang != Lang.en else "error"
+            typer.echo(f"{prefix}: {exc.message(lang.value)}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def load_file(dataset_path: Path, framework: str | None) -> tuple[Any, Any]:
+    """The framework and the dataset of a dataset file."""
+    from ecopark.dataset import load_dataset
+    from ecopark.framework import load_framework
+
+    fw = load_framework(framework) if framework else None
+    dataset = load_dataset(dataset_path, fw)
+    return fw or load_framework(dataset.framework_id), dataset
+
+
+def evaluate_file(dataset_path: Path, framework: str | None, year: int | None) -> Any:
+    from ecopark.evaluate import evaluate
+
+    fw, dataset = load_file(dataset_path, framework)
+    return evaluate(fw, dataset, year)
+
+
+def print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

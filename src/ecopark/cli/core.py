@@ -1,0 +1,124 @@
+"""Commands over one dataset: assess, verify, explain; and the frameworks, items, schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecopark.cli.common import (
+    DatasetArg,
+    FrameworkOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    YearOpt,
+    app,
+    console,
+    evaluate_file,
+    handles_errors,
+    print_json,
+)
+
+
+@app.command()
+@handles_errors
+def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
+           json_out: JsonOpt = False, framework: FrameworkOpt = None) -> None:
+    """对照考核表与总体判定 — the assessment table and the overall verdict."""
+    evaluation = evaluate_file(dataset, framework, year)
+    if json_out:
+        from ecopark.contract import assessment_json
+
+        print_json(assessment_json(evaluation))
+        return
+    from ecopark.terminal import assessment
+
+    console().print(assessment(evaluation, lang.value))
+
+
+@app.command()
+@handles_errors
+def verify(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
+           json_out: JsonOpt = False, framework: FrameworkOpt = None) -> None:
+    """核查表中数值 — recompute from the base rows and compare with the printed values."""
+    from ecopark.verify import verify as run_verify
+
+    result = run_verify(evaluate_file(dataset, framework, year))
+    if json_out:
+        from ecopark.contract import verification_json
+
+        print_json(verification_json(result))
+        return
+    if result.evaluation.dataset.reported is None:
+        typer.echo("数据文件中没有 reported（表中数值），无可核查 / the dataset has no `reported` "
+                   "values to verify", err=True)
+    from ecopark.terminal import verification
+
+    console().print(verification(result, lang.value))
+
+
+@app.command()
+@handles_errors
+def explain(dataset: DatasetArg, number: Annotated[int, typer.Argument(help="指标序号 number")],
+            year: YearOpt = None, lang: LangOpt = Lang.zh, json_out: JsonOpt = False,
+            framework: FrameworkOpt = None) -> None:
+    """一个指标的计算过程 — the trace of one indicator as a tree."""
+    from ecopark.errors import UnknownIndicator
+
+    evaluation = evaluate_file(dataset, framework, year)
+    if number not in evaluation.framework.by_number:
+        raise UnknownIndicator(str(number), ", ".join(map(str, evaluation.framework.by_number)))
+    if json_out:
+        from ecopark.contract import assessment_json
+
+        found = [i for i in assessment_json(evaluation)["indicators"] if i["number"] == number]
+        print_json(found[0])
+        return
+    from ecopark.terminal import explanation
+
+    console().print(explanation(evaluation, number, lang.value))
+
+
+@app.command()
+@handles_errors
+def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
+    """可用的指标体系 — the frameworks available, with their indicator counts."""
+    from ecopark.framework import available_frameworks, load_framework
+
+    loaded = [load_framework(name) for name in available_frameworks()]
+    if json_out:
+        print_json([{"id": fw.id, "name_zh": fw.spec.name_zh, "name_en": fw.spec.name_en,
+                      "version": fw.spec.version, "indicators": len(fw.indicators),
+                      "mandatory": sum(1 for i in fw.indicators if i.mandatory)}
+                     for fw in loaded])
+        return
+    from ecopark.terminal import frameworks_table
+
+    console().print(frameworks_table(loaded, lang.value))
+
+
+@app.command()
+@handles_errors
+def items(framework: Annotated[str, typer.Option("--framework", "-f", help="指标体系 framework")]
+          = "hj274-2015", lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
+    """数据项及其单位 — the raw items a dataset may report, with their canonical units."""
+    from ecopark.framework import load_framework
+
+    fw = load_framework(framework)
+    if json_out:
+        print_json([{"id": key, "name_zh": item.name_zh, "name_en": item.name_en,
+                      "unit": item.unit, "kind": item.kind,
+                      "values": list(item.values or {})} for key, item in fw.spec.items.items()])
+        return
+    from ecopark.terminal import items_table
+
+    console().print(items_table(fw, lang.value))
+
+
+@app.command()
+def schema() -> None:
+    """数据文件的 JSON Schema — print the dataset format's JSON Schema."""
+    from ecopark.dataset import dataset_json_schema
+
+    print_json(dataset_json_schema())
