@@ -339,6 +339,9 @@ BROKEN_FRAMEWORKS = [
            _set(lambda d: indicator(d, 3), formula="cagar(iva, t - 3, t)"), FormulaError,
            "indicators[number=3].formula", ("unknown function cagar()", "did you mean cagr()?"),
            position=0, expression="cagar(iva, t - 3, t)"),
+    Broken("check_no_times_hundred", "percent_times_hundred",
+           _set(lambda d: indicator(d, 1), formula="hightech_output / gross_output * 100"),
+           FrameworkError, "indicators[number=1].formula", ("must not multiply by 100",)),
     Broken("check_units_compatible", "indicator_unit_incompatible",
            _set(lambda d: indicator(d, 8), unit="t"), FrameworkError,
            "indicators[number=8].unit", ("incompatible", "[currency] / [length] ** 2 ≠ [mass]")),
@@ -446,3 +449,13 @@ def test_percent_sign_in_a_number_cell_is_a_unit_not_dropped(tmp_path: Path) -> 
     # … and for a rate item it is read as 30 %
     path = write(tmp_path, dataset_text('  green_coverage_rate: {values: {2018: "30%"}}\n'))
     assert load_dataset(path).values[("green_coverage_rate", 2018)].value == 30.0
+
+
+def test_an_empty_yaml_value_is_not_reported_never_zero(tmp_path: Path) -> None:
+    path = write(tmp_path, dataset_text("  iva:\n    values:\n      2016: 100\n      2018:\n"))
+    dataset = load_dataset(path)
+    assert dataset.values[("iva", 2018)].value is None
+    result = evaluate(FW, dataset).result(2)
+    assert result.status is Status.MISSING and result.missing == ("iva", 2018)
+    assert result.reason_en == "missing iva for 2018 (left empty)"
+    assert "报表为空" in result.reason_zh

@@ -41,7 +41,7 @@ def test_message_is_built_from_every_place_field(cls: type[EcoparkError]) -> Non
     for lang in ("zh", "en"):
         text = error.message(lang)
         for f in dataclasses.fields(cls):
-            if f.name in ("hint", "detail", "value", "expression"):
+            if f.name in ("hint", "detail", "detail_en", "value", "expression"):
                 continue
             if f.name == "problems":
                 assert "基础数据" in text and "E7" in text

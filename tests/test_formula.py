@@ -32,7 +32,7 @@ class FakeEnv:
             raise MissingData(name, year)
         return self.data[(name, year)], "fixture"
 
-    def variable(self, name: str) -> tuple[Value, Trace]:
+    def variable(self, name: str, year: int) -> tuple[Value, Trace]:
         return 10.0, Trace(name, 10.0)
 
     def profile(self, name: str) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ecopark import Framework, evaluate, load_dataset, verify
+from ecopark import DatasetError, Framework, evaluate, load_dataset, verify
 from ecopark.verify import Finding
 
 BASE = """\
@@ -81,10 +81,26 @@ def test_printed_value_that_cannot_be_recomputed(tmp_path: Path, hj274: Framewor
     assert "recycling_industry_va" in cannot[0].zh and "2018" in cannot[0].zh
 
 
-def test_missing_rows_are_listed(tmp_path: Path, hj274: Framework) -> None:
+def test_missing_rows_are_listed_when_the_data_gives_a_value(tmp_path: Path,
+                                                            hj274: Framework) -> None:
+    # only 2 is printed; the data also give 3 (IVA 2015 → 2018) and 17 (a fact)
     found = findings(tmp_path, hj274, '2: "38.34"')
-    missing = {f.number for f in found if f.kind == "missing_row"}
-    assert missing == set(range(1, 33)) - {2}
+    assert {f.number for f in found if f.kind == "missing_row"} == {3, 17}
+
+
+def test_printed_table_for_another_year_is_refused(tmp_path: Path, hj274: Framework) -> None:
+    path = tmp_path / "d.yaml"
+    text = BASE.format(printed='2: "38.34"', iva2015="300000", compliance="达标", extra="")
+    path.write_text(text.replace("reported:\n  year: 2018", "reported:\n  year: 2017"),
+                    encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        verify(evaluate(hj274, load_dataset(path, hj274)))
+    assert caught.value.key_path == "reported.year" and "--year 2017" in caught.value.hint
+
+
+def test_unquoted_printed_value_keeps_its_decimals(tmp_path: Path, hj274: Framework) -> None:
+    # YAML 38.30 would be the float 38.3 (one decimal); ecopark keeps "38.30" as written
+    assert kinds(findings(tmp_path, hj274, "2: 38.30")) == ["mismatch"]
 
 
 def test_base_row_mismatch(tmp_path: Path, hj274: Framework) -> None:

@@ -52,7 +52,7 @@ class Series(_Model):
                              "the item's canonical unit)")
     source: str | None = Field(None, description="where the numbers come from")
     note: str | None = None
-    values: dict[int, Scalar | ValueEntry]
+    values: dict[int, Scalar | ValueEntry | None]
 
 
 class Park(BaseModel):
@@ -161,7 +161,7 @@ def load_dataset(path: str | Path, framework: Framework | None = None) -> Datase
     from ecopark.framework import load_framework
 
     file = str(path)
-    data = read_yaml(Path(path))
+    data = read_yaml(Path(path), floats_as_text=True)
     if not isinstance(data, dict):
         raise DatasetError(file, "(top)", "文件应为键值映射 the file must be a mapping",
                            f"参考 see examples/wujin-2018/dataset.yaml; format: {FORMAT}")
@@ -214,8 +214,8 @@ def _known_item(framework: Framework, name: str, file: str) -> Item:
 
 
 def _observation(framework: Framework, item: Item, name: str, year: int,
-                 raw: Scalar | ValueEntry, series: Series, file: str) -> Observation:
-    entry = raw if isinstance(raw, ValueEntry) else ValueEntry(value=raw)
+                 raw: Scalar | ValueEntry | None, series: Series, file: str) -> Observation:
+    entry = raw if isinstance(raw, ValueEntry) else ValueEntry(value="" if raw is None else raw)
     where = f"observations.{name}.values.{year}"
     if not 1900 <= year <= 2200:
         raise DatasetError(file, where, f"年份不合理 implausible year {year}")
@@ -315,6 +315,7 @@ def _check_reported(reported: Reported, framework: Framework, file: str) -> None
     for index, row in enumerate(reported.rows):
         if row.item not in framework.spec.items:
             _raise_unknown(file, f"reported.rows[{index}].item", row.item, framework)
+        _check_unit(framework, row.item, row.unit, f"reported.rows[{index}].unit", file)
     for index, stated in enumerate(reported.text):
         where = f"reported.text[{index}]"
         if (stated.indicator is None) == (stated.item is None):
@@ -322,8 +323,17 @@ def _check_reported(reported: Reported, framework: Framework, file: str) -> None
                                "or item")
         if stated.item is not None and stated.item not in framework.spec.items:
             _raise_unknown(file, f"{where}.item", stated.item, framework)
+        if stated.item is not None:
+            _check_unit(framework, stated.item, stated.unit, f"{where}.unit", file)
         if stated.indicator is not None and stated.indicator not in framework.by_number:
             raise DatasetError(file, f"{where}.indicator", f"没有序号为 {stated.indicator} 的指标")
+
+
+def _check_unit(framework: Framework, name: str, unit: str | None, where: str,
+                file: str) -> None:
+    item = framework.spec.items[name]
+    if unit is not None and item.kind == "number":
+        _factor(unit, item, where, file, unit)
 
 
 def _raise_unknown(file: str, where: str, name: str, framework: Framework) -> None:

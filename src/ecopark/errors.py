@@ -144,8 +144,9 @@ class MissingData(EcoparkError):
     item: str
     year: int
     detail: str = ""
+    detail_en: str = ""
     _zh: ClassVar[str] = "缺少数据：{item}（{year}年）{detail}"
-    _en: ClassVar[str] = "missing data: {item} for {year} {detail}"
+    _en: ClassVar[str] = "missing data: {item} for {year} {detail_en}"
 
 
 @dataclasses.dataclass(eq=False)

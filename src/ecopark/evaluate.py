@@ -72,7 +72,7 @@ class EvaluationEnv:
         self.framework, self.dataset, self.t = framework, dataset, year
         self.warnings: list[tuple[str, str]] = []
         self.current: Value | None = None
-        self._variables: dict[str, tuple[Value, Trace] | Exception] = {}
+        self._variables: dict[tuple[str, int], tuple[Value, Trace] | Exception] = {}
 
     def base_year(self) -> int:
         return self.dataset.profile.base_year
@@ -82,22 +82,24 @@ class EvaluationEnv:
         if obs is None:
             raise MissingData(name, year)
         if obs.value is None:
-            raise MissingData(name, year, f"（报表填“{obs.printed}” printed as not reported）"
-                              if obs.printed else "（报表为空 left empty）")
+            if obs.printed:
+                raise MissingData(name, year, f"（报表填“{obs.printed}”）",
+                                  f"(printed as '{obs.printed}')")
+            raise MissingData(name, year, "（报表为空）", "(left empty)")
         return obs.value, obs.source
 
-    def variable(self, name: str) -> tuple[Value, Trace]:
-        if name not in self._variables:
-            self._variables[name] = self._compute_variable(name)
-        cached = self._variables[name]
+    def variable(self, name: str, year: int) -> tuple[Value, Trace]:
+        if (name, year) not in self._variables:
+            self._variables[(name, year)] = self._compute_variable(name, year)
+        cached = self._variables[(name, year)]
         if isinstance(cached, Exception):
             raise cached
         return cached
 
-    def _compute_variable(self, name: str) -> tuple[Value, Trace] | Exception:
+    def _compute_variable(self, name: str, year: int) -> tuple[Value, Trace] | Exception:
         formula, factor = self.framework.variables[name]
         try:
-            value, trace = formula.evaluate(self)
+            value, trace = formula.evaluate(self, year)
         except (MissingData, NotEvaluable) as exc:
             return exc
         value = float(value) * factor
@@ -110,7 +112,7 @@ class EvaluationEnv:
     def checklist(self, name: str, year: int) -> tuple[int, int, list[str]]:
         entries = self.dataset.checklists.get(name, {}).get(year)
         if not entries:
-            raise MissingData(name, year, "（无清单 no checklist）")
+            raise MissingData(name, year, "（无清单）", "(no checklist)")
         lines = [f"{'✓' if e.done else '✗'} {e.name}" + (f" — {e.evidence}" if e.evidence else "")
                  for e in entries]
         return sum(1 for e in entries if e.done), len(entries), lines
@@ -118,7 +120,7 @@ class EvaluationEnv:
     def count(self, name: str, after: int, upto: int) -> tuple[int, list[str]]:
         records = self.dataset.lists.get(name)
         if records is None:
-            raise MissingData(name, upto, "（无清单 no list）")
+            raise MissingData(name, upto, "（无清单）", "(no list)")
         chosen = [r for r in records if after < r["year"] <= upto]
         return len(chosen), [f"{r.get('name', '?')} ({r['year']})" for r in chosen]
 
@@ -180,7 +182,7 @@ def _clean(value: float) -> float:
 
 def _missing(indicator: Indicator, missing: MissingData, env: EvaluationEnv) -> IndicatorResult:
     zh = f"缺少 {missing.item}（{missing.year}年）{missing.detail}"
-    en = f"missing {missing.item} for {missing.year} {missing.detail}".rstrip()
+    en = f"missing {missing.item} for {missing.year} {missing.detail_en}".rstrip()
     return IndicatorResult(indicator, None, Status.MISSING, "", zh, en, warnings=env.warnings,
                            missing=(missing.item, missing.year))
 

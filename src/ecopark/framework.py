@@ -346,6 +346,16 @@ def check_formulas(fw: Framework) -> None:
         fw.formulas[ind.number] = _compile(fw, ind.formula, f"{_where(ind)}.formula")
 
 
+def check_no_times_hundred(fw: Framework) -> None:
+    """A % indicator's formula does not multiply by 100: percent is a unit, converted itself."""
+    for ind in fw.spec.indicators:
+        if ind.unit.strip() in ("%", "％") and re.search(r"\*\s*100(?![\d.])", ind.formula):
+            raise FrameworkError(fw.file, f"{_where(ind)}.formula",
+                                 "百分比指标的公式不应乘以 100：% 是单位，会自动换算 a % indicator's "
+                                 "formula must not multiply by 100: % is a unit and is converted",
+                                 "去掉 “* 100” remove '* 100'")
+
+
 def check_units_compatible(fw: Framework) -> None:
     """Each indicator formula's unit converts to the indicator's unit; facts are unitless."""
     for ind in fw.spec.indicators:
@@ -450,7 +460,8 @@ def check_consistency_checks(fw: Framework) -> None:
 
 CHECKS: tuple[Callable[[Framework], None], ...] = (
     check_unique_numbers, check_categories_exist, check_membership, check_units_known,
-    check_variables, check_formulas, check_units_compatible, check_requirements,
+    check_variables, check_formulas, check_no_times_hundred, check_units_compatible,
+    check_requirements,
     check_profile_defaults, check_identities, check_consistency_checks,
 )
 

@@ -99,9 +99,12 @@ def verdict_panel(verdict: Verdict, lang: str) -> Panel:
 
 def verification(result: Verification, lang: str) -> RenderableType:
     table = Table(title=_pick(lang, "核查结果（表中数值 vs 按基础数据复算）",
-                              "Verification (printed vs recomputed from the base rows)"))
-    for header in (("级别", "Severity"), ("序号", "No."), ("类型", "Kind"), ("说明", "Finding")):
-        table.add_column(_pick(lang, *header), overflow="fold")
+                              "Verification (printed vs recomputed from the base rows)"),
+                  expand=True)
+    for header, ratio in ((("级别", "Severity"), None), (("序号", "No."), None),
+                          (("类型", "Kind"), None), (("说明", "Finding"), 1)):
+        table.add_column(_pick(lang, *header), overflow="fold", ratio=ratio,
+                         no_wrap=ratio is None)
     for f in result.findings:
         zh, en, style = SEVERITY[f.severity]
         table.add_row(Text(_pick(lang, zh, en), style=style), str(f.number or ""), f.kind,
@@ -144,7 +147,8 @@ def _grow(parent: Tree, trace: Trace, fw: Framework, lang: str) -> None:
     value = "—" if trace.value is None else format_value(trace.value, 6).rstrip("0").rstrip(".") \
         if isinstance(trace.value, float) else str(trace.value)
     if trace.item is not None and not trace.children:
-        label = Text(f"{fw.item_name(trace.item, lang)} [{trace.item}] {trace.year or ''}年 = "
+        year = "" if trace.year is None else _pick(lang, f"{trace.year}年", str(trace.year))
+        label = Text(f"{fw.item_name(trace.item, lang)} [{trace.item}] {year} = "
                      f"{value} {pretty(trace.unit)}")
         if trace.source:
             label.append(f"  ← {trace.source}", style="dim")

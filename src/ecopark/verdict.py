@@ -62,6 +62,14 @@ class Verdict:
         return self.status is VerdictStatus.PASSED
 
 
+_STATUS_WORDS = {
+    Status.NOT_MET: ("未达标", "is not met"),
+    Status.MISSING: ("缺数据", "has missing data"),
+    Status.NOT_EVALUABLE: ("无法评价", "cannot be evaluated"),
+    Status.NOT_APPLICABLE: ("不适用", "does not apply"),
+}
+
+
 def _nums(numbers: Iterable[int]) -> str:
     return "、".join(str(n) for n in numbers)
 
@@ -128,10 +136,12 @@ def _group_reasons(group: GroupResult, results: list[IndicatorResult]) -> Iterab
                          f"{group.min_met}", "fail")
         return
     for number in group.selected:
-        if by_number[number].status is not Status.MET:
+        status = by_number[number].status
+        if status is not Status.MET:
             carriers = tuple(n for n in group.met if n != number)
+            zh, en = _STATUS_WORDS.get(status, ("未达标", "is not met"))
             yield Reason("selected_not_met", (number, *carriers),
-                         f"所选考核指标 {number} 未达标，但同组指标 {_nums(carriers)} 达标，"
-                         f"{group.id} 仍满足", f"selected indicator {number} is not met, but "
+                         f"所选考核指标 {number} {zh}，但同组指标 {_nums(carriers)} 达标，"
+                         f"{group.id} 仍满足", f"selected indicator {number} {en}, but "
                          f"{', '.join(map(str, carriers))} of {group.id} is met and carries the "
                          "group", "info")

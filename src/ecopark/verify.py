@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 
 from ecopark import units
 from ecopark.dataset import Reported
-from ecopark.errors import MissingData
+from ecopark.errors import DatasetError, MissingData
 from ecopark.evaluate import (
     Evaluation,
     IndicatorResult,
@@ -70,7 +70,14 @@ def verify(evaluation: Evaluation) -> Verification:
     dataset = evaluation.dataset
     reported = dataset.reported
     if reported is None:
-        return Verification(evaluation, (), None)
+        data_only = (*_checks(evaluation), *_magnitudes(evaluation))
+        return Verification(evaluation, tuple(data_only), None)
+    if reported.year != evaluation.year:
+        raise DatasetError(dataset.file, "reported.year",
+                           f"表中数值属于 {reported.year} 年，而评价年份为 {evaluation.year} 年 "
+                           f"the printed table is for {reported.year}, the evaluation for "
+                           f"{evaluation.year}", f"用 --year {reported.year} use --year "
+                           f"{reported.year}")
     findings: list[Finding] = []
     printed_results: list[IndicatorResult] = []
     for result in evaluation.results:
@@ -98,6 +105,8 @@ def _indicator_findings(ev: Evaluation, result: IndicatorResult,
     ind = result.indicator
     shown = format_value(result.value, ind.decimals)
     if printed is None:
+        if result.value is None:
+            return
         yield Finding(ind.number, "missing_row", "warning", None, result.value,
                       f"表中没有指标 {ind.number} 的数值（计算值 {shown}）",
                       f"the table prints no value for indicator {ind.number} (computed {shown})")
@@ -333,13 +342,14 @@ def _magnitudes(ev: Evaluation) -> Iterator[Finding]:
             series.setdefault(item, []).append((year, obs.value, obs.given))
     for item, values in series.items():
         for (y0, v0, g0), (y1, v1, g1) in itertools.pairwise(values):
-            if max(v0, v1) / min(v0, v1) >= 1e3:
+            factor = max(v0, v1) / min(v0, v1)
+            if factor >= 1e3:
                 name = ev.framework.spec.items[item]
                 yield Finding(None, "implausible_magnitude", "warning", g1, v1 / v0,
-                              f"{name.name_zh}：{y0}年 {g0}，{y1}年 {g1}，相差 {v1 / v0:.3g} 倍，"
+                              f"{name.name_zh}：{y0}年 {g0}，{y1}年 {g1}，相差约 {factor:.3g} 倍，"
                               "疑为单位（万/亿）错位",
-                              f"{name.name_en}: {y0} {g0}, {y1} {g1}, a factor of {v1 / v0:.3g}: "
-                              "a likely 万/亿 unit slip", item=item)
+                              f"{name.name_en}: {y0} {g0}, {y1} {g1}, a factor of about "
+                              f"{factor:.3g}: a likely 万/亿 unit slip", item=item)
 
 
 # ------------------------------------------------------------------ base year

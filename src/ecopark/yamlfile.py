@@ -12,11 +12,27 @@ __all__ = ["MAX_BYTES", "read_yaml"]
 MAX_BYTES = 20 * 1024 * 1024
 
 
-def read_yaml(path: Path) -> Any:
+def _text_float_loader() -> Any:
+    """A safe loader that keeps decimal numbers as written ("7.90" stays "7.90", not 7.9), so a
+    printed value keeps its precision."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class TextFloatLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    TextFloatLoader.add_constructor("tag:yaml.org,2002:float",
+                                    lambda loader, node: loader.construct_scalar(node))
+    return TextFloatLoader
+
+
+def read_yaml(path: Path, floats_as_text: bool = False) -> Any:
     """Parse a YAML file with the safe loader; raise InputFileError naming what went wrong."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = _text_float_loader() if floats_as_text else getattr(yaml, "CSafeLoader",
+                                                                 yaml.SafeLoader)
     if not path.is_file():
         raise InputFileError(str(path), "文件不存在 file not found",
                              "检查路径 check the path")
