@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -125,3 +126,17 @@ def test_forecast_and_compare_run() -> None:
     assert code == 0 and "2020" in out and "mandatory indicator 26" in out
     code, out, _ = invoke("compare", str(SEED), str(SEED))
     assert code == 0 and "P100" in out
+
+
+def test_table_writes_each_format(tmp_path: Path) -> None:
+    for suffix in (".xlsx", ".docx", ".html", ".csv"):
+        path = tmp_path / f"table{suffix}"
+        code, _, _ = invoke("table", str(SEED), "-o", str(path), "--verify")
+        assert code == 0 and path.stat().st_size > 0, suffix
+    text = (tmp_path / "table.csv").read_text(encoding="utf-8-sig")
+    assert "复算值" in text and "34.97" in text and "39.31" in text
+
+
+def test_table_refuses_an_unknown_format(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["table", str(SEED), "-o", str(tmp_path / "t.pdf")])
+    assert result.exit_code == 2 and ".docx" in result.stderr

@@ -1,0 +1,32 @@
+"""Commands that write documents: the 对照考核表 (table)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecopark.cli.common import DatasetArg, FrameworkOpt, YearOpt, app, evaluate_file, handles_errors
+
+OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="输出文件 output file "
+                                         "(.xlsx / .docx / .html / .csv)")]
+
+
+@app.command()
+@handles_errors
+def table(dataset: DatasetArg, output: OutputOpt,
+          verify: Annotated[bool, typer.Option("--verify", help="加复算值与核查结果两列 add the "
+                                               "recomputed value and the findings")] = False,
+          year: YearOpt = None, framework: FrameworkOpt = None) -> None:
+    """对照考核表 — write the assessment table in the official layout."""
+    from ecopark.reports.table import build_table, write_table
+
+    evaluation = evaluate_file(dataset, framework, year)
+    verification = None
+    if verify:
+        from ecopark.verify import verify as run_verify
+
+        verification = run_verify(evaluation)
+    write_table(build_table(evaluation, verification), output)
+    typer.echo(f"已写入 wrote {output}")
