@@ -135,3 +135,8 @@ def test_no_reported_section_means_no_findings(tmp_path: Path, hj274: Framework)
                     encoding="utf-8")
     result = verify(evaluate(hj274, load_dataset(path, hj274)))
     assert result.findings == () and result.printed_verdict is None
+
+
+def test_a_printed_number_that_is_not_a_number(tmp_path: Path, hj274: Framework) -> None:
+    found = findings(tmp_path, hj274, '2: "约38"')
+    assert kinds(found) == ["unreadable_value"]

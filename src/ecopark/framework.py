@@ -346,10 +346,13 @@ def check_formulas(fw: Framework) -> None:
         fw.formulas[ind.number] = _compile(fw, ind.formula, f"{_where(ind)}.formula")
 
 
+_TIMES_HUNDRED = re.compile(r"\*\s*100(?:\.0*)?(?![\d.])|(?<![\d.])100(?:\.0*)?\s*\*|/\s*0?\.01(?!\d)")
+
+
 def check_no_times_hundred(fw: Framework) -> None:
     """A % indicator's formula does not multiply by 100: percent is a unit, converted itself."""
     for ind in fw.spec.indicators:
-        if ind.unit.strip() in ("%", "％") and re.search(r"\*\s*100(?![\d.])", ind.formula):
+        if ind.unit.strip() in ("%", "％") and _TIMES_HUNDRED.search(ind.formula):
             raise FrameworkError(fw.file, f"{_where(ind)}.formula",
                                  "百分比指标的公式不应乘以 100：% 是单位，会自动换算 a % indicator's "
                                  "formula must not multiply by 100: % is a unit and is converted",

@@ -32,7 +32,7 @@ def _amount(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.2f}"
 
 
-def _input_row(fw: Framework, change: InputChange, lang: str) -> list[str]:
+def _input_row(fw: Framework, change: InputChange, lang: str) -> list[RenderableType]:
     unit = pretty(fw.spec.items[change.item].unit)
     name = fw.item_name(change.item, lang)
     if change.required is None:
@@ -41,8 +41,8 @@ def _input_row(fw: Framework, change: InputChange, lang: str) -> list[str]:
         word = _DIRECTION[change.direction]
         needed = f"{_pick(lang, *word)} {_amount(change.required)} {unit}"
         delta = f"{(change.relative or 0) * 100:+.1f} %"
-    return [f"{name} [{change.item}]", str(change.year), f"{_amount(change.current)} {unit}",
-            needed, delta, _pick(lang, *_METHOD[change.method])]
+    return [Text(f"{name} [{change.item}]"), str(change.year),
+            f"{_amount(change.current)} {unit}", needed, delta, _pick(lang, *_METHOD[change.method])]
 
 
 def gap_view(evaluation: Evaluation, gaps: list[Gap],
@@ -130,9 +130,9 @@ def forecast_view(result: Forecast, framework: Framework, lang: str) -> Renderab
                 for w in result.warnings] or [Text(_pick(lang, "无预警。", "No warnings."))]
     held = [t.item for t in result.trends.values() if t.constant]
     note = Text(_pick(lang, f"方法：近三年几何年均增长率外推（情景：{'/'.join(SCENARIOS)}）；"
-                      f"仅一个年份的数据项保持不变：{', '.join(held) or '无'}",
+                      f"保持不变（仅一个年份或数值非正）：{', '.join(held) or '无'}",
                       f"method: last three years' geometric growth (scenarios "
-                      f"{'/'.join(SCENARIOS)}); held constant (one year only): "
+                      f"{'/'.join(SCENARIOS)}); held constant (one year only, or a value ≤ 0): "
                       f"{', '.join(held) or 'none'}"), style="dim")
     return Group(table, *warnings, note)
 

@@ -21,7 +21,8 @@ __all__ = ["conversion_factor", "is_dimensionless", "normalize", "parse_unit", "
 
 _WHOLE = {"": "dimensionless", "-": "dimensionless", "—": "dimensionless", "1": "dimensionless",
           "%": "percent", "％": "percent"}
-_PIECES = (("万m³", "万立方米"), ("万m3", "万立方米"), ("万 m³", "万立方米"), ("万m²", "万平方米"),
+_PIECES = (("万m³", "万立方米"), ("万m3", "万立方米"), ("万m²", "万平方米"), ("万m2", "万平方米"),
+           ("hm²", "hm2"),
            ("%", "percent"), ("％", "percent"), ("³", "**3"), ("²", "**2"), ("／", "/"),
            ("·", "*"))
 _POWER = re.compile(r"(?<![A-Za-z])(k?m)([23])(?![0-9])")

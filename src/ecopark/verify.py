@@ -8,6 +8,7 @@ Finding kinds (severity):
                                   the reverse
   overall_verdict_flip (error)    the park's overall verdict changes
   not_reported (info)             printed "/" although the rows give a value
+  unreadable_value (warning)      a printed number that is not a number ("约39")
   missing_row (warning)           no printed value at all for an indicator
   base_row_mismatch (warning)     a printed base row differs from the dataset
   text_table_inconsistency (warning)  the report's text states another value
@@ -70,8 +71,8 @@ def verify(evaluation: Evaluation) -> Verification:
     dataset = evaluation.dataset
     reported = dataset.reported
     if reported is None:
-        data_only = (*_checks(evaluation), *_magnitudes(evaluation))
-        return Verification(evaluation, tuple(data_only), None)
+        data_only = [*_checks(evaluation), *_magnitudes(evaluation)]
+        return Verification(evaluation, tuple(_sorted(data_only)), None)
     if reported.year != evaluation.year:
         raise DatasetError(dataset.file, "reported.year",
                            f"表中数值属于 {reported.year} 年，而评价年份为 {evaluation.year} 年 "
@@ -92,9 +93,12 @@ def verify(evaluation: Evaluation) -> Verification:
     findings.extend(_checks(evaluation))
     findings.extend(_magnitudes(evaluation))
     findings.extend(_base_year_inference(evaluation))
+    return Verification(evaluation, tuple(_sorted(findings)), printed_verdict)
+
+
+def _sorted(findings: list[Finding]) -> list[Finding]:
     order = {"error": 0, "warning": 1, "info": 2}
-    findings.sort(key=lambda f: (order[f.severity], f.number or 0))
-    return Verification(evaluation, tuple(findings), printed_verdict)
+    return sorted(findings, key=lambda f: (order[f.severity], f.number or 0))
 
 
 # ------------------------------------------------------------------ indicator values
@@ -130,6 +134,12 @@ def _indicator_findings(ev: Evaluation, result: IndicatorResult,
 def _compare(ev: Evaluation, result: IndicatorResult, printed: Printed,
              shown: str) -> Iterator[Finding]:
     ind, value = result.indicator, result.value
+    if isinstance(value, float) and printed.number is None:
+        yield Finding(ind.number, "unreadable_value", "warning", printed.text, value,
+                      f"指标 {ind.number} 表中为“{printed.text}”，不是数字，无法核对（复算值 {shown}）",
+                      f"indicator {ind.number} is printed as '{printed.text}', not a number; "
+                      f"it cannot be checked (recomputed {shown})")
+        return
     if isinstance(value, str) or printed.number is None:
         if str(value) != printed.text:
             yield Finding(ind.number, "mismatch", "warning", printed.text, value,
@@ -178,14 +188,17 @@ def _verdict_flip(ev: Evaluation, result: IndicatorResult, printed: Printed,
         ind = result.indicator
         kind_zh = "必选" if ind.mandatory else "可选"
         word = {Status.MET: ("达标", "met"), Status.NOT_MET: ("未达标", "not met")}
+        was, now = word[as_printed.status], word[result.status]
+        fact = printed.number is None
         yield Finding(ind.number, "verdict_flip", "error", printed.text, result.value,
-                      f"{kind_zh}指标 {ind.number}（{ind.name_zh}）：表中值 {printed.text} "
-                      f"{word[as_printed.status][0]}，复算值 {shown} {word[result.status][0]}"
-                      f"（要求 {ind.requirement.text_zh}）",
+                      f"{kind_zh}指标 {ind.number}（{ind.name_zh}）：表中"
+                      + (f"为“{printed.text}”，数据为“{shown}”，判定应为{now[0]}" if fact else
+                         f"值 {printed.text} {was[0]}，复算值 {shown} {now[0]}")
+                      + f"（要求 {ind.requirement.text_zh}）",
                       f"{'mandatory' if ind.mandatory else 'optional'} indicator {ind.number}: "
-                      f"printed {printed.text} is {word[as_printed.status][1]}, recomputed "
-                      f"{shown} is {word[result.status][1]} (requirement "
-                      f"{ind.requirement.text_en})")
+                      + (f"printed '{printed.text}', data '{shown}': {now[1]}" if fact else
+                         f"printed {printed.text} is {was[1]}, recomputed {shown} is {now[1]}")
+                      + f" (requirement {ind.requirement.text_en})")
 
 
 def _printed_status(ev: Evaluation, result: IndicatorResult,
@@ -193,6 +206,8 @@ def _printed_status(ev: Evaluation, result: IndicatorResult,
     """The result as the table claims it: the printed value judged by the requirement."""
     if printed is None or printed.absent:
         return result
+    if isinstance(result.value, float) and printed.number is None:
+        return result  # an unreadable printed number claims nothing
     value = printed.number if printed.number is not None else printed.text
     return judge_value(ev.framework, ev.dataset, result.number, ev.year, value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from ecopark.errors import InputFileError
 __all__ = ["MAX_BYTES", "read_yaml"]
 
 MAX_BYTES = 20 * 1024 * 1024
+_PLAIN_DECIMAL = re.compile(r"^[-+]?\d+\.\d+$")
 
 
 def _text_float_loader() -> Any:
@@ -22,8 +24,11 @@ def _text_float_loader() -> Any:
     class TextFloatLoader(base):  # type: ignore[misc, valid-type]
         pass
 
-    TextFloatLoader.add_constructor("tag:yaml.org,2002:float",
-                                    lambda loader, node: loader.construct_scalar(node))
+    def construct(loader: Any, node: Any) -> Any:
+        text = loader.construct_scalar(node)
+        return text if _PLAIN_DECIMAL.match(text) else loader.construct_yaml_float(node)
+
+    TextFloatLoader.add_constructor("tag:yaml.org,2002:float", construct)
     return TextFloatLoader
 
 

@@ -100,3 +100,29 @@ def test_compare_percentiles_follow_the_requirement_direction(tmp_path: Path,
     # 11 (≤ 0.5, lower better): 125/100, 125/200, 125/300 → P0, P50, P100
     assert [c.percentile for c in result.row(11)] == [0.0, 50.0, 100.0]
     assert result.parks == ("甲", "乙", "丙")
+
+
+def test_forecast_fills_years_between_observations(tmp_path: Path, hj274: Framework) -> None:
+    path = tmp_path / "gap.yaml"
+    path.write_text(FORECAST.replace("2015: 1000, 2016: 1100, 2017: 1210, 2018: 1331",
+                                     "2015: 1000, 2018: 1331"), encoding="utf-8")
+    result = forecast(hj274, load_dataset(path, hj274), years=1)
+    # 2019's indicator 3 reads 2016, interpolated as 1000 · 1.331^(1/3) = 1100 → growth 10 %
+    assert result.evaluations[(2019, "central")].result(3).value == pytest.approx(10.0)
+
+
+def test_whatif_refuses_a_negative_amount(hj274: Framework) -> None:
+    with pytest.raises(DatasetError):
+        parse_assignment("co2@2018=-5", hj274, 2018)
+
+
+def test_compare_gives_no_rank_when_parks_are_under_opposite_rules(
+        tmp_path: Path, hj274: Framework) -> None:
+    evaluations = []
+    for name, iva in (("增", 2000.0), ("减", 500.0)):  # IVA grows in one park, falls in the other
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(FORECAST.replace("预测园区", name).replace(
+            "iva: {unit: 万元, values: {2015: 1000, 2016: 1100, 2017: 1210, 2018: 1331}}",
+            f"iva: {{unit: 万元, values: {{2015: 1000, 2018: {iva}}}}}"), encoding="utf-8")
+        evaluations.append(evaluate(hj274, load_dataset(path, hj274)))
+    assert [c.percentile for c in compare(evaluations).row(10)] == [None, None]

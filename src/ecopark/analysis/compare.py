@@ -35,14 +35,14 @@ class Comparison:
 
 
 def _direction(results: list[IndicatorResult]) -> int:
-    """+1 when higher is better, −1 when lower is better, 0 when there is no order."""
+    """+1 when higher is better, −1 when lower is better, 0 when there is no common order (no
+    rule, or parks under opposite rules, as for elasticities when IVA growth differs in sign)."""
+    found = set()
     for result in results:
         rule = threshold(result)
-        if rule is not None and rule[0] in (">=", ">"):
-            return 1
-        if rule is not None and rule[0] in ("<=", "<"):
-            return -1
-    return 0
+        if rule is not None and rule[0] in (">=", ">", "<=", "<"):
+            found.add(1 if rule[0] in (">=", ">") else -1)
+    return found.pop() if len(found) == 1 else 0
 
 
 def _percentiles(values: list[object], direction: int) -> list[float | None]:

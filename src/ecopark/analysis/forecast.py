@@ -1,7 +1,7 @@
 """Forecast: each item projected from its recent trend, indicators evaluated on the projection,
 early warnings for mandatory indicators at risk.
 
-Method (documented in docs/analysis.md):
+Method (documented in docs/analysis-and-report.md):
 - For every number item, take its values in the last three years of its series (years ≥ L − 3,
   L = its last year with a value); with fewer than two such values, its last two values.
 - Central growth g = the geometric average annual growth between the first and last of them;
@@ -9,6 +9,8 @@ Method (documented in docs/analysis.md):
 - An item with a single value, or a non-positive one, is held constant (said so in its trend).
 - Projection: X[L + k] = X[L] · (1 + g)ᵏ, in three scenarios: every item low, central, high.
   An indicator's range is the smallest and largest value over the three scenarios.
+- Years missing between two observed years of an item are filled by geometric interpolation
+  (so a three-year indicator of a projected year can read t − 3); observed values are kept.
 - Facts, checklists and lists are carried forward unchanged.
 - Warning: a mandatory indicator not met in the central scenario (`not_met`), or met there but
   not in the low or high scenario (`at_risk`).
@@ -17,6 +19,7 @@ Method (documented in docs/analysis.md):
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 from ecopark.dataset import Dataset, Observation
 from ecopark.errors import DatasetError
@@ -86,9 +89,24 @@ def _series(dataset: Dataset) -> dict[str, dict[int, float]]:
     return out
 
 
+def interpolated(series: dict[str, dict[int, float]]) -> dict[tuple[str, int], Observation]:
+    """Values for the years missing between two observed positive values of an item."""
+    out: dict[tuple[str, int], Observation] = {}
+    for item, values in series.items():
+        years = sorted(values)
+        for y0, y1 in itertools.pairwise(years):
+            v0, v1 = values[y0], values[y1]
+            if v0 <= 0 or v1 <= 0:
+                continue
+            for year in range(y0 + 1, y1):
+                value = v0 * (v1 / v0) ** ((year - y0) / (y1 - y0))
+                out[(item, year)] = Observation(item, year, value, "插值 interpolated")
+    return out
+
+
 def _project(dataset: Dataset, trends: dict[str, ItemTrend], year: int, scenario: str,
              start: int) -> Dataset:
-    changes: dict[tuple[str, int], Observation] = {}
+    changes: dict[tuple[str, int], Observation] = interpolated(_series(dataset))
     for item, tr in trends.items():
         g = {"low": tr.low, "central": tr.growth, "high": tr.high}[scenario]
         value = tr.last_value * (1 + g) ** (year - tr.last_year)

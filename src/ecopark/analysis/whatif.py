@@ -63,6 +63,8 @@ def parse_assignment(text: str, framework: Framework, year: int) -> Assignment:
         factor = units.conversion_factor(unit, item.unit)
     except UnitError as exc:
         raise dataclasses.replace(exc, file="--set", key_path=text) from None
+    if printed.number < 0 and not item.allow_negative:
+        raise DatasetError("--set", text, f"{item.name_zh} 不能为负 cannot be negative")
     when = int(match["year"]) if match["year"] else year
     return Assignment(name, when, printed.number * factor, f"{printed.text} {unit}")
 

@@ -38,7 +38,9 @@ def gap(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
 @handles_errors
 def whatif(dataset: DatasetArg,
            assignments: Annotated[list[str], typer.Option(
-               "--set", help="ITEM[@YEAR]=VALUE[单位]，可重复 repeatable, e.g. co2@2018=80000")],
+               "--set", help="数据项@年份=数值单位（年份、单位可省），可重复 "
+               "ITEM@YEAR=VALUE UNIT, year and unit optional, repeatable, "
+               "e.g. co2@2018=80000, iva=50亿元")],
            year: YearOpt = None, lang: LangOpt = Lang.zh,
            framework: FrameworkOpt = None) -> None:
     """假设分析 — change inputs, re-evaluate, show which statuses change."""

@@ -51,8 +51,8 @@ def verify(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
         print_json(verification_json(result))
         return
     if result.evaluation.dataset.reported is None:
-        typer.echo("数据文件中没有 reported（表中数值），无可核查 / the dataset has no `reported` "
-                   "values to verify", err=True)
+        typer.echo("数据文件中没有 reported（表中数值），仅做数据一致性检查 / the dataset has no "
+                   "`reported` values: only data-consistency checks run", err=True)
     from ecopark.terminal import verification
 
     console().print(verification(result, lang.value))
