@@ -1,0 +1,511 @@
+"""The workbook template a park office fills in, and its layout (which the reader shares).
+
+    说明          how to fill it in, zh-CN first, English below
+    园区信息      label | value rows; the value cells are workbook defined names (park_name,
+                  framework, base_year, eval_year, one per framework profile field), then a table
+                  序号 | 指标 | 是否为考核指标 of the optional indicators
+    基础数据      标识 | 数据项 | Item | 单位 | <one column per year> | 来源 | 备注, one row per item
+    清单          清单 | 年份 | 子项 | 是否满足 | 佐证材料 (the framework's checklists)
+    <list name>   one sheet per framework list, e.g. 生态工业链项目: 项目名称 | 参与单位 | 交换内容 | 投运年份
+    报告值        序号 | 指标 | 单位 | 报告值 (the values the park printed, as text)
+
+The reader finds everything by header text and defined names, never by position, so users may
+insert rows and columns. Cells carry data validation (numbers or "/", dropdowns for units, facts
+and 是/否) with warnings rather than refusals where a typed unit is legitimate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from ecopark import units
+from ecopark.errors import InputFileError, UnitError
+from ecopark.framework import Framework, Item
+from ecopark.io.sheet import Column, column_letters
+
+__all__ = ["CHECKLIST_COLUMNS", "DATA_COLUMNS", "LIST_FIELD_LABELS", "OPTIONAL_COLUMNS",
+           "PARK_FIELDS", "REPORTED_COLUMNS", "SHEETS", "ParkField", "park_fields",
+           "unit_choices", "unit_display", "write_template"]
+
+SHEETS = {
+    "guide": ("说明", "guide", "instructions"),
+    "park": ("园区信息", "park", "park information", "园区基本信息"),
+    "data": ("基础数据", "data", "basic data", "数据"),
+    "checklists": ("清单", "checklists", "核查清单"),
+    "reported": ("报告值", "reported", "reported values"),
+}
+
+DATA_COLUMNS = (
+    Column("id", ("标识", "id", "key", "标识符"), required=False),
+    Column("name", ("数据项", "数据项名称", "名称", "name")),
+    Column("name_en", ("Item", "英文名称", "name_en", "item (en)"), required=False),
+    Column("unit", ("单位", "unit", "计量单位"), required=False),
+    Column("source", ("来源", "source", "数据来源"), required=False),
+    Column("note", ("备注", "note", "notes", "remark"), required=False),
+)
+OPTIONAL_COLUMNS = (
+    Column("number", ("序号", "no.", "number", "no")),
+    Column("indicator", ("指标", "indicator", "指标名称"), required=False),
+    Column("selected", ("是否为考核指标", "selected", "assessed", "考核指标")),
+    Column("group", ("可选组", "group"), required=False),
+)
+CHECKLIST_COLUMNS = (
+    Column("checklist", ("清单", "checklist", "核查清单")),
+    Column("year", ("年份", "year")),
+    Column("name", ("子项", "sub-item", "subitem", "item")),
+    Column("done", ("是否满足", "done", "met", "satisfied")),
+    Column("evidence", ("佐证材料", "evidence"), required=False),
+)
+REPORTED_COLUMNS = (
+    Column("number", ("序号", "no.", "number", "no")),
+    Column("indicator", ("指标", "indicator", "指标名称"), required=False),
+    Column("unit", ("单位", "unit"), required=False),
+    Column("value", ("报告值", "reported value", "reported", "数值", "value")),
+)
+LIST_FIELD_LABELS = {
+    "name": ("项目名称", "name", "project", "项目"),
+    "partners": ("参与单位", "partners", "参与企业"),
+    "exchange": ("交换内容", "exchange", "交换物质"),
+    "year": ("投运年份", "year", "年份", "建成年份"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ParkField:
+    """One label | value row of 园区信息; `key` is also the value cell's defined name."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    choices: tuple[str, ...] = ()  # dropdown (zh labels) for a profile field
+    default: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label the reader accepts for this row."""
+        return (self.name_zh, self.name_en, self.key, *self.aliases)
+
+
+PARK_FIELDS = (
+    ParkField("park_name", "园区名称", "Park name", aliases=("园区",)),
+    ParkField("framework", "指标体系", "Framework", aliases=("评价标准",)),
+    ParkField("base_year", "规划基准年", "Planning base year", aliases=("base year", "基准年")),
+    ParkField("eval_year", "评价年份", "Evaluation year", aliases=("评价年度", "评价年")),
+)
+
+# Unit spellings offered in the 单位 dropdowns: every one compatible with an item's unit.
+# Electricity (千瓦时) is left out on purpose: converting kWh to coal equivalent depends on the
+# accounting method (equivalent vs. equal-value), which a dropdown must not decide.
+UNIT_SPELLINGS = (
+    "元", "万元", "亿元", "吨", "t", "万吨", "千克", "吨标准煤", "吨标煤", "tce", "万吨标准煤",
+    "千克标准煤", "立方米", "m³", "万立方米", "万m³", "平方公里", "km²",
+    "公顷", "亩", "平方米", "人", "万人", "%",
+)
+
+_HEADER_FILL = "DDEBF7"
+_THIN = "BFBFBF"
+_BLANK_ROWS = 200
+
+
+def park_fields(framework: Framework) -> list[ParkField]:
+    """The 园区信息 rows: the fixed four, then one per framework profile field."""
+    out = list(PARK_FIELDS)
+    for key, field in framework.spec.profile_fields.items():
+        labels = tuple(label.zh or label.en for label in field.values.values())
+        chosen = field.values[field.default] if field.default else None
+        default = (chosen.zh or chosen.en) if chosen else ""
+        out.append(ParkField(key, field.name_zh, field.name_en, labels, default))
+    return out
+
+
+def _compatible(spelling: str, unit: str) -> bool:
+    try:
+        units.conversion_factor(spelling, unit)
+    except UnitError:
+        return False
+    return True
+
+
+def unit_display(unit: str) -> str:
+    """How the template writes an item's unit: a Chinese spelling when one equals it exactly
+    (t → 吨, 万m3 → 万立方米), else the unit as the framework writes it (km2 → km²)."""
+    if unit in ("1", "dimensionless"):
+        return ""
+    same = [s for s in UNIT_SPELLINGS if not s.isascii() and _compatible(s, unit)
+            and units.conversion_factor(s, unit) == 1.0]
+    return same[0] if same else units.pretty(unit)
+
+
+def unit_choices(unit: str) -> list[str]:
+    """The 单位 dropdown of an item: its own spelling, then every compatible spelling.
+    Counts (个, 家, 次 …) and persons keep their own word only."""
+    own = unit_display(unit)
+    if not own:
+        return []
+    if _compatible(unit, "个") or _compatible(unit, "人"):
+        return [own]
+    return [own, *(s for s in UNIT_SPELLINGS if s != own and _compatible(s, unit))]
+
+
+# ------------------------------------------------------------------------ cell helpers
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _styles() -> Any:
+    from openpyxl import styles  # type: ignore[import-untyped, unused-ignore]
+
+    return styles
+
+
+def _header(ws: Any, row: int, labels: list[str]) -> None:
+    st = _styles()
+    side = st.Side(style="thin", color=_THIN)
+    for column, label in enumerate(labels, 1):
+        cell = ws.cell(row=row, column=column, value=label)
+        cell.font = st.Font(bold=True)
+        cell.fill = st.PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = st.Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = st.Border(left=side, right=side, top=side, bottom=side)
+
+
+def _title(ws: Any, text: str, span: int) -> None:
+    st = _styles()
+    ws.cell(row=1, column=1, value=text).font = st.Font(bold=True, size=12)
+    ws.cell(row=1, column=1).alignment = st.Alignment(vertical="center", wrap_text=True)
+    if span > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
+    ws.row_dimensions[1].height = 36
+
+
+def _widths(ws: Any, widths: list[int]) -> None:
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[column_letters(column)].width = width
+
+
+def _body(ws: Any, first: int, last: int, widths: list[int], border: bool = True) -> None:
+    """Wrap, border and size the rows first..last so that wrapped text shows in every
+    application (Excel, WPS and LibreOffice do not all fit row heights on opening)."""
+    st = _styles()
+    side = st.Side(style="thin", color=_THIN)
+    for row in range(first, last + 1):
+        lines = 1
+        for column, width in enumerate(widths, 1):
+            cell = ws.cell(row=row, column=column)
+            cell.alignment = st.Alignment(vertical="top", wrap_text=True)
+            if border:
+                cell.border = st.Border(left=side, right=side, top=side, bottom=side)
+            text = "" if cell.value is None else str(cell.value)
+            lines = max(lines, *(-(-_text_width(part) // max(width - 2, 1)) for part in
+                                 text.split("\n")))
+        ws.row_dimensions[row].height = 15 * lines + 3
+
+
+def _print_setup(ws: Any, header_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&P / &N"
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def _validation(ws: Any, sqref: str, **options: Any) -> None:
+    from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped, unused-ignore]
+        DataValidation,
+    )
+
+    rule = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                          **options)
+    rule.add(sqref)
+    ws.add_data_validation(rule)
+
+
+def _dropdown(ws: Any, sqref: str, choices: list[str], strict: bool = True) -> None:
+    listed = ",".join(choices)
+    if not choices or len(listed) > 250 or any("," in c or '"' in c for c in choices):
+        return  # Excel cannot hold this list inline; the reader still checks every value
+    _validation(ws, sqref, type="list", formula1=f'"{listed}"',
+                errorStyle="stop" if strict else "warning", errorTitle="请从列表选择",
+                error="请从下拉列表选择。Choose a value from the list.")
+
+
+def _whole(ws: Any, sqref: str, low: int, high: int, title: str) -> None:
+    _validation(ws, sqref, type="whole", operator="between", formula1=str(low),
+                formula2=str(high), errorTitle=title,
+                error=f"应为 {low}–{high} 之间的整数。A whole number from {low} to {high}.")
+
+
+# ------------------------------------------------------------------------ 说明
+
+
+def _guide_lines(framework: Framework, years: list[int]) -> list[str]:
+    spec = framework.spec
+    checklists = "、".join(c.name_zh for c in spec.checklists.values()) or "（无 none）"
+    lists = "、".join(item.name_zh for item in spec.lists.values()) or "（无 none）"
+    return [
+        f"{spec.name_zh}（{spec.id}）数据填报模板",
+        f"Data template for {spec.name_en} ({spec.id}); years {', '.join(map(str, years))}",
+        "",
+        "填写说明",
+        "1. 园区信息：填写园区名称、规划基准年、评价年份和区域类别；在下方表格中为每项可选指标"
+        "选择“是否为考核指标”（每个可选组至少选一项）。",
+        "2. 基础数据：每行一个数据项，在年份列填写数值。单位可从下拉列表改为其他可换算的单位；"
+        "也可在数值后直接写单位（如 496758.52 万元），此时以单元格中的单位为准。",
+        "3. 未填报写 “/”（或 “-”、“—”），不会按 0 计算；留空同样视为未填报。",
+        "4. 数字可以是文本数字、带千分位（12,345.6）或全角数字；百分比可写作 81.17%。",
+        "5. 使用公式的单元格：导入读取公式的计算结果，请在 Excel/WPS 中打开并保存后再导入。",
+        f"6. 清单（可不填）：{checklists} 的子项；不填时使用基础数据中直接填报的完善度。",
+        f"7. 列表（可不填）：{lists}；不填时使用基础数据中直接填报的数量。",
+        "8. 报告值（可不填）：园区对照考核表中印出的指标值，原样填写（文本），供核对。",
+        "9. 请勿修改工作表名称和表头文字；可以插入行、调整列宽、添加批注。",
+        "导入：ecopark import 本文件.xlsx -o dataset.yaml    评价：ecopark assess 本文件.xlsx",
+        "",
+        "How to fill it in",
+        "1. 园区信息 (park): park name, planning base year, evaluation year and region class; in "
+        "the table below, mark each optional indicator 是 (assessed) or 否 — at least one per group.",
+        "2. 基础数据 (data): one row per item, one column per year. Change the unit from the "
+        "dropdown to any convertible unit, or write the unit after the number "
+        "(496758.52 万元): a unit in the cell wins.",
+        "3. Not reported: write / (or -, —); it is never read as 0. An empty cell is not reported too.",
+        "4. Numbers may be text, with thousands separators or full-width digits; percentages as 81.17%.",
+        "5. Formula cells are read by their calculated value: open and save the file in Excel/WPS "
+        "before importing.",
+        "6. 清单 (checklists, optional) and list sheets (optional): when empty, the directly "
+        "reported rates and counts in 基础数据 are used.",
+        "7. 报告值 (optional): the indicator values the park printed, as text, for verification.",
+        "8. Keep sheet names and header texts; inserting rows, resizing columns and comments are fine.",
+        "Import: ecopark import this.xlsx -o dataset.yaml    Assess: ecopark assess this.xlsx",
+    ]
+
+
+_GUIDE_HEADINGS = ("填写说明", "How to fill it in")
+
+
+def _guide(ws: Any, framework: Framework, years: list[int]) -> None:
+    st = _styles()
+    ws.title = SHEETS["guide"][0]
+    lines = _guide_lines(framework, years)
+    for row, line in enumerate(lines, 1):
+        ws.cell(row=row, column=1, value=line)
+    _widths(ws, [100])
+    _body(ws, 1, len(lines), [100], border=False)
+    for row, line in enumerate(lines, 1):
+        if row == 1 or line in _GUIDE_HEADINGS:
+            ws.cell(row=row, column=1).font = st.Font(bold=True, size=14 if row == 1 else 12)
+            ws.row_dimensions[row].height = 24
+    _print_setup(ws, 0)
+
+
+# ------------------------------------------------------------------------ 园区信息
+
+
+def _park(wb: Any, framework: Framework, years: list[int]) -> None:
+    ws = wb.create_sheet(SHEETS["park"][0])
+    _title(ws, "园区信息 Park information", 3)
+    _header(ws, 2, ["项目 Field", "填写 Value", "说明 Notes"])
+    fields = park_fields(framework)
+    for row, field in enumerate(fields, 3):
+        _park_row(wb, ws, row, field, framework, years)
+    widths = [30, 40, 50, 40]
+    _widths(ws, widths)
+    _body(ws, 3, 2 + len(fields), widths[:3])
+    _optional_table(ws, 4 + len(fields), framework, widths)
+    ws.freeze_panes = "A3"
+    _print_setup(ws, 2)
+
+
+def _park_row(wb: Any, ws: Any, row: int, field: ParkField, framework: Framework,
+              years: list[int]) -> None:
+    from openpyxl.workbook.defined_name import (  # type: ignore[import-untyped, unused-ignore]
+        DefinedName,
+    )
+
+    ws.cell(row=row, column=1, value=f"{field.name_zh} {field.name_en}")
+    value = ws.cell(row=row, column=2)
+    note = ""
+    if field.key == "framework":
+        value.value, note = framework.id, "指标体系标识，请勿修改 framework id, keep it"
+    elif field.key == "eval_year":
+        value.value, note = max(years), "评价的年份 the year assessed"
+    elif field.key == "base_year":
+        note = "建设规划的基准年，如 2012 the plan's base year"
+    elif field.choices:
+        value.value, note = field.default, "从下拉列表选择 choose from the list"
+        _dropdown(ws, value.coordinate, list(field.choices))
+    if field.key in ("base_year", "eval_year"):
+        _whole(ws, value.coordinate, 1900, 2200, "年份 year")
+    ws.cell(row=row, column=3, value=note)
+    if _valid_name(field.key):  # otherwise the reader finds the value by its label
+        ref = f"'{ws.title}'!${column_letters(2)}${row}"
+        wb.defined_names[field.key] = DefinedName(field.key, attr_text=ref)
+
+
+def _valid_name(name: str) -> bool:
+    """Whether Excel accepts `name` as a defined name (not like a cell such as AB1 or R1C1)."""
+    return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,254}", name)) and not (
+        re.fullmatch(r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*", name))
+
+
+def _optional_table(ws: Any, row: int, framework: Framework, widths: list[int]) -> None:
+    ws.cell(row=row, column=1, value="可选指标 Optional indicators（每组至少选一项 at least one "
+            "per group）").font = _styles().Font(bold=True)
+    _header(ws, row + 1, [c.names[0] for c in OPTIONAL_COLUMNS])
+    groups = framework.spec.verdict.groups
+    optional = [ind for ind in framework.indicators if not ind.mandatory]
+    for offset, ind in enumerate(optional, row + 2):
+        group = groups[ind.group] if ind.group else None
+        ws.cell(row=offset, column=1, value=ind.number)
+        ws.cell(row=offset, column=2, value=ind.name_zh)
+        ws.cell(row=offset, column=4, value=f"{ind.group} {group.name_zh}" if group else "")
+    _body(ws, row + 2, row + 1 + len(optional), widths)
+    if optional:
+        _dropdown(ws, f"C{row + 2}:C{row + 1 + len(optional)}", ["是", "否"])
+
+
+# ------------------------------------------------------------------------ 基础数据
+
+
+def _data(ws: Any, framework: Framework, years: list[int]) -> None:
+    labels = ["标识", "数据项", "Item", "单位", *map(str, years), "来源", "备注"]
+    _title(ws, "基础数据 Basic data — 每行一个数据项，按年份填写；未填报写 /；单位可改 "
+           "one item per row, one column per year; / = not reported", len(labels))
+    _header(ws, 2, labels)
+    for column, year in enumerate(years, 5):
+        ws.cell(row=2, column=column, value=year)
+    for row, (key, item) in enumerate(framework.spec.items.items(), 3):
+        _item_row(ws, row, key, item, len(years))
+    widths = [26, 36, 40, 12, *[14] * len(years), 30, 24]
+    _widths(ws, widths)
+    _body(ws, 3, 2 + len(framework.spec.items), widths)
+    ws.freeze_panes = "E3"
+    _print_setup(ws, 2)
+
+
+def _item_row(ws: Any, row: int, key: str, item: Item, year_count: int) -> None:
+    from openpyxl.comments import Comment  # type: ignore[import-untyped, unused-ignore]
+
+    ws.cell(row=row, column=1, value=key)
+    name = ws.cell(row=row, column=2, value=item.name_zh)
+    ws.cell(row=row, column=3, value=item.name_en)
+    text = _definition(item)
+    name.comment = Comment(text, "ecopark", height=60 + 18 * (_text_width(text) // 44), width=320)
+    values = f"E{row}:{column_letters(4 + year_count)}{row}"
+    if item.kind == "fact":
+        labels = [label.zh or key for key, label in (item.values or {}).items()]
+        _dropdown(ws, values, [*labels, "/"])
+        return
+    choices = unit_choices(item.unit)
+    ws.cell(row=row, column=4, value=choices[0] if choices else "")
+    if len(choices) > 1:
+        _dropdown(ws, f"D{row}", choices, strict=False)
+    _number_rule(ws, values, f"E{row}", item)
+
+
+def _definition(item: Item) -> str:
+    lines = [item.name_zh, item.definition_zh, f"{item.name_en}: {item.definition_en}"]
+    if item.kind == "number":
+        lines.append(f"单位 unit: {unit_display(item.unit) or '—'}")
+    return "\n".join(line for line in lines if line.strip(": "))
+
+
+def _number_rule(ws: Any, sqref: str, first: str, item: Item) -> None:
+    number = f"ISNUMBER({first})" if item.allow_negative else \
+        f"AND(ISNUMBER({first}),{first}>=0)"
+    formula = f'OR({number},{first}="/",{first}="-",{first}="—")'
+    sign = "" if item.allow_negative else "（≥0）"
+    _validation(ws, sqref, type="custom", formula1=formula, errorStyle="warning",
+                errorTitle="应为数字 number expected",
+                error=f"应填数字{sign}，未填报写 /；数字后可写单位，如 496758.52 万元（选“是”保留）。"
+                "Write a number, or / if not reported; a unit may follow the number.")
+
+
+# ------------------------------------------------------------------------ 清单, lists, 报告值
+
+
+def _checklists(ws: Any, framework: Framework) -> None:
+    labels = [c.names[0] for c in CHECKLIST_COLUMNS]
+    _title(ws, "清单 Checklists — 每行一个子项（可不填）one sub-item per row (optional)", 5)
+    _header(ws, 2, labels)
+    last = 2 + _BLANK_ROWS
+    _dropdown(ws, f"A3:A{last}", [c.name_zh for c in framework.spec.checklists.values()])
+    _whole(ws, f"B3:B{last}", 1900, 2200, "年份 year")
+    _dropdown(ws, f"D3:D{last}", ["是", "否"])
+    _widths(ws, [36, 10, 50, 12, 50])
+    ws.freeze_panes = "A3"
+    _print_setup(ws, 2)
+
+
+def _list_sheet(ws: Any, name: str, fields: list[str]) -> None:
+    labels = [LIST_FIELD_LABELS.get(field, (field,))[0] for field in fields]
+    _title(ws, f"{name} — 每行一条记录（可不填）one record per row (optional)", len(labels))
+    _header(ws, 2, labels)
+    if "year" in fields:
+        column = column_letters(fields.index("year") + 1)
+        _whole(ws, f"{column}3:{column}{2 + _BLANK_ROWS}", 1900, 2200, "年份 year")
+    _widths(ws, [14 if field == "year" else 36 for field in fields])
+    ws.freeze_panes = "A3"
+    _print_setup(ws, 2)
+
+
+def _reported(ws: Any, framework: Framework) -> None:
+    _title(ws, "报告值 Reported values — 对照考核表中印出的指标值，原样填写（可不填）"
+           "values as printed by the park (optional)", 4)
+    _header(ws, 2, [c.names[0] for c in REPORTED_COLUMNS])
+    for row, ind in enumerate(framework.indicators, 3):
+        ws.cell(row=row, column=1, value=ind.number)
+        ws.cell(row=row, column=2, value=ind.name_zh)
+        ws.cell(row=row, column=3, value=unit_display(ind.unit) or "—")
+        ws.cell(row=row, column=4).number_format = "@"
+    widths = [8, 60, 16, 16]
+    _widths(ws, widths)
+    _body(ws, 3, 2 + len(framework.indicators), widths)
+    ws.freeze_panes = "A3"
+    _print_setup(ws, 2)
+
+
+# ------------------------------------------------------------------------ the workbook
+
+
+def _check_years(years: list[int], path: Path) -> list[int]:
+    clean = sorted(set(years))
+    if not clean or any(not 1900 <= y <= 2200 for y in clean):
+        raise InputFileError(str(path), f"年份应为 1900–2200 之间的整数且至少一个 years must be "
+                             f"one or more whole numbers from 1900 to 2200: {years}",
+                             "例如 --years 2012,2015,2018 e.g. --years 2012,2015,2018")
+    return clean
+
+
+def write_template(framework: Framework, years: list[int], path: Path) -> None:
+    """Write the fill-in workbook for `framework` with one value column per year."""
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+
+    years = _check_years(years, path)
+    wb = Workbook()
+    _guide(wb.active, framework, years)
+    _park(wb, framework, years)
+    _data(wb.create_sheet(SHEETS["data"][0]), framework, years)
+    if framework.spec.checklists:
+        _checklists(wb.create_sheet(SHEETS["checklists"][0]), framework)
+    for spec in framework.spec.lists.values():
+        _list_sheet(wb.create_sheet(spec.name_zh), spec.name_zh, spec.fields)
+    _reported(wb.create_sheet(SHEETS["reported"][0]), framework)
+    wb.properties.creator = "ecopark"
+    wb.properties.title = f"{framework.spec.name_zh} 数据填报模板"
+    try:
+        wb.save(path)
+    except OSError as exc:
+        raise InputFileError(str(path), f"无法写入 cannot write: {exc}",
+                             "检查目录是否存在、文件是否已在 Excel 中打开 check the folder and "
+                             "close the file in Excel") from None
