@@ -140,3 +140,44 @@ def test_table_writes_each_format(tmp_path: Path) -> None:
 def test_table_refuses_an_unknown_format(tmp_path: Path) -> None:
     result = runner.invoke(app, ["table", str(SEED), "-o", str(tmp_path / "t.pdf")])
     assert result.exit_code == 2 and ".docx" in result.stderr
+
+
+DATA = SEED.parent.parent.parent / "tests" / "data"
+
+
+def test_template_then_import_round_trip(tmp_path: Path) -> None:
+    template = tmp_path / "park.xlsx"
+    code, _, _ = invoke("template", "-o", str(template), "--years", "2012-2018")
+    assert code == 0 and template.stat().st_size > 0
+    out = tmp_path / "tiny.yaml"
+    code, _, _ = invoke("import", str(DATA / "workbooks" / "tiny-park.xlsx"), "-o", str(out))
+    assert code == 0
+    code, stdout, _ = invoke("assess", str(out), "--json")
+    assert code == 0 and json.loads(stdout)["park"] == "示例生态工业园"
+    code, again, _ = invoke("assess", str(DATA / "workbooks" / "tiny-park.xlsx"), "--json")
+    assert json.loads(again)["indicators"] == json.loads(stdout)["indicators"]
+
+
+def test_import_with_problems_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "bad.yaml"
+    result = runner.invoke(app, ["import", str(DATA / "workbooks" / "bad.xlsx"), "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert "13 处问题" in result.stderr and "单元格 B48" in result.stderr
+
+
+def test_verify_a_word_report(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["verify", str(DATA / "wujin-2018-table.docx"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    kinds = {(f["kind"], f["number"]) for f in json.loads(result.stdout)["findings"]}
+    assert {("verdict_flip", 26), ("mismatch", 1), ("mismatch", 9)} <= kinds
+    assert "推定" in result.stderr  # the inferred base year is said
+    fixed = runner.invoke(app, ["verify", str(DATA / "wujin-2018-table.docx"), "--base-year",
+                                "2013", "--json"])
+    assert fixed.exit_code == 0 and "推定" not in fixed.stderr
+
+
+def test_unsupported_file_type_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "data.txt"
+    path.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 2 and ".docx" in result.stderr

@@ -9,10 +9,20 @@ The tree::
     ├── UnknownFramework(name, available)
     ├── DatasetError(file, key_path, problem, hint)
     │   └── UnitError(file, key_path, value, from_unit, to_unit, hint)
+    ├── DataFileError(file, key_path, problem, hint)  a coefficient, roll-up or quality-rule file
+    ├── MissingCoefficient(coefficient, file, hint)   a coefficient no loaded file has (never a default)
     ├── WorkbookError(file, sheet, cell, problem, hint)    one problem in an xlsx/docx file
     ├── WorkbookProblems(file, problems)         all problems of one file, reported at once
     ├── UnknownIndicator(number, available)
-    └── MissingData(item, year, detail)          raised inside evaluation, reported as a status
+    ├── MissingData(item, year, detail)          raised inside evaluation, reported as a status
+    ├── StoreError(problem, hint)                the database: unreachable, wrong schema, not empty
+    │   └── Conflict(problem, hint, kind, key)   exists already, or not allowed in its state
+    ├── NotFound(kind, key)                      no such park, park-year, user … (or not visible)
+    ├── AuthError(reason)                        not signed in, wrong password, bad token
+    ├── TooManyAttempts(user, ip, retry_after)   login rate limit reached
+    ├── PermissionDenied(role, action, resource) signed in, but the role may not do this
+    ├── InvalidValue(field, problem, hint)       a value the store refuses (role, password …)
+    └── SettingsError(setting, problem, hint)    unsafe or invalid settings (e.g. default secret)
 
 Every class is a dataclass: its fields are the facts, the message is built from them, and the
 error pickles (worker pools, caches) because `__reduce__` rebuilds it from its fields.
@@ -24,12 +34,22 @@ import dataclasses
 from typing import Any, ClassVar
 
 __all__ = [
+    "AuthError",
+    "Conflict",
+    "DataFileError",
     "DatasetError",
     "EcoparkError",
     "FormulaError",
     "FrameworkError",
     "InputFileError",
+    "InvalidValue",
+    "MissingCoefficient",
     "MissingData",
+    "NotFound",
+    "PermissionDenied",
+    "SettingsError",
+    "StoreError",
+    "TooManyAttempts",
     "UnitError",
     "UnknownFramework",
     "UnknownIndicator",
@@ -150,6 +170,31 @@ class MissingData(EcoparkError):
 
 
 @dataclasses.dataclass(eq=False)
+class DataFileError(EcoparkError):
+    """One of ecopark's own data files other than a framework (a coefficient set, roll-up rules,
+    data-quality rules) that does not validate; `key_path` points into the file."""
+
+    file: str
+    key_path: str
+    problem: str
+    hint: str = ""
+    _zh: ClassVar[str] = "系数或规则文件 {file} 的 {key_path}：{problem}"
+    _en: ClassVar[str] = "coefficient or rule file {file}, at {key_path}: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class MissingCoefficient(EcoparkError):
+    """A coefficient a computation needs is in no loaded file. Never replaced by a default:
+    the message names the coefficient and the file to add it to."""
+
+    coefficient: str
+    file: str
+    hint: str = ""
+    _zh: ClassVar[str] = "缺少系数：{coefficient}；请在 {file} 中添加"
+    _en: ClassVar[str] = "missing coefficient: {coefficient}; add it to {file}"
+
+
+@dataclasses.dataclass(eq=False)
 class WorkbookError(EcoparkError):
     """One problem in a workbook or Word file. `sheet` is a sheet name (or "表格N" for a Word
     table); `cell` an A1 reference (or "第R行第C列" in Word); empty when the whole file is meant."""
@@ -161,6 +206,18 @@ class WorkbookError(EcoparkError):
     hint: str = ""
     _zh: ClassVar[str] = "文件 {file}，工作表 {sheet}，单元格 {cell}：{problem}"
     _en: ClassVar[str] = "file {file}, sheet {sheet}, cell {cell}: {problem}"
+
+    def message(self, lang: str = "zh") -> str:
+        en = lang == "en"
+        place = [f"file {self.file}" if en else f"文件 {self.file}"]
+        if self.sheet:
+            place.append(f"sheet {self.sheet}" if en else f"工作表 {self.sheet}")
+        if self.cell:
+            place.append(f"cell {self.cell}" if en else f"单元格 {self.cell}")
+        text = (", " if en else "，").join(place) + (": " if en else "：") + self.problem
+        if self.hint:
+            text += (". Fix: " if en else "。建议：") + self.hint
+        return text
 
 
 @dataclasses.dataclass(eq=False)
@@ -176,3 +233,82 @@ class WorkbookProblems(EcoparkError):
         template = self._en if lang == "en" else self._zh
         lines = "\n".join(f"  - {p.message(lang)}" for p in self.problems)
         return template.format(file=self.file, count=len(self.problems), lines=lines)
+
+
+@dataclasses.dataclass(eq=False)
+class StoreError(EcoparkError):
+    """A problem with the database itself (unreachable, schema not current, not empty …)."""
+
+    problem: str
+    hint: str = ""
+    _zh: ClassVar[str] = "数据库：{problem}"
+    _en: ClassVar[str] = "database: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class NotFound(EcoparkError):
+    """No such thing, or one the caller may not see (never says which)."""
+
+    kind: str
+    key: str
+    _zh: ClassVar[str] = "未找到 {kind}：{key}"
+    _en: ClassVar[str] = "{kind} not found: {key}"
+
+
+@dataclasses.dataclass(eq=False)
+class Conflict(StoreError):
+    """The thing exists already, or its state does not allow the change."""
+
+    kind: str = ""
+    key: str = ""
+    _zh: ClassVar[str] = "{kind} {key}：{problem}"
+    _en: ClassVar[str] = "{kind} {key}: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class AuthError(EcoparkError):
+    """Not signed in, a wrong name or password, an expired session or a revoked token."""
+
+    reason: str
+    _zh: ClassVar[str] = "身份验证失败：{reason}"
+    _en: ClassVar[str] = "authentication failed: {reason}"
+
+
+@dataclasses.dataclass(eq=False)
+class TooManyAttempts(EcoparkError):
+    """Too many failed logins for one user name from one address."""
+
+    user: str
+    ip: str
+    retry_after: int
+    _zh: ClassVar[str] = "用户 {user} 自 {ip} 登录失败次数过多，请 {retry_after} 秒后再试"
+    _en: ClassVar[str] = "too many failed logins for {user} from {ip}; retry in {retry_after} s"
+
+
+@dataclasses.dataclass(eq=False)
+class PermissionDenied(EcoparkError):
+    role: str
+    action: str
+    resource: str
+    _zh: ClassVar[str] = "角色 {role} 无权 {action}：{resource}"
+    _en: ClassVar[str] = "role {role} may not {action}: {resource}"
+
+
+@dataclasses.dataclass(eq=False)
+class SettingsError(EcoparkError):
+    setting: str
+    problem: str
+    hint: str = ""
+    _zh: ClassVar[str] = "设置 {setting}：{problem}"
+    _en: ClassVar[str] = "setting {setting}: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class InvalidValue(EcoparkError):
+    """A value given to the store or the API that it refuses, naming the field."""
+
+    field: str
+    problem: str
+    hint: str = ""
+    _zh: ClassVar[str] = "{field}：{problem}"
+    _en: ClassVar[str] = "{field}: {problem}"

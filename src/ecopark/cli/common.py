@@ -13,7 +13,7 @@ import typer
 
 from ecopark.errors import EcoparkError
 
-__all__ = ["DatasetArg", "FrameworkOpt", "JsonOpt", "Lang", "LangOpt", "YearOpt", "app",
+__all__ = ["BaseYearOpt", "DatasetArg", "FrameworkOpt", "JsonOpt", "Lang", "LangOpt", "YearOpt", "app",
            "console", "evaluate_file", "handles_errors", "load_file", "print_json"]
 
 app = typer.Typer(
@@ -30,10 +30,14 @@ class Lang(StrEnum):
     en = "en"
 
 
-DatasetArg = Annotated[Path, typer.Argument(help="数据文件 dataset file (YAML)")]
+DatasetArg = Annotated[Path, typer.Argument(help="数据文件 dataset: .yaml，填好的模板 .xlsx，或对照考核表 "
+                                            ".docx/.xlsx (a filled template or a printed table)")]
 YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="评价年份 evaluation year")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="输出语言 output language")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON print JSON")]
+BaseYearOpt = Annotated[int | None, typer.Option(
+    "--base-year", help="规划基准年（读取对照考核表时；默认由表中弹性系数推定）planning base year "
+    "for a printed table (default: inferred)")]
 FrameworkOpt = Annotated[str | None, typer.Option(
     "--framework", "-f", help="指标体系标识或文件 framework id or file (default: the dataset's)")]
 
@@ -60,20 +64,28 @@ def console() -> Any:
     return Console(soft_wrap=False)
 
 
-def load_file(dataset_path: Path, framework: str | None) -> tuple[Any, Any]:
-    """The framework and the dataset of a dataset file."""
-    from ecopark.dataset import load_dataset
+def load_file(dataset_path: Path, framework: str | None, base_year: int | None = None,
+              year: int | None = None) -> tuple[Any, Any]:
+    """The framework and the dataset of any dataset file (YAML, workbook, printed table)."""
     from ecopark.framework import load_framework
+    from ecopark.io import load
 
-    fw = load_framework(framework) if framework else None
-    dataset = load_dataset(dataset_path, fw)
-    return fw or load_framework(dataset.framework_id), dataset
+    loaded = load(dataset_path, load_framework(framework) if framework else None, base_year, year)
+    if loaded.has_macros:
+        typer.echo("注意：文件含宏，宏未运行，仅读取数据 / note: the file has macros; they were not "
+                   "run, only its data was read", err=True)
+    if loaded.kind == "printed_table":
+        note = loaded.dataset.profile.base_year_note
+        typer.echo(f"从对照考核表读取 read a printed table; 规划基准年 base year "
+                   f"{loaded.dataset.profile.base_year}" + (f"（{note}）" if note else ""), err=True)
+    return loaded.framework, loaded.dataset
 
 
-def evaluate_file(dataset_path: Path, framework: str | None, year: int | None) -> Any:
+def evaluate_file(dataset_path: Path, framework: str | None, year: int | None,
+                  base_year: int | None = None) -> Any:
     from ecopark.evaluate import evaluate
 
-    fw, dataset = load_file(dataset_path, framework)
+    fw, dataset = load_file(dataset_path, framework, base_year, year)
     return evaluate(fw, dataset, year)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ecopark.cli.common import (
+    BaseYearOpt,
     DatasetArg,
     FrameworkOpt,
     JsonOpt,
@@ -24,9 +25,10 @@ from ecopark.cli.common import (
 @app.command()
 @handles_errors
 def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
-           json_out: JsonOpt = False, framework: FrameworkOpt = None) -> None:
+           json_out: JsonOpt = False, framework: FrameworkOpt = None,
+           base_year: BaseYearOpt = None) -> None:
     """对照考核表与总体判定 — the assessment table and the overall verdict."""
-    evaluation = evaluate_file(dataset, framework, year)
+    evaluation = evaluate_file(dataset, framework, year, base_year)
     if json_out:
         from ecopark.contract import assessment_json
 
@@ -40,11 +42,13 @@ def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
 @app.command()
 @handles_errors
 def verify(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
-           json_out: JsonOpt = False, framework: FrameworkOpt = None) -> None:
-    """核查表中数值 — recompute from the base rows and compare with the printed values."""
+           json_out: JsonOpt = False, framework: FrameworkOpt = None,
+           base_year: BaseYearOpt = None) -> None:
+    """核查表中数值 — recompute from the base rows and compare with the printed values
+    (a dataset, or a park's report .docx / table .xlsx)."""
     from ecopark.verify import verify as run_verify
 
-    result = run_verify(evaluate_file(dataset, framework, year))
+    result = run_verify(evaluate_file(dataset, framework, year, base_year))
     if json_out:
         from ecopark.contract import verification_json
 

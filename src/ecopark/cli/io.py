@@ -1,0 +1,72 @@
+"""Workbook commands: a template to fill in, and a filled workbook converted to a dataset file."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecopark.cli.common import FrameworkOpt, app, handles_errors
+
+OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="输出文件 output file")]
+
+
+def _years(text: str) -> list[int]:
+    """"2012-2018" or "2012,2015,2018" → the years."""
+    from ecopark.errors import InputFileError
+
+    span = re.fullmatch(r"\s*(\d{4})\s*[-–~]\s*(\d{4})\s*", text)
+    if span:
+        return list(range(int(span[1]), int(span[2]) + 1))
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or not all(re.fullmatch(r"\d{4}", p) for p in parts):
+        raise InputFileError("--years", f"无法识别的年份 “{text}” unreadable years",
+                             "写作 write 2012-2018 或 or 2012,2015,2018")
+    return sorted({int(p) for p in parts})
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` only once it is complete (a temporary file renamed into place)."""
+    directory = path.resolve().parent
+    handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+@handles_errors
+def template(output: OutputOpt,
+             framework: Annotated[str, typer.Option("--framework", "-f", help="指标体系 framework")]
+             = "hj274-2015",
+             years: Annotated[str, typer.Option("--years", help="年份 years, e.g. 2012-2018")]
+             = "2012-2018") -> None:
+    """填报模板 — a workbook to fill in (基础数据, 园区信息, 清单, 生态工业链项目, 报告值)."""
+    from ecopark.framework import load_framework
+    from ecopark.io.workbook import write_template
+
+    write_template(load_framework(framework), _years(years), output)
+    typer.echo(f"已写入 wrote {output}")
+
+
+@app.command(name="import")
+@handles_errors
+def import_(workbook: Annotated[Path, typer.Argument(help="填好的模板 a filled template (.xlsx)")],
+            output: OutputOpt, framework: FrameworkOpt = None) -> None:
+    """导入工作簿 — convert a filled workbook into a dataset file (all problems listed at once;
+    nothing is written on any problem)."""
+    from ecopark.framework import load_framework
+    from ecopark.io.workbook import read_workbook_spec
+    from ecopark.io.yamlout import dataset_yaml
+
+    spec = read_workbook_spec(workbook, load_framework(framework) if framework else None)
+    write_atomically(output, dataset_yaml(spec))
+    typer.echo(f"已写入 wrote {output}")
