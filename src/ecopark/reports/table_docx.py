@@ -30,7 +30,7 @@ from docx.text.paragraph import Paragraph
 
 from ecopark.reports.table import AssessmentTable, Placed
 
-__all__ = ["write"]
+__all__ = ["append", "prepare", "set_fonts", "write"]
 
 LATIN_FONT = "Times New Roman"
 BODY_FONT = "宋体"
@@ -55,14 +55,32 @@ _CELL_MARGIN = 85  # twips, 0.15 cm left and right
 def write(table: AssessmentTable, path: Path) -> None:
     document = Document()
     _page(document)
-    _styles(document)
-    _font_table(document)
-    _heading(document, table)
-    _table(document, table)
-    _notes(document, table)
+    prepare(document)
+    append(document, table)
     document.core_properties.title = table.title
     document.core_properties.author = "ecopark"
     document.save(str(path))
+
+
+def prepare(document: DocumentObject) -> None:
+    """The styles and font table the table needs: Normal in 宋体 / Times New Roman 10.5 pt, the
+    表格文字 paragraph styles, 宋体 and 黑体 with their fallbacks in the font table."""
+    _styles(document)
+    _font_table(document)
+
+
+def append(document: DocumentObject, table: AssessmentTable) -> None:
+    """Add the table to the end of `document` (prepared with `prepare`): its title and header
+    lines, the table, the notes. The table fills the text width of the document's last section,
+    which must be A4 landscape with `MARGINS` (as `write` makes it), e.g. an appendix section."""
+    _heading(document, table)
+    _table(document, table)
+    _notes(document, table)
+
+
+def set_fonts(element: BaseOxmlElement, east_asian: str, size: Length | None = None) -> None:
+    """Latin text in Times New Roman and Chinese in `east_asian` for a style's or a run's rPr."""
+    _fonts(element, east_asian, size)
 
 
 # ------------------------------------------------------------------ page and styles
@@ -89,7 +107,7 @@ def _field(code: str) -> BaseOxmlElement:
 
 
 def _text_width(document: DocumentObject) -> Length:
-    section = document.sections[0]
+    section = document.sections[-1]
     assert section.page_width is not None
     return Length(section.page_width - 2 * MARGINS[0])
 

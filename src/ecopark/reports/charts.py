@@ -1,0 +1,281 @@
+"""The report's charts as data (frozen dataclasses) and their rendering to PNG (matplotlib, Agg).
+
+Three charts, each built by `ecopark.reports.narrative` and drawn by `render`:
+
+* `TrendChart`: one panel per numeric indicator with values in two or more years, the values as
+  a line and the requirement that applied each year as a dashed line;
+* `VerdictChart`: per category, how many indicators are met / not met / missing / not evaluable,
+  as stacked horizontal bars;
+* `MarginChart`: each numeric indicator's margin over its requirement, direction-aware
+  (`margin`), as horizontal bars: 0 is the requirement, right of it is met, left of it is not.
+
+matplotlib is imported only when a chart is drawn. Text needs a CJK font: `cjk_font()` finds
+Noto Sans CJK SC (or another CJK font) in matplotlib's font list and raises `InputFileError`
+saying how to install one when there is none, so no chart is ever drawn with empty boxes.
+PNGs are 200 dpi and deterministic: the same chart gives the same bytes (fixed metadata).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ecopark.errors import InputFileError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["PREFERRED_FONTS", "Chart", "MarginBar", "MarginChart", "TrendChart", "TrendPanel",
+           "VerdictChart", "cjk_font", "margin", "render"]
+
+DPI = 200
+WIDTH_IN = 6.3  # 16 cm: the text width of an A4 portrait page
+PREFERRED_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
+                   "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei",
+                   "PingFang SC", "Heiti SC", "Noto Serif CJK SC", "Source Han Serif SC",
+                   "Droid Sans Fallback")
+_CJK_FILE = re.compile(r"cjk|sourcehan|wqy|wenquanyi|simhei|simsun|msyh|pingfang|droidsansfallback",
+                       re.IGNORECASE)
+_METADATA = {"Software": "ecopark"}
+_LINE = "#1F4E79"
+_REQUIREMENT = "#C00000"
+_MET = "#548235"
+_NOT_MET = "#C00000"
+STATUS_COLOURS = ("#548235", "#C00000", "#A6A6A6", "#ED7D31")  # met, not met, missing, not evaluable
+_CLIP = (-150.0, 250.0)  # margin axis limits in %; longer bars are cut and labelled
+
+
+# ------------------------------------------------------------------ the charts as data
+
+
+@dataclasses.dataclass(frozen=True)
+class TrendPanel:
+    """One indicator over the years: `thresholds[i]` is the requirement's number in `years[i]`
+    (None where no number applied)."""
+
+    title: str
+    unit: str
+    years: tuple[int, ...]
+    values: tuple[float, ...]
+    thresholds: tuple[float | None, ...]
+    decimals: int = 2
+
+
+@dataclasses.dataclass(frozen=True)
+class TrendChart:
+    panels: tuple[TrendPanel, ...]
+    value_label: str  # legend: "指标值" / "value"
+    requirement_label: str  # legend: "要求" / "requirement"
+
+
+@dataclasses.dataclass(frozen=True)
+class VerdictChart:
+    categories: tuple[str, ...]
+    statuses: tuple[str, ...]  # the status names, in the order of each row of `counts`
+    counts: tuple[tuple[int, ...], ...]  # one row per category
+    axis_label: str
+
+
+@dataclasses.dataclass(frozen=True)
+class MarginBar:
+    label: str
+    margin: float  # in %: (value − requirement) / |requirement|, sign flipped for "≤"
+    met: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class MarginChart:
+    bars: tuple[MarginBar, ...]
+    axis_label: str
+    met_label: str
+    not_met_label: str
+
+
+Chart = TrendChart | VerdictChart | MarginChart
+
+
+def margin(value: float, op: str, threshold: float) -> float | None:
+    """How far `value` is past the requirement `op threshold`, in % of the threshold: positive
+    on the passing side, negative on the failing side (None for a zero threshold or "==")."""
+    if threshold == 0 or op not in (">=", ">", "<=", "<"):
+        return None
+    sign = 1.0 if op in (">=", ">") else -1.0
+    return 100.0 * sign * (value - threshold) / abs(threshold)
+
+
+# ------------------------------------------------------------------ the font
+
+
+def cjk_font() -> str:
+    """The family name of a CJK font matplotlib can use (preferring Noto Sans CJK SC)."""
+    from matplotlib import font_manager
+
+    found = _known_cjk(font_manager.fontManager.ttflist)
+    if found is None:  # installed after matplotlib's font cache was built
+        for path in font_manager.findSystemFonts():
+            if _CJK_FILE.search(Path(path).name):
+                font_manager.fontManager.addfont(path)
+        found = _known_cjk(font_manager.fontManager.ttflist)
+    if found is None:
+        raise InputFileError(
+            "(CJK font)", "找不到中文字体，无法绘制图表（否则中文会显示为方框） no CJK font found: "
+            "the charts' Chinese text would print as empty boxes",
+            "安装 Noto CJK 字体 install the Noto CJK fonts: sudo apt-get install fonts-noto-cjk "
+            "(Debian/Ubuntu, or scripts/system-deps)")
+    return found
+
+
+def _known_cjk(fonts: list[Any]) -> str | None:
+    names = {font.name for font in fonts}
+    for name in PREFERRED_FONTS:
+        if name in names:
+            return name
+    return next((name for name in sorted(names) if "CJK" in name), None)
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def render(chart: Chart) -> bytes:
+    """The chart as PNG bytes (200 dpi, deterministic)."""
+    from matplotlib import rc_context
+
+    family = cjk_font()
+    with rc_context({"font.family": [family, "sans-serif"], "font.size": 8.5,
+                     "axes.unicode_minus": False, "axes.spines.top": False,
+                     "axes.spines.right": False, "axes.titlesize": 9, "legend.fontsize": 8,
+                     "legend.frameon": False}):
+        if isinstance(chart, TrendChart):
+            figure = _trend(chart)
+        elif isinstance(chart, VerdictChart):
+            figure = _verdict(chart)
+        else:
+            figure = _margins(chart)
+        return _png(figure)
+
+
+def _figure(height_in: float, width_in: float = WIDTH_IN) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata=_METADATA, facecolor="white")
+    return buffer.getvalue()
+
+
+def _wrap(text: str, width: int) -> str:
+    """Wrap a label; CJK text has no spaces, so it is cut by characters."""
+    if " " in text:
+        return "\n".join(textwrap.wrap(text, width * 2))
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+# ------------------------------------------------------------------ trend
+
+
+def _trend(chart: TrendChart) -> Figure:
+    columns = min(3, len(chart.panels))
+    rows = -(-len(chart.panels) // columns)
+    figure = _figure(0.6 + 2.1 * rows, (3.4, 5.2, WIDTH_IN)[columns - 1])
+    axes = figure.subplots(rows, columns, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        if index < len(chart.panels):
+            _trend_panel(ax, chart.panels[index], chart)
+        else:
+            ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=2)
+    return figure
+
+
+def _trend_panel(ax: Axes, panel: TrendPanel, chart: TrendChart) -> None:
+    ax.plot(panel.years, panel.values, marker="o", color=_LINE, linewidth=1.6, markersize=4,
+            label=chart.value_label)
+    for year, value in zip(panel.years, panel.values, strict=True):
+        ax.annotate(f"{value:,.{panel.decimals}f}", (year, value), textcoords="offset points",
+                    xytext=(0, 5), ha="center", fontsize=7, color=_LINE)
+    limits = [(y, t) for y, t in zip(panel.years, panel.thresholds, strict=True) if t is not None]
+    if limits:
+        years = [y for y, _ in limits]
+        steps = [t for _, t in limits]
+        if len(set(steps)) == 1:
+            ax.axhline(steps[0], color=_REQUIREMENT, linestyle="--", linewidth=1.1,
+                       label=chart.requirement_label)
+        else:
+            ax.step(years, steps, where="mid", color=_REQUIREMENT, linestyle="--",
+                    linewidth=1.1, label=chart.requirement_label)
+    ax.set_title(_wrap(panel.title, 16), loc="left")
+    ax.set_xticks(panel.years, [str(y) for y in panel.years])
+    ax.set_xlim(min(panel.years) - 0.5, max(panel.years) + 0.5)
+    ax.set_ylabel(panel.unit)
+    ax.margins(y=0.25)
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+
+
+# ------------------------------------------------------------------ verdict summary
+
+
+def _verdict(chart: VerdictChart) -> Figure:
+    from matplotlib.ticker import MaxNLocator
+
+    figure = _figure(0.8 + 0.36 * len(chart.categories))
+    ax = figure.subplots()
+    positions = list(range(len(chart.categories)))[::-1]
+    left = [0] * len(chart.categories)
+    for column, (status, colour) in enumerate(zip(chart.statuses, STATUS_COLOURS, strict=False)):
+        widths = [row[column] for row in chart.counts]
+        ax.barh(positions, widths, left=left, color=colour, height=0.62, label=status,
+                edgecolor="white", linewidth=0.8)
+        for y, x0, width in zip(positions, left, widths, strict=True):
+            if width:
+                ax.text(x0 + width / 2, y, str(width), ha="center", va="center", color="white",
+                        fontsize=8, fontweight="bold")
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_yticks(positions, chart.categories)
+    ax.set_xlabel(chart.axis_label)
+    ax.set_xlim(0, max(left) + 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
+                  ncols=len(chart.statuses))
+    return figure
+
+
+# ------------------------------------------------------------------ margins
+
+
+def _margins(chart: MarginChart) -> Figure:
+    bars = sorted(chart.bars, key=lambda b: b.margin)
+    figure = _figure(0.9 + 0.27 * len(bars))
+    ax = figure.subplots()
+    positions = list(range(len(bars)))
+    shown = [min(max(b.margin, _CLIP[0]), _CLIP[1]) for b in bars]
+    colours = [_MET if b.met else _NOT_MET for b in bars]
+    ax.barh(positions, shown, color=colours, height=0.64)
+    for y, bar, width in zip(positions, bars, shown, strict=True):
+        cut = "»" if bar.margin > _CLIP[1] else "«" if bar.margin < _CLIP[0] else ""
+        align = "left" if width >= 0 else "right"
+        ax.text(width + (4 if width >= 0 else -4), y, f"{bar.margin:+.0f}%{cut}", va="center",
+                ha=align, fontsize=7.5)
+    ax.axvline(0, color="black", linewidth=0.9)
+    ax.axvline(10, color="#7F7F7F", linewidth=0.7, linestyle=":")
+    ax.set_yticks(positions, [_wrap(b.label, 24) for b in bars], fontsize=7.5)
+    ax.set_xlim(_CLIP[0] - 75, _CLIP[1] + 60)
+    ax.set_xlabel(chart.axis_label)
+    ax.grid(axis="x", color="#E7E6E6", linewidth=0.6)
+    ax.set_axisbelow(True)
+    from matplotlib.patches import Patch
+
+    figure.legend([Patch(color=_MET), Patch(color=_NOT_MET)], [chart.met_label,
+                  chart.not_met_label], loc="outside lower center", ncols=2)
+    return figure

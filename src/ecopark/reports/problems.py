@@ -1,0 +1,159 @@
+"""Chapters 4 and 5 of the report: the problems found (indicators not met, missing data, what
+checking the printed table and the data found) and what must change (the gap solver's answers,
+and the inputs the verdict is most sensitive to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ecopark.analysis.gap import InputChange
+from ecopark.evaluate import Evaluation, Status
+from ecopark.reports import sentences as s
+from ecopark.reports.content import Facts, Paragraph, Section, items, nums, paragraph
+from ecopark.reports.wording import pick
+from ecopark.verify import Finding
+
+__all__ = ["DATA_QUALITY", "changes_section", "problems_section"]
+
+# findings about the data themselves (not about the printed table)
+DATA_QUALITY = frozenset({"method_inconsistency", "implausible_magnitude"})
+
+
+def problems_section(facts: Facts, lang: str) -> Section:
+    """四、存在的主要问题."""
+    subs = (
+        Section(pick(lang, "未达标指标", "Indicators not met"), tuple(_not_met(facts, lang))),
+        Section(pick(lang, "缺数据及无法评价的指标", "Indicators with missing data or not evaluable"),
+                tuple(_undetermined(facts, lang))),
+        Section(pick(lang, "对照考核表核查发现", "Checking the printed assessment table"),
+                tuple(_table_findings(facts, lang))),
+        Section(pick(lang, "数据质量问题", "Data quality"),
+                tuple(_data_quality(facts, lang))),
+    )
+    intro = paragraph(lang, pick(
+        lang, "本章列出评价中发现的问题：未达标的指标、缺少数据的指标，以及复算与核查中发现的数据问题。",
+        "Problems found: indicators not met, indicators lacking data, and what recomputing and "
+        "checking the data found."))
+    return Section(pick(lang, "存在的主要问题", "Problems found"), (intro,), subs)
+
+
+def _not_met(facts: Facts, lang: str) -> Iterator[Paragraph]:
+    ev = facts.evaluation
+    texts = (f"{s.indicator_ref(ev, r.indicator, lang)}{pick(lang, '：', ': ')}"
+             f"{s.indicator_text(ev, r, lang, brief=True)}"
+             for r in ev.results if r.status is Status.NOT_MET)
+    yield from items(texts, pick(lang, "本年度没有未达标的指标。", "No indicator is unmet this year."),
+                     lang)
+
+
+def _undetermined(facts: Facts, lang: str) -> Iterator[Paragraph]:
+    ev = facts.evaluation
+    texts = (f"{s.indicator_ref(ev, r.indicator, lang)}{pick(lang, '：', ': ')}"
+             f"{s.indicator_text(ev, r, lang, brief=True)}"
+             for r in ev.results if r.status in (Status.MISSING, Status.NOT_EVALUABLE))
+    yield from items(texts, pick(lang, "全部指标均有数据且可以评价。",
+                                 "Every indicator has its data and can be evaluated."), lang)
+
+
+def _message(ev: Evaluation, finding: Finding, lang: str) -> str:
+    """A finding as a list entry; in Chinese, item ids in formulas read as their names."""
+    text = pick(lang, ev.framework.describe(finding.zh), finding.en)
+    tag = {"error": ("【错误】", "[error] "), "warning": ("【警告】", "[warning] ")}
+    return pick(lang, tag[finding.severity][0], tag[finding.severity][1]) + text + \
+        pick(lang, "。", ".")
+
+
+def _table_findings(facts: Facts, lang: str) -> Iterator[Paragraph]:
+    if facts.evaluation.dataset.reported is None:
+        yield paragraph(lang, pick(lang, "数据集没有附园区填报的对照考核表数值，未做核查。",
+                                   "The dataset carries no printed table values, so none were "
+                                   "checked."))
+        return
+    findings = [f for f in facts.verification.findings
+                if f.severity in ("error", "warning") and f.kind not in DATA_QUALITY]
+    if findings:
+        yield paragraph(lang, pick(
+            lang, "按对照考核表自身的基础数据复算，与表中填报的数值比较，发现以下问题：",
+            "Recomputed from the table's own base rows and compared with the values it prints:"))
+    yield from items((_message(facts.evaluation, f, lang) for f in findings),
+                     pick(lang, "复算结果与对照考核表填报的数值一致。",
+                          "The recomputation agrees with every printed value."), lang)
+
+
+def _data_quality(facts: Facts, lang: str) -> Iterator[Paragraph]:
+    ev = facts.evaluation
+    texts = [_message(ev, f, lang) for f in facts.verification.findings if f.kind in DATA_QUALITY]
+    for result in ev.results:
+        texts.extend(f"{s.indicator_ref(ev, result.indicator, lang)}{pick(lang, '：', ': ')}{note}"
+                     for note in s.left_out_notes(ev, result, lang))
+    yield from items(texts, pick(lang, "未发现数据质量问题（数量级突变、核算方法不一致等）。",
+                                 "No data-quality problem (jumps in magnitude, inconsistent "
+                                 "accounting methods) was found."), lang)
+
+
+# ------------------------------------------------------------------ 五、达标所需的改变
+
+
+def changes_section(facts: Facts, lang: str) -> Section:
+    """五、达标所需的改变."""
+    ev = facts.evaluation
+    failing = [g for g in facts.gaps if g.status is Status.NOT_MET]
+    near = [g for g in facts.gaps if g.status is Status.MET]
+    intro = paragraph(lang, pick(
+        lang, "以下由差距分析给出各指标达到要求所需的数据变化：每次只改变一项本年度数据、其余数据保持不变；"
+        "公式可以直接反解的按解析式精确求解，否则用二分法数值求解，所有结果均已代回重新计算核实。"
+        "规划基准年及往年数据为既成事实，不作为调整对象。",
+        "The gap solver gives the change each input needs for an indicator to meet its "
+        "requirement: one of this year's data at a time, the others unchanged, solved exactly "
+        "where the formula can be inverted and by bisection otherwise, and checked by "
+        "recomputing. Earlier years' data (the base year's too) are history and are not "
+        "changed."))
+    subs = (
+        Section(pick(lang, "未达标指标的改进目标", "Targets for the indicators not met"),
+                tuple(items((s.gap_text(ev, g, lang) for g in failing),
+                            pick(lang, "本年度没有未达标的指标。", "No indicator is unmet."), lang))),
+        Section(pick(lang, "接近要求的指标", "Indicators close to their requirement"),
+                tuple(items((s.gap_text(ev, g, lang) for g in near),
+                            pick(lang, "没有距要求不足10%的已达标指标。",
+                                 "No met indicator is within 10 % of its requirement."), lang))),
+        Section(pick(lang, "总体判定的敏感性", "What would change the verdict"),
+                (paragraph(lang, _sensitivity_text(facts, lang)),)),
+    )
+    return Section(pick(lang, "达标所需的改变", "What must change"), (intro,), subs)
+
+
+def _sensitivity_text(facts: Facts, lang: str) -> str:
+    """The inputs of the evaluation year whose change alone flips the verdict, smallest change
+    first. Inputs sitting exactly on their requirement (a rate of 100 % required to be 100 %)
+    flip it with any change at all: they are named apart."""
+    ev = facts.evaluation
+    now = [(n, c) for n, c in facts.sensitivity if c.year == ev.year]
+    edge = sorted({n for n, c in now if abs(c.relative or 0.0) < 1e-9})
+    moving = [(n, c) for n, c in now if n not in edge][:4]
+    passed = ev.verdict.passed
+    texts = [_flips(ev, moving, passed, lang)] if moving else []
+    if edge:
+        texts.append(pick(lang, f"指标{nums(edge, lang)}的数值恰好等于标准要求，其数据稍有变化即会使"
+                                "总体判定改变。",
+                          f"Indicator{'s' if len(edge) > 1 else ''} {nums(edge, lang)} sit exactly "
+                          "on the requirement: any change in their data changes the verdict."))
+    if not texts:
+        return pick(lang, "没有任何一项本年度数据单独变化即可改变总体判定。",
+                    "No single one of this year's data changes the overall verdict on its own.")
+    return pick(lang, "", " ").join(texts)
+
+
+def _flips(ev: Evaluation, changes: list[tuple[int, InputChange]], passed: bool,
+           lang: str) -> str:
+    parts = pick(lang, "；", "; ").join(
+        s.input_change(ev, c, lang, to_meet=not passed, must=False)
+        + pick(lang, f"（{s.percent(c, 'zh')}，指标{n}）", f" ({s.percent(c, 'en')}, indicator {n})")
+        for n, c in changes)
+    was, becomes = (("达标", "不达标"), ("passes", "fail")) if passed else (("不达标", "达标"),
+                                                                         ("fails", "pass"))
+    return pick(lang, f"在其余数据不变的情况下，下列任何一项本年度数据的变化都会使总体判定由“{was[0]}”变为"
+                f"“{was[1]}”：{parts}。这些数据对评价结论影响最大，应优先核实其准确性。",
+                f"The park {becomes[0]} now; with the other data unchanged, any one of these "
+                f"changes would make it {becomes[1]}: {parts}. These data weigh most on the "
+                "verdict and should be checked first.")
