@@ -181,3 +181,9 @@ def test_unsupported_file_type_exits_2(tmp_path: Path) -> None:
     path.write_text("x", encoding="utf-8")
     result = runner.invoke(app, ["assess", str(path)])
     assert result.exit_code == 2 and ".docx" in result.stderr
+
+
+def test_compare_draws_a_chart(tmp_path: Path) -> None:
+    chart = tmp_path / "compare.png"
+    code, _, _ = invoke("compare", str(SEED), str(SEED), "--chart", str(chart))
+    assert code == 0 and chart.read_bytes()[:4] == b"\x89PNG"

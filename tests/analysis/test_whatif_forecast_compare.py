@@ -126,3 +126,17 @@ def test_compare_gives_no_rank_when_parks_are_under_opposite_rules(
             f"iva: {{unit: 万元, values: {{2015: 1000, 2018: {iva}}}}}"), encoding="utf-8")
         evaluations.append(evaluate(hj274, load_dataset(path, hj274)))
     assert [c.percentile for c in compare(evaluations).row(10)] == [None, None]
+
+
+def test_comparison_chart_is_deterministic_and_labelled(hj274: Framework,
+                                                        seed_eval: Evaluation) -> None:
+    from ecopark.reports.charts import render
+    from ecopark.reports.compare_chart import comparison_chart
+
+    chart = comparison_chart(compare([seed_eval, seed_eval]), hj274, "zh")
+    assert chart.parks == ("江苏武进经济开发区\n2018",) * 2
+    assert chart.rows[0].startswith("1 高新技术企业")
+    assert chart.cells[25] == ((1, "-5.54"), (1, "-5.54"))  # 26: not met
+    assert chart.cells[3] == ((2, ""), (2, ""))  # 4: missing data
+    first = render(chart)
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and render(chart) == first

@@ -75,6 +75,8 @@ def forecast(dataset: DatasetArg,
 @app.command()
 @handles_errors
 def compare(datasets: Annotated[list[Path], typer.Argument(help="多个数据文件 dataset files")],
+            chart: Annotated[Path | None, typer.Option(
+                "--chart", help="另存对比图 also draw the comparison as a PNG")] = None,
             lang: LangOpt = Lang.zh, framework: FrameworkOpt = None) -> None:
     """园区对比 — parks side by side with percentile ranks."""
     from ecopark.analysis.compare import compare as run_compare
@@ -88,4 +90,11 @@ def compare(datasets: Annotated[list[Path], typer.Argument(help="多个数据文
 
             raise DatasetError(str(path), "framework", f"与第一个数据文件的指标体系不同 "
                                f"({ev.framework.id} ≠ {first.id}) different framework")
-    console().print(comparison(run_compare(evaluations), first, lang.value))
+    result = run_compare(evaluations)
+    console().print(comparison(result, first, lang.value))
+    if chart is not None:
+        from ecopark.reports.charts import render
+        from ecopark.reports.compare_chart import comparison_chart
+
+        chart.write_bytes(render(comparison_chart(result, first, lang.value)))
+        typer.echo(f"已写入 wrote {chart}")

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["PREFERRED_FONTS", "Chart", "MarginBar", "MarginChart", "TrendChart", "TrendPanel",
-           "VerdictChart", "cjk_font", "margin", "render"]
+__all__ = ["PREFERRED_FONTS", "Chart", "ComparisonChart", "MarginBar", "MarginChart", "TrendChart",
+           "TrendPanel", "VerdictChart", "cjk_font", "margin", "render"]
 
 DPI = 200
 WIDTH_IN = 6.3  # 16 cm: the text width of an A4 portrait page
@@ -96,7 +96,18 @@ class MarginChart:
     not_met_label: str
 
 
-Chart = TrendChart | VerdictChart | MarginChart
+@dataclasses.dataclass(frozen=True)
+class ComparisonChart:
+    """Parks side by side: one row per indicator, one column per park; each cell coloured by
+    status (an index into `statuses`) and labelled with the value."""
+
+    parks: tuple[str, ...]
+    rows: tuple[str, ...]
+    statuses: tuple[str, ...]
+    cells: tuple[tuple[tuple[int, str], ...], ...]  # per row, per park: (status index, text)
+
+
+Chart = TrendChart | VerdictChart | MarginChart | ComparisonChart
 
 
 def margin(value: float, op: str, threshold: float) -> float | None:
@@ -154,6 +165,8 @@ def render(chart: Chart) -> bytes:
             figure = _trend(chart)
         elif isinstance(chart, VerdictChart):
             figure = _verdict(chart)
+        elif isinstance(chart, ComparisonChart):
+            figure = _comparison(chart)
         else:
             figure = _margins(chart)
         return _png(figure)
@@ -278,4 +291,33 @@ def _margins(chart: MarginChart) -> Figure:
 
     figure.legend([Patch(color=_MET), Patch(color=_NOT_MET)], [chart.met_label,
                   chart.not_met_label], loc="outside lower center", ncols=2)
+    return figure
+
+
+# ------------------------------------------------------------------ parks compared
+
+
+def _comparison(chart: ComparisonChart) -> Figure:
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    columns = len(chart.parks)
+    figure = _figure(1.2 + 0.22 * len(chart.rows), min(WIDTH_IN * 1.6, 3.2 + 1.3 * columns))
+    ax = figure.subplots()
+    grid = [[status for status, _ in row] for row in chart.cells]
+    colours = (*STATUS_COLOURS, "#E7E6E6")[:len(chart.statuses)]
+    palette = ListedColormap(colours)
+    ax.imshow(grid, cmap=palette, vmin=0, vmax=len(chart.statuses) - 1, aspect="auto")
+    for y, row in enumerate(chart.cells):
+        for x, (_, text) in enumerate(row):
+            ax.text(x, y, text, ha="center", va="center", color="white", fontsize=6.5)
+    ax.set_xticks(range(columns), ["\n".join(_wrap(line, 10) for line in p.split("\n"))
+                                   for p in chart.parks], fontsize=7.5)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(chart.rows)), [_wrap(r, 26) for r in chart.rows], fontsize=6.5)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    handles = [Patch(color=c) for c in colours]
+    figure.legend(handles, chart.statuses, loc="outside lower center", ncols=len(chart.statuses))
     return figure
