@@ -1,0 +1,350 @@
+"""Commands over the store: `db init|upgrade|backup|restore`, `load`, `export`, `parks`,
+`users add|passwd|list`, `tokens create`, and `serve` (the API; `--demo` for a demo database).
+
+The database is `--db` (a URL or an SQLite file path), else ECOPARK_DATABASE_URL, else an SQLite
+file in the user data directory.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ecopark.cli.common import FrameworkOpt, app, handles_errors
+from ecopark.errors import InvalidValue
+
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", help="数据库 database URL or SQLite file (default: ECOPARK_DATABASE_URL, else a file "
+    "in the user data directory)")]
+ParkOpt = Annotated[str | None, typer.Option("--park", help="园区名称 park name")]
+
+db_app = typer.Typer(no_args_is_help=True, help="数据库 — create, upgrade, back up, restore.")
+users_app = typer.Typer(no_args_is_help=True, help="用户 — add users, set passwords.")
+tokens_app = typer.Typer(no_args_is_help=True, help="API 令牌 — bearer tokens for scripts.")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _open(db: str | None, create: bool = False) -> Any:
+    """The store; with `create`, a database without any schema gets one first."""
+    from ecopark.store.engine import Store, resolve_url
+    from ecopark.store.migrate import current_revision, require_current, upgrade
+
+    store = Store(resolve_url(db))
+    try:
+        if create and current_revision(store) is None and not store.table_names():
+            upgrade(store)
+            typer.echo(f"已创建数据库 created the database: {store.display_url}", err=True)
+        require_current(store)
+    except BaseException:
+        store.dispose()
+        raise
+    return store
+
+
+@contextmanager
+def _session(db: str | None, create: bool = False) -> Iterator[Any]:
+    store = _open(db, create)
+    try:
+        with store.session(actor=_actor()) as session:
+            yield session
+    finally:
+        store.dispose()
+
+
+# --------------------------------------------------------------------------- db
+
+
+@db_app.command("init")
+@handles_errors
+def db_init(db: DbOpt = None) -> None:
+    """创建数据库结构 — create the schema (an existing current one is left as it is)."""
+    _upgrade(db)
+
+
+@db_app.command("upgrade")
+@handles_errors
+def db_upgrade(db: DbOpt = None) -> None:
+    """升级数据库结构 — upgrade the schema to this version of ecopark (back up first)."""
+    _upgrade(db)
+
+
+def _upgrade(db: str | None) -> None:
+    from ecopark.store.engine import Store, resolve_url
+    from ecopark.store.migrate import upgrade
+
+    store = Store(resolve_url(db))
+    try:
+        before, after = upgrade(store)
+    finally:
+        store.dispose()
+    state = "已是最新 up to date" if before == after else f"{before or '(空 empty)'} → {after}"
+    typer.echo(f"{store.display_url}: {state}")
+
+
+FormatOpt = Annotated[str | None, typer.Option(
+    "--format", help="sqlite（SQLite 默认）或 json（PostgreSQL 默认，可移植 portable）")]
+
+
+@db_app.command("backup")
+@handles_errors
+def db_backup(file: Annotated[Path, typer.Argument(help="备份文件 backup file")],
+              db: DbOpt = None, fmt: FormatOpt = None) -> None:
+    """备份 — a consistent copy (SQLite file) or a portable JSON dump of every table."""
+    from ecopark.store.backup import backup
+
+    if fmt not in (None, "sqlite", "json"):
+        raise InvalidValue("--format", f"未知格式 unknown format {fmt!r}", "用 use sqlite or json")
+    store = _open(db)
+    try:
+        used = backup(store, file, fmt)
+    finally:
+        store.dispose()
+    typer.echo(f"已备份 backed up {store.display_url} → {file} ({used})")
+
+
+@db_app.command("restore")
+@handles_errors
+def db_restore(file: Annotated[Path, typer.Argument(help="备份文件 backup file")],
+               db: DbOpt = None) -> None:
+    """恢复到空数据库 — restore a backup (either format) into an empty database."""
+    from ecopark.store.backup import restore
+    from ecopark.store.engine import Store, resolve_url
+
+    store = Store(resolve_url(db))
+    try:
+        used = restore(store, file)
+    finally:
+        store.dispose()
+    typer.echo(f"已恢复 restored {file} ({used}) → {store.display_url}")
+
+
+# --------------------------------------------------------------------------- load, export
+
+
+@app.command()
+@handles_errors
+def load(dataset: Annotated[Path, typer.Argument(help="数据文件或工作簿 dataset file (YAML) or "
+                                                 "workbook (.xlsx)")],
+         park: ParkOpt = None, db: DbOpt = None, framework: FrameworkOpt = None,
+         replace: Annotated[bool, typer.Option(help="替换已存的同年数据 replace a stored "
+                                               "park-year")] = False) -> None:
+    """存入数据库 — store a park-year (one transaction: all of it or nothing)."""
+    from ecopark.store import repository, sources
+
+    spec, fw = sources.read_dataset_spec(dataset, framework)
+    with _session(db, create=True) as session:
+        stored = repository.save_dataset(session, spec, fw, park=park, source_file=str(dataset),
+                                         replace=replace)
+        summary = f"{stored.park.name} {stored.year}: {len(stored.observations)} 个观测值 values"
+    typer.echo(f"已存入 stored {summary}")
+
+
+@app.command()
+@handles_errors
+def export(park: Annotated[str, typer.Option("--park", help="园区名称 park name")],
+           year: Annotated[int | None, typer.Option("--year", "-y", help="年份 year (default: "
+                                                    "the latest)")] = None,
+           output: Annotated[Path, typer.Option("--output", "-o", help="输出文件 output file "
+                                                "('-' for standard output)")] = Path("-"),
+           db: DbOpt = None) -> None:
+    """导出数据集 — a stored park-year as the dataset file it was loaded from."""
+    from ecopark.store import repository
+
+    with _session(db) as session:
+        park_year = repository.get_park_year(session, repository.park_by_name(session, park),
+                                             year)
+        text = dataset_text(repository.read_spec(park_year))
+    if str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"已导出 wrote {output}", err=True)
+
+
+def dataset_text(spec: Any) -> str:
+    """The YAML of a dataset: `ecopark.io.yamlout.dataset_yaml` when present, else PyYAML."""
+    import importlib.util
+
+    if importlib.util.find_spec("ecopark.io.yamlout") is not None:
+        from importlib import import_module
+
+        writer = getattr(import_module("ecopark.io.yamlout"), "dataset_yaml", None)
+        if writer is not None:
+            return str(writer(spec))
+    import yaml
+
+    return yaml.safe_dump(spec.model_dump(mode="json", exclude_none=True), allow_unicode=True,
+                          sort_keys=False)
+
+
+@app.command()
+@handles_errors
+def parks(db: DbOpt = None) -> None:
+    """园区与年度 — the parks stored, with their years."""
+    from ecopark.store import repository
+
+    with _session(db) as session:
+        for park in repository.list_parks(session):
+            years = ", ".join(str(y.year) for y in park.years) or "—"
+            typer.echo(f"{park.id}\t{park.name}\t{years}")
+
+
+# --------------------------------------------------------------------------- users, tokens
+
+
+RoleOpt = Annotated[str, typer.Option("--role", help="admin | park_officer | enterprise | reviewer")]
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="从标准输入读密码 read the "
+                                             "password from standard input")]
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("密码 password", hide_input=True, confirmation_prompt=True))
+
+
+def _hasher() -> Any:
+    from ecopark.store.auth import hasher
+    from ecopark.store.settings import Settings
+
+    return hasher(Settings())
+
+
+@users_app.command("add")
+@handles_errors
+def users_add(name: Annotated[str, typer.Argument(help="用户名 user name")], role: RoleOpt,
+              park: ParkOpt = None,
+              enterprise: Annotated[str | None, typer.Option(
+                  "--enterprise", help="企业名称（在 --park 园区中，不存在则新建）enterprise "
+                  "in --park (created if new)")] = None,
+              password_stdin: PasswordStdin = False, db: DbOpt = None) -> None:
+    """新增用户 — add a user with a role (park officers need --park; enterprises --enterprise)."""
+    from ecopark.store import auth, repository
+
+    if enterprise and not park:
+        raise InvalidValue("--park", "企业用户须同时指定 --park an enterprise needs its --park")
+    password = _password(password_stdin)
+    with _session(db, create=True) as session:
+        park_row = repository.park_by_name(session, park) if park else None
+        ent = _enterprise(session, park_row, enterprise) if enterprise and park_row else None
+        user = auth.create_user(session, name, role, password, _hasher(),
+                                park=park_row if role != "enterprise" else None, enterprise=ent)
+        typer.echo(f"已新增用户 added {user.name} ({user.role})")
+
+
+def _enterprise(session: Any, park: Any, name: str) -> Any:
+    from ecopark.errors import NotFound
+    from ecopark.store import submissions
+
+    try:
+        return submissions.enterprise_by_name(session, park, name)
+    except NotFound:
+        typer.echo(f"已新增企业 added enterprise {name}", err=True)
+        return submissions.create_enterprise(session, park, name)
+
+
+@users_app.command("passwd")
+@handles_errors
+def users_passwd(name: Annotated[str, typer.Argument(help="用户名 user name")],
+                 password_stdin: PasswordStdin = False, db: DbOpt = None) -> None:
+    """设置密码 — set a user's password."""
+    from ecopark.store import auth
+
+    password = _password(password_stdin)
+    with _session(db) as session:
+        auth.set_password(auth.user_by_name(session, name), password, _hasher())
+    typer.echo(f"已设置密码 password set for {name}")
+
+
+@users_app.command("list")
+@handles_errors
+def users_list(db: DbOpt = None) -> None:
+    """用户列表 — the users, their roles and parks."""
+    from sqlalchemy import select
+
+    from ecopark.store import models as m
+
+    with _session(db) as session:
+        for user in session.scalars(select(m.User).order_by(m.User.name)):
+            state = "" if user.active else "\t(停用 inactive)"
+            typer.echo(f"{user.name}\t{user.role}\t{user.park_id or '—'}\t"
+                       f"{user.enterprise_id or '—'}{state}")
+
+
+@tokens_app.command("create")
+@handles_errors
+def tokens_create(name: Annotated[str, typer.Argument(help="用户名 user name")],
+                  label: Annotated[str, typer.Option(help="用途 what it is for")] = "",
+                  db: DbOpt = None) -> None:
+    """新建 API 令牌 — a bearer token for NAME, printed once (only its hash is stored)."""
+    from ecopark.store import auth
+
+    with _session(db) as session:
+        token = auth.create_token(session, auth.user_by_name(session, name), label)
+    typer.echo(token)
+
+
+# --------------------------------------------------------------------------- serve
+
+
+@app.command()
+@handles_errors
+def serve(db: DbOpt = None,
+          host: Annotated[str, typer.Option(help="监听地址 address to listen on")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="端口 port")] = 8000,
+          demo: Annotated[bool, typer.Option(help="演示：新建演示数据库并打印登录 create a demo "
+                                             "database and print its logins")] = False) -> None:
+    """启动服务 — the JSON API under /api/v1 with OpenAPI docs at /docs."""
+    import uvicorn
+
+    from ecopark.store.settings import Settings
+    from ecopark.web.app import create_app
+
+    settings = Settings()
+    store = _demo_store(db, settings) if demo else _open(db)
+    try:
+        application = create_app(_demo_settings(settings) if demo else settings, store)
+        typer.echo(f"ecopark: http://{host}:{port}/docs  ({store.display_url})", err=True)
+        uvicorn.run(application, host=host, port=port, log_level="info")
+    finally:
+        store.dispose()
+
+
+def _demo_settings(settings: Any) -> Any:
+    import secrets
+
+    from pydantic import SecretStr
+
+    from ecopark.store.settings import DEFAULT_SECRET
+
+    update: dict[str, Any] = {"demo": True}
+    if settings.secret() == DEFAULT_SECRET:
+        update["secret_key"] = SecretStr(secrets.token_urlsafe(48))
+    return settings.model_copy(update=update)
+
+
+def _demo_store(db: str | None, settings: Any) -> Any:
+    from ecopark.store.demo import create_demo
+    from ecopark.store.engine import Store, resolve_url
+
+    url = resolve_url(db) if db else \
+        f"sqlite:///{Path(tempfile.mkdtemp(prefix='ecopark-demo-')) / 'demo.sqlite'}"
+    store = Store(url)
+    logins = create_demo(store, settings)
+    typer.echo(f"演示数据库 demo database: {store.display_url}")
+    for login in logins:
+        typer.echo(f"  {login.role:<13} {login.name:<18} {login.password}")
+    return store

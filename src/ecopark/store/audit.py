@@ -1,0 +1,156 @@
+"""The audit log: every inserted, updated and deleted row becomes an `audit_log` row in the
+same transaction, from a session `after_flush` hook, so no change can skip it.
+
+The actor is the session's `info["actor"]` (a user name, or `cli:<os user>`). Secrets (password
+and token hashes) are written as "***". Sessions, login attempts and the log itself are not
+audited: they are records of access, not of data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from ecopark.store.models import (
+    AuditEntry,
+    Base,
+    Enterprise,
+    LoginAttempt,
+    ParkYear,
+    SessionRow,
+    Submission,
+    utcnow,
+)
+
+__all__ = ["install"]
+
+_SKIPPED = (AuditEntry, LoginAttempt, SessionRow)
+_SECRET = frozenset({"password_hash", "token_hash"})
+
+
+def install(session: Session) -> None:
+    """Audit every flush of `session` (idempotent)."""
+    if not event.contains(session, "after_flush", _after_flush):
+        event.listen(session, "after_flush", _after_flush)
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    actor = str(session.info.get("actor", "unknown"))
+    now = utcnow()
+    parks: dict[tuple[str, int], int | None] = {}
+    rows = [_entry(session, obj, "insert", actor, now, parks) for obj in session.new]
+    rows += [_entry(session, obj, "update", actor, now, parks) for obj in session.dirty
+             if session.is_modified(obj, include_collections=False)]
+    rows += [_entry(session, obj, "delete", actor, now, parks) for obj in session.deleted]
+    kept = [row for row in rows if row is not None]
+    if kept:
+        session.connection().execute(insert(AuditEntry), kept)
+
+
+def _entry(session: Session, obj: object, action: str, actor: str, now: dt.datetime,
+           parks: dict[tuple[str, int], int | None]) -> dict[str, Any] | None:
+    if not isinstance(obj, Base) or isinstance(obj, _SKIPPED):
+        return None
+    old, new = _change(obj, action)
+    if action == "update" and old == new:
+        return None
+    return {"at": now, "actor": actor, "action": action, "table_name": obj.__tablename__,
+            "row_key": _key(obj), "park_id": _park_of(session, obj, parks),
+            "old_json": _dump(old), "new_json": _dump(new)}
+
+
+def _change(obj: Base, action: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    state = inspect(obj)
+    if action == "insert":
+        return None, _columns(obj)
+    if action == "delete":
+        return _columns(obj), None
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old[attr.key] = _plain(attr.key, history.deleted[0] if history.deleted else None)
+            new[attr.key] = _plain(attr.key, history.added[0] if history.added else None)
+    return old, new
+
+
+def _columns(obj: Base) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {attr.key: _plain(attr.key, getattr(obj, attr.key)) for attr in mapper.column_attrs}
+
+
+def _plain(key: str, value: Any) -> Any:
+    if key in _SECRET and value is not None:
+        return "***"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _dump(values: dict[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _key(obj: Base) -> str:
+    state = inspect(obj)
+    return "/".join(str(part) for part in state.mapper.primary_key_from_instance(obj))
+
+
+def _park_of(session: Session, obj: Base, parks: dict[tuple[str, int], int | None]) -> int | None:
+    """The park a row belongs to, so a park's officers and reviewers can read its history."""
+    if obj.__tablename__ == "parks":
+        return getattr(obj, "id", None)
+    for column, model in (("park_id", None), ("park_year_id", ParkYear),
+                          ("enterprise_id", Enterprise), ("submission_id", Submission)):
+        ref = getattr(obj, column, None)
+        if isinstance(ref, int):
+            return ref if model is None else _lookup(session, model, ref, parks)
+    for relation in ("group_id", "list_id", "record_id"):
+        if getattr(obj, relation, None) is not None:
+            return _via_parent(session, obj, parks)
+    return None
+
+
+def _lookup(session: Session, model: type[Base], key: int,
+            parks: dict[tuple[str, int], int | None]) -> int | None:
+    cache_key = (model.__tablename__, key)
+    if cache_key not in parks:
+        loaded = _in_session(session, model, key)
+        parks[cache_key] = _park_of(session, loaded, parks) if loaded is not None else \
+            _park_from_db(session, model, key)
+    return parks[cache_key]
+
+
+def _in_session(session: Session, model: type[Base], key: int) -> Base | None:
+    """A row already in the session, including one deleted in this very flush."""
+    found = session.identity_map.get(identity_key(model, key))
+    return found if isinstance(found, Base) else None
+
+
+def _park_from_db(session: Session, model: type[Base], key: int) -> int | None:
+    table = model.__table__
+    if model is Submission:
+        query = select(Enterprise.park_id).join(Submission).where(Submission.id == key)
+    else:
+        query = select(table.c.park_id).where(table.c.id == key)
+    return session.connection().execute(query).scalar()
+
+
+def _via_parent(session: Session, obj: Base, parks: dict[tuple[str, int], int | None]) -> int | None:
+    """Checklist entries, list records and list fields: climb to the park-year."""
+    from ecopark.store.models import ChecklistGroup, DataList, ListRecord
+
+    steps: list[tuple[str, type[Base]]] = [("group_id", ChecklistGroup), ("list_id", DataList),
+                                           ("record_id", ListRecord)]
+    for column, model in steps:
+        ref = getattr(obj, column, None)
+        if isinstance(ref, int):
+            parent = _in_session(session, model, ref) or session.get(model, ref)
+            return None if parent is None else _park_of(session, parent, parks)
+    return None

@@ -1,0 +1,60 @@
+"""A demo database: the seed park (江苏武进经济开发区 2018, examples/wujin-2018/dataset.yaml), one
+enterprise with a submitted report, and one user per role with a fresh random password.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from pathlib import Path
+
+from ecopark.dataset import DatasetFile
+from ecopark.errors import InputFileError
+from ecopark.framework import load_framework
+from ecopark.store import auth, repository, submissions
+from ecopark.store.engine import Store
+from ecopark.store.migrate import upgrade
+from ecopark.store.settings import Settings
+from ecopark.yamlfile import read_yaml
+
+__all__ = ["DEMO_ENTERPRISE", "DemoLogin", "create_demo", "seed_path"]
+
+DEMO_ENTERPRISE = "武进示范企业（演示）"
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoLogin:
+    name: str
+    role: str
+    password: str
+
+
+def seed_path() -> Path:
+    """The seed dataset of a source checkout (examples/ is not part of an installed wheel)."""
+    path = Path(__file__).resolve().parents[3] / "examples" / "wujin-2018" / "dataset.yaml"
+    if not path.is_file():
+        raise InputFileError(str(path), "找不到示例数据 the seed dataset is not here",
+                             "在 ecopark 源码目录中运行 run from an ecopark source checkout")
+    return path
+
+
+def create_demo(store: Store, settings: Settings) -> list[DemoLogin]:
+    """Create the schema and the demo data in an empty database; return the logins."""
+    upgrade(store)
+    spec = DatasetFile.model_validate(read_yaml(seed_path()))
+    framework = load_framework(spec.framework)
+    ph = auth.hasher(settings)
+    logins = [DemoLogin(f"demo-{role}", role, secrets.token_urlsafe(9))
+              for role in ("admin", "park_officer", "enterprise", "reviewer")]
+    with store.session(actor="demo") as session:
+        park_year = repository.save_dataset(session, spec, framework, source_file=str(seed_path()))
+        enterprise = submissions.create_enterprise(session, park_year.park, DEMO_ENTERPRISE)
+        draft = submissions.save_draft(session, enterprise, 2018, [
+            submissions.SubmittedValue("energy", 1234.5, "吨标煤"),
+            submissions.SubmittedValue("fresh_water", 12.3, "万立方米")])
+        submissions.submit(session, draft)
+        for login in logins:
+            auth.create_user(session, login.name, login.role, login.password, ph,
+                             park=park_year.park if login.role == "park_officer" else None,
+                             enterprise=enterprise if login.role == "enterprise" else None)
+    return logins

@@ -1,0 +1,473 @@
+"""The database schema: typed columns only (no pickled or JSON blobs of domain data).
+
+A park has park-years; a park-year is one dataset as it was loaded (the figures as that year's
+report printed them, base rows included), so `repository.read_spec` gives back the very
+`DatasetFile` that was stored. Every value keeps its as-written text and kind next to the
+number in the item's canonical unit, and every list keeps its order (`position`).
+
+    parks ─< park_years ─< profile_values, selected_indicators, series, observations,
+                         checklist_groups ─< checklist_entries, data_lists ─< list_records
+                         ─< list_fields, reported_tables, reported_values, reported_rows,
+                         text_statements
+    frameworks ─< framework_versions ─< park_years
+    parks ─< enterprises ─< submissions ─< submission_values
+    roles ─< users ─< api_tokens, sessions;  login_attempts;  audit_log (append-only)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "ROLES", "SUBMISSION_STATUSES", "ApiToken", "AuditEntry", "Base", "ChecklistEntry",
+    "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow", "FrameworkVersion", "ListField",
+    "ListRecord", "LoginAttempt", "ObservationRow", "Park", "ParkYear", "ProfileValue",
+    "ReportedRowRow", "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow",
+    "SessionRow", "Submission", "SubmissionValue", "TextStatementRow", "User", "utcnow",
+]
+
+ROLES = ("admin", "park_officer", "enterprise", "reviewer")
+SUBMISSION_STATUSES = ("draft", "submitted", "accepted", "rejected")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A UTC instant: stored naive (UTC) on every engine, read back timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)  # type: ignore[no-any-return]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime, str: Text}
+
+
+def _fk(target: str, nullable: bool = False) -> Mapped[Any]:
+    return mapped_column(ForeignKey(target, ondelete="CASCADE"), nullable=nullable, index=True)
+
+
+_CHILDREN = "all, delete-orphan"
+
+
+# --------------------------------------------------------------------------- parks, frameworks
+
+
+class Park(Base):
+    __tablename__ = "parks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    province: Mapped[str | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    years: Mapped[list[ParkYear]] = relationship(back_populates="park", cascade=_CHILDREN,
+                                                 order_by="ParkYear.year")
+    enterprises: Mapped[list[Enterprise]] = relationship(back_populates="park",
+                                                         cascade=_CHILDREN)
+
+
+class FrameworkRow(Base):
+    __tablename__ = "frameworks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    name_zh: Mapped[str]
+    name_en: Mapped[str]
+
+
+class FrameworkVersion(Base):
+    __tablename__ = "framework_versions"
+    __table_args__ = (UniqueConstraint("framework_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = _fk("frameworks.id")
+    version: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(default="")
+    framework: Mapped[FrameworkRow] = relationship()
+
+
+class ParkYear(Base):
+    """One park's dataset for one evaluation year, as loaded."""
+
+    __tablename__ = "park_years"
+    __table_args__ = (UniqueConstraint("park_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = _fk("parks.id")
+    year: Mapped[int]
+    framework_version_id: Mapped[int] = mapped_column(ForeignKey("framework_versions.id"),
+                                                      index=True)
+    dataset_year: Mapped[int | None]  # the file's `year:` (None when it had none)
+    park_name: Mapped[str]  # `park.name` as the file wrote it
+    base_year: Mapped[int]
+    base_year_note: Mapped[str] = mapped_column(Text, default="")
+    source_file: Mapped[str] = mapped_column(Text, default="")
+    loaded_by: Mapped[str]
+    loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    park: Mapped[Park] = relationship(back_populates="years")
+    framework_version: Mapped[FrameworkVersion] = relationship()
+    profile_values: Mapped[list[ProfileValue]] = relationship(
+        cascade=_CHILDREN, order_by="ProfileValue.position")
+    selected: Mapped[list[SelectedIndicator]] = relationship(
+        cascade=_CHILDREN, order_by="SelectedIndicator.position")
+    series: Mapped[list[SeriesRow]] = relationship(cascade=_CHILDREN,
+                                                   order_by="SeriesRow.position")
+    observations: Mapped[list[ObservationRow]] = relationship(
+        back_populates="park_year", cascade=_CHILDREN, order_by="ObservationRow.position")
+    checklist_groups: Mapped[list[ChecklistGroup]] = relationship(
+        cascade=_CHILDREN, order_by="ChecklistGroup.position")
+    data_lists: Mapped[list[DataList]] = relationship(cascade=_CHILDREN,
+                                                      order_by="DataList.position")
+    reported: Mapped[ReportedTable | None] = relationship(cascade=_CHILDREN)
+    reported_values: Mapped[list[ReportedValue]] = relationship(
+        cascade=_CHILDREN, order_by="ReportedValue.position")
+    reported_rows: Mapped[list[ReportedRowRow]] = relationship(
+        cascade=_CHILDREN, order_by="ReportedRowRow.position")
+    text_statements: Mapped[list[TextStatementRow]] = relationship(
+        cascade=_CHILDREN, order_by="TextStatementRow.position")
+
+    @property
+    def framework_key(self) -> str:
+        return self.framework_version.framework.key
+
+
+class ProfileValue(Base):
+    """A framework-declared profile field of the park (e.g. region_class), as written."""
+
+    __tablename__ = "profile_values"
+    __table_args__ = (UniqueConstraint("park_year_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    value: Mapped[str]
+
+
+class SelectedIndicator(Base):
+    """An optional indicator the park is assessed on (是否为考核指标 = 是)."""
+
+    __tablename__ = "selected_indicators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    number: Mapped[int]
+
+
+# --------------------------------------------------------------------------- observations
+
+
+class SeriesRow(Base):
+    """One item's series header in a dataset: its unit, source and note."""
+
+    __tablename__ = "series"
+    __table_args__ = (UniqueConstraint("park_year_id", "item"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    item: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ObservationRow(Base):
+    """One value of an item in a year. `value` is in the item's canonical unit (None for "/" and
+    for facts); `value_text` and `value_kind` (int, float, str) are the value as written, and
+    `unit` the unit written on the value itself (None: the series unit applies)."""
+
+    __tablename__ = "observations"
+    __table_args__ = (UniqueConstraint("park_year_id", "item", "year"),
+                      Index("ix_observations_park_item_year", "park_id", "item", "year"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    item: Mapped[str] = mapped_column(Text)
+    year: Mapped[int]
+    value: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str] = mapped_column(Text)
+    value_kind: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    detailed: Mapped[bool] = mapped_column(Boolean, default=False)  # written as {value: …}
+    entered_by: Mapped[str]
+    entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    park_year: Mapped[ParkYear] = relationship(back_populates="observations")
+
+
+class ChecklistGroup(Base):
+    """A checklist's entries for one year (year None: the checklist was given with no years)."""
+
+    __tablename__ = "checklist_groups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    checklist: Mapped[str] = mapped_column(Text)
+    year: Mapped[int | None]
+    entries: Mapped[list[ChecklistEntry]] = relationship(cascade=_CHILDREN,
+                                                         order_by="ChecklistEntry.position")
+
+
+class ChecklistEntry(Base):
+    __tablename__ = "checklist_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = _fk("checklist_groups.id")
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(Boolean)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+
+class DataList(Base):
+    """A framework-declared list (e.g. eco_chain_projects) of one dataset."""
+
+    __tablename__ = "data_lists"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(Text)
+    records: Mapped[list[ListRecord]] = relationship(cascade=_CHILDREN,
+                                                     order_by="ListRecord.position")
+
+
+class ListRecord(Base):
+    __tablename__ = "list_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = _fk("data_lists.id")
+    position: Mapped[int]
+    year: Mapped[int]
+    fields: Mapped[list[ListField]] = relationship(cascade=_CHILDREN,
+                                                   order_by="ListField.position")
+
+
+class ListField(Base):
+    """One field of a list record; its value as JSON text (a scalar as the file wrote it)."""
+
+    __tablename__ = "list_fields"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = _fk("list_records.id")
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(Text)
+    value_json: Mapped[str] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- reported tables
+
+
+class ReportedTable(Base):
+    """The table a park printed (对照考核表): its year and where it comes from."""
+
+    __tablename__ = "reported_tables"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = mapped_column(ForeignKey("park_years.id", ondelete="CASCADE"),
+                                              unique=True)
+    year: Mapped[int]
+    source: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by: Mapped[str]
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReportedValue(Base):
+    """An indicator value as printed (e.g. "39.31", "达标", "/")."""
+
+    __tablename__ = "reported_values"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    number: Mapped[int]
+    value_text: Mapped[str] = mapped_column(Text)
+    value_kind: Mapped[str] = mapped_column(String(8))
+
+
+class ReportedRowRow(Base):
+    """A base row as printed (item, year, value, unit)."""
+
+    __tablename__ = "reported_rows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    item: Mapped[str] = mapped_column(Text)
+    year: Mapped[int]
+    value_text: Mapped[str] = mapped_column(Text)
+    value_kind: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str | None] = mapped_column(Text)
+
+
+class TextStatementRow(Base):
+    """A value stated in the report's text (about an indicator or an item-year)."""
+
+    __tablename__ = "text_statements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    indicator: Mapped[int | None]
+    item: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None]
+    value_text: Mapped[str] = mapped_column(Text)
+    value_kind: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str | None] = mapped_column(Text)
+    where: Mapped[str] = mapped_column(Text, default="")
+
+
+# --------------------------------------------------------------------------- enterprises
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprises"
+    __table_args__ = (UniqueConstraint("park_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = _fk("parks.id")
+    name: Mapped[str]
+    credit_code: Mapped[str | None] = mapped_column(Text)  # 统一社会信用代码
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    park: Mapped[Park] = relationship(back_populates="enterprises")
+    submissions: Mapped[list[Submission]] = relationship(back_populates="enterprise",
+                                                         cascade=_CHILDREN,
+                                                         order_by="Submission.year")
+
+
+class Submission(Base):
+    """An enterprise's data for one year: draft → submitted → accepted | rejected (reason)."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("enterprise_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = _fk("enterprises.id")
+    year: Mapped[int]
+    framework_key: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[dt.datetime | None]
+    decided_by: Mapped[str | None]
+    decided_at: Mapped[dt.datetime | None]
+    enterprise: Mapped[Enterprise] = relationship(back_populates="submissions")
+    values: Mapped[list[SubmissionValue]] = relationship(cascade=_CHILDREN,
+                                                         order_by="SubmissionValue.position")
+
+
+class SubmissionValue(Base):
+    """One item of a submission: as written (text, unit) and in the item's canonical unit."""
+
+    __tablename__ = "submission_values"
+    __table_args__ = (UniqueConstraint("submission_id", "item"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = _fk("submissions.id")
+    position: Mapped[int]
+    item: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------- users
+
+
+class Role(Base):
+    __tablename__ = "roles"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    description_zh: Mapped[str]
+    description_en: Mapped[str]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    role: Mapped[str] = mapped_column(ForeignKey("roles.name"))
+    park_id: Mapped[int | None] = _fk("parks.id", nullable=True)
+    enterprise_id: Mapped[int | None] = _fk("enterprises.id", nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    tokens: Mapped[list[ApiToken]] = relationship(cascade=_CHILDREN)
+
+
+class ApiToken(Base):
+    """A bearer token for scripts; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _fk("users.id")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class SessionRow(Base):
+    """A browser session; only the SHA-256 of the cookie value is stored."""
+
+    __tablename__ = "sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _fk("users.id")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    ip: Mapped[str] = mapped_column(Text, default="")
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_user_ip_at", "user_name", "ip", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(Text)
+    ip: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class AuditEntry(Base):
+    """Who changed what, when: one row per inserted, updated or deleted row, old → new as JSON
+    text, written in the transaction of the change (see `audit.py`). Never updated or deleted:
+    a database trigger refuses both."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str]
+    action: Mapped[str] = mapped_column(String(8))  # insert | update | delete
+    table_name: Mapped[str] = mapped_column(String(64), index=True)
+    row_key: Mapped[str] = mapped_column(Text)
+    park_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: outlives the park
+    old_json: Mapped[str | None] = mapped_column(Text)
+    new_json: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,59 @@
+"""Settings of the store and the server, declared once (pydantic-settings, `ECOPARK_` prefix):
+each field is read from the environment variable `ECOPARK_<NAME>` (e.g. ECOPARK_SECRET_KEY),
+used by the CLI and the server, and listed in docs/store-and-api.md.
+
+Unsafe defaults are refused outside demo mode: `check_for_server()` raises SettingsError when
+the secret key is the default (or too short).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ecopark.errors import SettingsError
+
+__all__ = ["DEFAULT_SECRET", "MIN_SECRET_LENGTH", "Settings"]
+
+DEFAULT_SECRET = "change-me"  # the placeholder that is refused outside demo mode
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    """Everything an ecopark server or CLI run can be told from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="ECOPARK_", extra="ignore")
+
+    database_url: str | None = Field(None, description="数据库地址 database URL (default: an "
+                                     "SQLite file in the user data directory)")
+    secret_key: SecretStr = Field(SecretStr(DEFAULT_SECRET), description="签名密钥 secret for "
+                                  f"CSRF tokens; at least {MIN_SECRET_LENGTH} characters")
+    demo: bool = Field(False, description="演示模式 demo mode (allows the default secret)")
+    max_body_bytes: int = Field(20 * 1024 * 1024, ge=1024, description="请求体上限 largest "
+                                "request body accepted, in bytes")
+    session_hours: int = Field(12, ge=1, le=24 * 30, description="会话有效期 hours a browser "
+                               "session lasts")
+    login_max_failures: int = Field(5, ge=1, description="登录失败上限 failed logins allowed per "
+                                    "user and address within the window")
+    login_window_seconds: int = Field(900, ge=1, description="登录失败计数窗口 window of the "
+                                      "login rate limit, in seconds")
+    secure_cookies: bool | None = Field(None, description="仅经 HTTPS 发送 Cookie; None: when "
+                                        "the request came over https")
+    argon2_time_cost: int = Field(3, ge=1, description="argon2 time cost (iterations)")
+    argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost, KiB")
+
+    def secret(self) -> str:
+        return self.secret_key.get_secret_value()
+
+    def check_for_server(self) -> None:
+        """Refuse to serve with the default or a short secret, unless in demo mode."""
+        if self.demo:
+            return
+        secret = self.secret()
+        if secret == DEFAULT_SECRET or len(secret) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                "ECOPARK_SECRET_KEY",
+                "未设置或过短（非演示模式下不能使用默认密钥）the secret key is the default or "
+                f"shorter than {MIN_SECRET_LENGTH} characters; refused outside demo mode",
+                "export ECOPARK_SECRET_KEY=$(python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')，或用 --demo 试用 or try --demo")

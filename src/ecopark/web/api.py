@@ -1,0 +1,28 @@
+"""The JSON API under /api/v1: parks and park-years, observations, evaluation and verification,
+enterprises and submissions, printed-table uploads, users, the audit log and signing in.
+
+Every error has one shape (`ecopark.web.errors`); every response documents its model in the
+OpenAPI schema at /openapi.json (browse it at /docs).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ecopark.web import routes_enterprises, routes_parks, routes_people
+from ecopark.web.schemas import ErrorOut
+
+__all__ = ["PREFIX", "router"]
+
+PREFIX = "/api/v1"
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorOut, "description": text} for status, text in (
+        (401, "未登录 not signed in"), (403, "无权限 not allowed"), (404, "未找到 not found"),
+        (409, "冲突 conflict"), (413, "请求体过大 body too large"),
+        (422, "输入无效 invalid input"), (429, "登录过于频繁 too many logins"))}
+
+router = APIRouter(prefix=PREFIX, responses=_ERRORS)
+router.include_router(routes_people.router)
+router.include_router(routes_parks.router)
+router.include_router(routes_enterprises.router)

@@ -1,0 +1,50 @@
+"""`create_app(settings)`: the FastAPI application over one store."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from ecopark import __version__
+from ecopark.framework import available_frameworks, load_framework
+from ecopark.store.engine import Store, resolve_url
+from ecopark.store.migrate import require_current
+from ecopark.store.settings import Settings
+from ecopark.web import api, errors
+from ecopark.web.cache import ReplyCache
+from ecopark.web.middleware import BodyLimit, SecurityHeaders
+
+__all__ = ["create_app"]
+
+_DESCRIPTION = """生态工业园区评价 API — evaluate eco-industrial parks (HJ 274-2015 first).
+
+Sign in with `POST /api/v1/auth/login` (a session cookie; send the returned `csrf_token` as
+`X-CSRF-Token` with every change) or send `Authorization: Bearer <token>` (`ecopark tokens
+create NAME`). Every error has the shape
+`{"error": {"type", "message_zh", "message_en", "fields"}}`.
+"""
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The app. Refuses unsafe settings outside demo mode and a database whose schema is not
+    current (run `ecopark db upgrade`)."""
+    settings.check_for_server()
+    if store is None:
+        store = Store(resolve_url(settings.database_url))
+        try:
+            require_current(store)
+        except BaseException:
+            store.dispose()
+            raise
+    else:
+        require_current(store)
+    for framework in available_frameworks():  # parsed and compiled once, before any request
+        load_framework(framework)
+    app = FastAPI(title="ecopark", version=__version__, description=_DESCRIPTION,
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+    app.state.settings, app.state.store = settings, store
+    app.state.replies = ReplyCache()
+    errors.install(app)
+    app.include_router(api.router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,83 @@
+"""Request dependencies: the database session of a request (one transaction, committed before
+the response is sent) and the signed-in principal (bearer token or session cookie + CSRF)."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from ecopark.errors import AuthError
+from ecopark.store import auth
+from ecopark.store.engine import Store
+from ecopark.store.permissions import Principal
+from ecopark.store.settings import Settings
+
+__all__ = ["COOKIE", "CSRF_HEADER", "Db", "Id", "Limit", "Offset", "Replace", "Who", "Year",
+           "client_ip", "settings_of", "store_of"]
+
+COOKIE = "ecopark_session"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="id")]
+Year = Annotated[int, Path(ge=1900, le=2200, description="年份 year")]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+Replace = Annotated[bool, Query(description="替换已有年度数据 replace a stored park-year")]
+
+_bearer = HTTPBearer(auto_error=False, description="API token: `ecopark tokens create NAME`")
+_cookie = APIKeyCookie(name=COOKIE, auto_error=False,
+                       description="browser session from POST /api/v1/auth/login")
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with store_of(request).session(actor="anonymous") as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(_session, scope="function")]
+
+
+def _principal(request: Request, session: Db,
+               bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+               cookie: Annotated[str | None, Depends(_cookie)]) -> Principal:
+    if bearer is not None:
+        who = auth.principal_from_token(session, bearer.credentials)
+    elif cookie:
+        who = auth.principal_from_session(session, cookie)
+        _check_csrf(request, cookie)
+    else:
+        raise AuthError("未登录 not signed in: send a bearer token or sign in")
+    session.info["actor"] = who.name
+    return who
+
+
+def _check_csrf(request: Request, cookie: str) -> None:
+    if request.method in _SAFE:
+        return
+    expected = auth.csrf_token(settings_of(request).secret(), cookie)
+    given = request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(expected, given):
+        raise AuthError(f"缺少或错误的 {CSRF_HEADER} missing or wrong {CSRF_HEADER} header")
+
+
+Who = Annotated[Principal, Depends(_principal)]

@@ -1,0 +1,111 @@
+"""One error shape for every failure, from one place:
+
+    {"error": {"type": "DatasetError", "message_zh": "…", "message_en": "…", "fields": {…}}}
+
+Domain errors (EcoparkError) carry their fields; invalid requests (bad JSON, wrong types, a
+missing field) list each offending field under `fields.errors` and name the first in the message;
+an unknown route, a wrong method or an oversized body use the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from ecopark.errors import (
+    AuthError,
+    Conflict,
+    EcoparkError,
+    NotFound,
+    PermissionDenied,
+    StoreError,
+    TooManyAttempts,
+)
+
+__all__ = ["BodyTooLarge", "error_body", "handle", "install", "status_of"]
+
+_STATUS: tuple[tuple[type[EcoparkError], int], ...] = (
+    (NotFound, 404), (PermissionDenied, 403), (AuthError, 401), (TooManyAttempts, 429),
+    (Conflict, 409), (StoreError, 503))
+
+_HTTP = {404: ("NotFound", "没有这个地址", "no such route"),
+         405: ("MethodNotAllowed", "此地址不支持该方法", "method not allowed on this route")}
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"请求体超过 {limit} 字节 the request body exceeds {limit} bytes")
+        self.limit = limit
+
+
+def status_of(error: EcoparkError) -> int:
+    """Client errors are 4xx; only an unreachable database (StoreError) is 503."""
+    for cls, status in _STATUS:
+        if isinstance(error, cls):
+            return status
+    return 422
+
+
+def error_body(kind: str, zh: str, en: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return {"error": {"type": kind, "message_zh": zh, "message_en": en,
+                      "fields": jsonable_encoder(fields)}}
+
+
+def _fields(error: EcoparkError) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in error.fields().items():
+        if isinstance(value, list):
+            value = [v.fields() if isinstance(v, EcoparkError) else v for v in value]
+        out[key] = value
+    return out
+
+
+def _domain(exc: EcoparkError) -> tuple[int, dict[str, Any], Mapping[str, str] | None]:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    if isinstance(exc, AuthError):
+        headers = {"WWW-Authenticate": "Bearer"}
+    body = error_body(type(exc).__name__, exc.message("zh"), exc.message("en"), _fields(exc))
+    return status_of(exc), body, headers
+
+
+def _invalid(exc: RequestValidationError) -> tuple[int, dict[str, Any], None]:
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "problem": str(e.get("msg")),
+               "type": str(e.get("type"))} for e in exc.errors()]
+    first = errors[0] if errors else {"field": "body", "problem": "invalid"}
+    more = f" (+{len(errors) - 1})" if len(errors) > 1 else ""
+    body = error_body("InvalidRequest", f"请求无效：{first['field']}：{first['problem']}{more}",
+                      f"invalid request: {first['field']}: {first['problem']}{more}",
+                      {"field": first["field"], "errors": errors})
+    return 422, body, None
+
+
+def _http(exc: HTTPException, path: str) -> tuple[int, dict[str, Any], Mapping[str, str] | None]:
+    if isinstance(exc, BodyTooLarge):
+        kind, zh, en = "BodyTooLarge", str(exc.detail), str(exc.detail)
+    else:
+        kind, zh, en = _HTTP.get(exc.status_code, ("HTTPError", str(exc.detail), str(exc.detail)))
+    return exc.status_code, error_body(kind, zh, en, {"path": path}), exc.headers
+
+
+async def handle(request: Request, exc: Exception) -> JSONResponse:
+    """The one exception handler: every error becomes the one shape."""
+    if isinstance(exc, EcoparkError):
+        status, body, headers = _domain(exc)
+    elif isinstance(exc, RequestValidationError):
+        status, body, headers = _invalid(exc)
+    elif isinstance(exc, HTTPException):
+        status, body, headers = _http(exc, request.url.path)
+    else:  # pragma: no cover - registered for the three classes above only
+        raise exc
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    for kind in (EcoparkError, RequestValidationError, HTTPException):
+        app.add_exception_handler(kind, handle)

@@ -1,0 +1,107 @@
+"""Enterprises of a park and their yearly submissions: draft, submit, accept, reject."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from ecopark.store import models as m
+from ecopark.store import submissions
+from ecopark.store.permissions import (
+    Principal,
+    can_decide,
+    can_read_enterprise,
+    can_submit,
+    can_write_park,
+    deny,
+    hide,
+)
+from ecopark.web.deps import Db, Id, Who, Year
+from ecopark.web.routes_parks import visible_park
+from ecopark.web.schemas import EnterpriseIn, EnterpriseOut, RejectIn, SubmissionIn, SubmissionOut
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["enterprises 企业"])
+
+
+def _enterprise(session: Session, who: Principal, enterprise_id: int) -> m.Enterprise:
+    """The enterprise, if `who` may read it; otherwise NotFound."""
+    found = session.get(m.Enterprise, enterprise_id)
+    if found is None or not can_read_enterprise(who, found.park_id, found.id):
+        raise hide("企业 enterprise", enterprise_id)
+    return found
+
+
+def _submission(session: Session, who: Principal, enterprise_id: int, year: int) -> m.Submission:
+    return submissions.get_submission(session, _enterprise(session, who, enterprise_id), year)
+
+
+@router.get("/parks/{park_id}/enterprises", summary="园区的企业 the park's enterprises")
+def list_enterprises(park_id: Id, session: Db, who: Who) -> list[EnterpriseOut]:
+    park = visible_park(session, who, park_id)
+    return [EnterpriseOut.of(e) for e in park.enterprises]
+
+
+@router.post("/parks/{park_id}/enterprises", status_code=201, summary="新增企业 add an enterprise")
+def create_enterprise(park_id: Id, body: EnterpriseIn, session: Db, who: Who) -> EnterpriseOut:
+    park = visible_park(session, who, park_id)
+    if not can_write_park(who, park.id):
+        raise deny(who, "新增企业 add an enterprise", f"park {park.id}")
+    return EnterpriseOut.of(submissions.create_enterprise(session, park, body.name,
+                                                          body.credit_code))
+
+
+@router.get("/enterprises/{enterprise_id}", summary="企业 one enterprise")
+def get_enterprise(enterprise_id: Id, session: Db, who: Who) -> EnterpriseOut:
+    return EnterpriseOut.of(_enterprise(session, who, enterprise_id))
+
+
+@router.get("/enterprises/{enterprise_id}/submissions", summary="企业的报送 its submissions")
+def list_submissions(enterprise_id: Id, session: Db, who: Who) -> list[SubmissionOut]:
+    return [SubmissionOut.of(s) for s in _enterprise(session, who, enterprise_id).submissions]
+
+
+@router.get("/enterprises/{enterprise_id}/submissions/{year}", summary="一年的报送 one year's")
+def get_submission(enterprise_id: Id, year: Year, session: Db, who: Who) -> SubmissionOut:
+    return SubmissionOut.of(_submission(session, who, enterprise_id, year))
+
+
+@router.put("/enterprises/{enterprise_id}/submissions/{year}",
+            summary="保存草稿 save the year's draft (values checked by the core)")
+def put_draft(enterprise_id: Id, year: Year, body: SubmissionIn, session: Db,
+              who: Who) -> SubmissionOut:
+    enterprise = _enterprise(session, who, enterprise_id)
+    if not can_submit(who, enterprise.id):
+        raise deny(who, "填报 edit a submission", f"enterprise {enterprise.id}")
+    values = [submissions.SubmittedValue(v.item, v.value, v.unit, v.note) for v in body.values]
+    return SubmissionOut.of(submissions.save_draft(session, enterprise, year, values,
+                                                   body.framework))
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/submit", summary="提交 submit")
+def submit(enterprise_id: Id, year: Year, session: Db, who: Who) -> SubmissionOut:
+    sub = _submission(session, who, enterprise_id, year)
+    if not can_submit(who, sub.enterprise_id):
+        raise deny(who, "提交 submit", f"enterprise {sub.enterprise_id}")
+    submissions.submit(session, sub)
+    return SubmissionOut.of(sub)
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/accept", summary="接受 accept")
+def accept(enterprise_id: Id, year: Year, session: Db, who: Who) -> SubmissionOut:
+    sub = _submission(session, who, enterprise_id, year)
+    if not can_decide(who, sub.enterprise.park_id):
+        raise deny(who, "接受报送 accept a submission", f"enterprise {sub.enterprise_id}")
+    submissions.accept(session, sub)
+    return SubmissionOut.of(sub)
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/reject",
+             summary="退回（须说明理由）reject, with a reason")
+def reject(enterprise_id: Id, year: Year, body: RejectIn, session: Db, who: Who) -> SubmissionOut:
+    sub = _submission(session, who, enterprise_id, year)
+    if not can_decide(who, sub.enterprise.park_id):
+        raise deny(who, "退回报送 reject a submission", f"enterprise {sub.enterprise_id}")
+    submissions.reject(session, sub, body.reason)
+    return SubmissionOut.of(sub)

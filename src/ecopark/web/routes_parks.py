@@ -1,0 +1,297 @@
+"""Parks and their years: datasets in and out, observations, evaluation and verification (the
+core's JSON contract), the printed table (verification uploads), and a park's audit trail."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ecopark.contract import assessment_json, verification_json
+from ecopark.dataset import DatasetFile, Reported, ValueEntry
+from ecopark.errors import Conflict, EcoparkError
+from ecopark.evaluate import evaluate
+from ecopark.framework import load_framework
+from ecopark.store import models as m
+from ecopark.store import repository, sources
+from ecopark.store.permissions import (
+    Principal,
+    can_read_park,
+    can_upload_reported,
+    can_write_park,
+    deny,
+    hide,
+    require_admin,
+)
+from ecopark.verify import verify
+from ecopark.web.cache import ReplyCache
+from ecopark.web.deps import Db, Id, Limit, Offset, Replace, Who, Year
+from ecopark.web.schemas import (
+    AuditOut,
+    ObservationIn,
+    ObservationOut,
+    ParkIn,
+    ParkOut,
+    ParkYearOut,
+)
+
+__all__ = ["router", "visible_park"]
+
+router = APIRouter(tags=["parks 园区"])
+
+
+def visible_park(session: Session, who: Principal, park_id: int) -> m.Park:
+    """The park, if `who` may read it; otherwise NotFound (never revealing that it exists)."""
+    park = session.get(m.Park, park_id)
+    if park is None or not can_read_park(who, park.id):
+        raise hide("园区 park", park_id)
+    return park
+
+
+def _writable_park(session: Session, who: Principal, park_id: int, action: str) -> m.Park:
+    park = visible_park(session, who, park_id)
+    if not can_write_park(who, park.id):
+        raise deny(who, action, f"park {park.id}")
+    return park
+
+
+def _park_year(session: Session, who: Principal, park_id: int, year: int) -> m.ParkYear:
+    return repository.get_park_year(session, visible_park(session, who, park_id), year)
+
+
+# --------------------------------------------------------------------------- parks
+
+
+@router.get("/parks", summary="园区列表 parks the caller may read")
+def list_parks(session: Db, who: Who) -> list[ParkOut]:
+    return [ParkOut.of(p) for p in repository.list_parks(session) if can_read_park(who, p.id)]
+
+
+@router.post("/parks", status_code=201, summary="新建园区 create a park (admin)")
+def create_park(body: ParkIn, session: Db, who: Who) -> ParkOut:
+    require_admin(who, "新建园区 create a park")
+    if session.scalars(select(m.Park.id).where(m.Park.name == body.name)).first() is not None:
+        raise Conflict(problem="已存在 exists already", kind="园区 park", key=body.name)
+    park = m.Park(name=body.name, province=body.province)
+    session.add(park)
+    session.flush()
+    return ParkOut(id=park.id, name=park.name, province=park.province, years=[])
+
+
+@router.get("/parks/{park_id}", summary="园区 one park")
+def get_park(park_id: Id, session: Db, who: Who) -> ParkOut:
+    return ParkOut.of(visible_park(session, who, park_id))
+
+
+@router.get("/parks/{park_id}/audit", summary="园区的修改记录 the park's audit trail")
+def park_audit(park_id: Id, session: Db, who: Who, limit: Limit = 100,
+               offset: Offset = 0) -> list[AuditOut]:
+    park = visible_park(session, who, park_id)
+    rows = session.scalars(select(m.AuditEntry).where(m.AuditEntry.park_id == park.id)
+                           .order_by(m.AuditEntry.id.desc()).limit(limit).offset(offset))
+    return [AuditOut.of(row) for row in rows]
+
+
+# --------------------------------------------------------------------------- park-years
+
+
+@router.get("/parks/{park_id}/years", summary="园区的年度数据 the park's park-years")
+def list_years(park_id: Id, session: Db, who: Who) -> list[ParkYearOut]:
+    park = visible_park(session, who, park_id)
+    return [ParkYearOut.of(repository.get_park_year(session, park, y.year)) for y in park.years]
+
+
+@router.post("/parks/{park_id}/years", status_code=201,
+             summary="存入一个年度数据集 store a dataset (JSON) as a park-year")
+def store_dataset(park_id: Id, spec: DatasetFile, session: Db, who: Who,
+                  replace: Replace = False) -> ParkYearOut:
+    park = _writable_park(session, who, park_id, "存入数据 store data")
+    framework = load_framework(spec.framework)
+    stored = repository.save_dataset(session, spec, framework, park=park.name,
+                                     source_file="api", replace=replace)
+    return ParkYearOut.of(stored)
+
+
+@router.post("/parks/{park_id}/years/upload", status_code=201,
+             summary="上传数据文件 upload a dataset file (YAML/JSON, or a workbook)")
+def upload_dataset(park_id: Id, file: UploadFile, session: Db, who: Who,
+                   replace: Replace = False) -> ParkYearOut:
+    park = _writable_park(session, who, park_id, "存入数据 store data")
+    with _saved(file) as path:
+        spec, framework = sources.read_dataset_spec(path)
+    stored = repository.save_dataset(session, spec, framework, park=park.name,
+                                     source_file=_name(file), replace=replace)
+    return ParkYearOut.of(stored)
+
+
+@router.get("/parks/{park_id}/years/{year}", summary="一个年度数据 one park-year")
+def get_year(park_id: Id, year: Year, session: Db, who: Who) -> ParkYearOut:
+    return ParkYearOut.of(_park_year(session, who, park_id, year))
+
+
+@router.delete("/parks/{park_id}/years/{year}", status_code=204,
+               summary="删除年度数据 delete a park-year")
+def delete_year(park_id: Id, year: Year, session: Db, who: Who) -> Response:
+    _writable_park(session, who, park_id, "删除数据 delete data")
+    session.delete(_park_year(session, who, park_id, year))
+    session.flush()
+    return Response(status_code=204)
+
+
+@router.get("/parks/{park_id}/years/{year}/dataset", response_model=DatasetFile,
+            response_model_exclude_none=True,
+            summary="导出数据集 the park-year as a dataset (the stored file, identical)")
+def get_dataset(park_id: Id, year: Year, session: Db, who: Who) -> DatasetFile:
+    return repository.read_spec(_park_year(session, who, park_id, year))
+
+
+@router.get("/parks/{park_id}/years/{year}/observations", summary="观测值 the observations")
+def list_observations(park_id: Id, year: Year, session: Db, who: Who) -> list[ObservationOut]:
+    park_year = _park_year(session, who, park_id, year)
+    framework = load_framework(park_year.framework_key)
+    return [_observation_out(row, framework.spec.items[row.item].unit)
+            for row in park_year.observations]
+
+
+@router.put("/parks/{park_id}/years/{year}/observations/{item}/{observation_year}",
+            summary="写入一个观测值 write one value (unit converted and checked by the core)")
+def put_observation(park_id: Id, year: Year, item: str, observation_year: Year,
+                    body: ObservationIn, session: Db, who: Who) -> ObservationOut:
+    _writable_park(session, who, park_id, "修改数据 change data")
+    park_year = _park_year(session, who, park_id, year)
+    entry = ValueEntry(value=body.value, unit=body.unit, source=body.source, note=body.note)
+    row = repository.set_observation(session, park_year, item, observation_year, entry)
+    framework = load_framework(park_year.framework_key)
+    return _observation_out(row, framework.spec.items[item].unit)
+
+
+def _observation_out(row: m.ObservationRow, canonical_unit: str) -> ObservationOut:
+    return ObservationOut(item=row.item, year=row.year, value=row.value,
+                          canonical_unit=canonical_unit, value_text=row.value_text,
+                          unit=row.unit, source=row.source, note=row.note,
+                          entered_by=row.entered_by, entered_at=row.entered_at)
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _contract(description: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI entry of a reply in the core's JSON contract (docs/json-contract.md)."""
+    schema = {"type": "object", "additionalProperties": True,
+              "required": ["contract", "framework", "park", "year", "verdict"]}
+    return {200: {"description": description, "content": {"application/json": {"schema": schema}}}}
+
+
+_ASSESSMENT = _contract("assessment_json: every indicator with value, status, trace; verdict")
+_VERIFICATION = _contract("verification_json: findings (printed vs recomputed); verdicts")
+
+
+def _reply(request: Request, session: Session, who: Principal, park_id: int, year: int,
+           kind: str) -> Response:
+    """An evaluation or verification, from the reply cache while the park's data are unchanged.
+    The contract is plain JSON already: it is encoded once, as it is."""
+    park = visible_park(session, who, park_id)
+    park_year_id, version = repository.park_version(session, park, year)
+
+    def make() -> bytes:
+        park_year = repository.get_park_year(session, park, year)
+        return _json(_evaluation(park_year) if kind == "evaluation" else _verification(park_year))
+
+    cache: ReplyCache = request.app.state.replies
+    return Response(cache.get_or_make((kind, park_year_id, version), make),
+                    media_type="application/json")
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def _evaluation(park_year: m.ParkYear) -> dict[str, Any]:
+    framework, dataset = repository.dataset_of(park_year)
+    return assessment_json(evaluate(framework, dataset, park_year.year))
+
+
+def _verification(park_year: m.ParkYear) -> dict[str, Any]:
+    framework, dataset = repository.dataset_of(park_year)
+    return verification_json(verify(evaluate(framework, dataset, park_year.year)))
+
+
+@router.get("/parks/{park_id}/years/{year}/evaluation", response_class=JSONResponse,
+            responses=_ASSESSMENT,
+            summary="评价结果 evaluation (JSON contract of `ecopark assess --json`)")
+def get_evaluation(park_id: Id, year: Year, request: Request, session: Db,
+                   who: Who) -> Response:
+    return _reply(request, session, who, park_id, year, "evaluation")
+
+
+@router.get("/parks/{park_id}/years/{year}/verification", response_class=JSONResponse,
+            responses=_VERIFICATION,
+            summary="核查结果 verification (JSON contract of `ecopark verify --json`)")
+def get_verification(park_id: Id, year: Year, request: Request, session: Db,
+                     who: Who) -> Response:
+    return _reply(request, session, who, park_id, year, "verification")
+
+
+def _reported_park_year(session: Session, who: Principal, park_id: int,
+                        year: int) -> m.ParkYear:
+    park = visible_park(session, who, park_id)
+    if not can_upload_reported(who, park.id):
+        raise deny(who, "上传对照考核表 upload a printed table", f"park {park.id}")
+    return repository.get_park_year(session, park, year)
+
+
+@router.put("/parks/{park_id}/years/{year}/reported", response_class=JSONResponse,
+            responses=_VERIFICATION,
+            summary="上传对照考核表（JSON）upload the printed table; returns the verification")
+def put_reported(park_id: Id, year: Year, body: Reported, session: Db,
+                 who: Who) -> JSONResponse:
+    park_year = _reported_park_year(session, who, park_id, year)
+    repository.replace_reported(session, park_year, body)
+    return JSONResponse(_verification(park_year))
+
+
+@router.post("/parks/{park_id}/years/{year}/reported/upload", response_class=JSONResponse,
+             responses=_VERIFICATION,
+             summary="上传对照考核表文件 upload the printed table as a file (YAML; .docx/.xlsx "
+             "when the table reader is installed); returns the verification")
+def upload_reported(park_id: Id, year: Year, file: UploadFile, session: Db,
+                    who: Who) -> JSONResponse:
+    park_year = _reported_park_year(session, who, park_id, year)
+    with _saved(file) as path:
+        reported = sources.read_reported(path, load_framework(park_year.framework_key))
+    repository.replace_reported(session, park_year, reported)
+    return JSONResponse(_verification(park_year))
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def _name(file: UploadFile) -> str:
+    return Path(file.filename or "upload").name[:200]
+
+
+class _saved:
+    """The upload in a temporary file that keeps its suffix (readers choose by suffix)."""
+
+    def __init__(self, file: UploadFile) -> None:
+        self.file = file
+        self.dir = tempfile.TemporaryDirectory(prefix="ecopark-upload-")
+
+    def __enter__(self) -> Path:
+        suffix = Path(_name(self.file)).suffix.lower()[:10]
+        path = Path(self.dir.name) / f"upload{suffix}"
+        path.write_bytes(self.file.file.read())
+        return path
+
+    def __exit__(self, kind: object, exc: BaseException | None, _tb: object) -> None:
+        self.dir.cleanup()
+        if isinstance(exc, EcoparkError) and getattr(exc, "file", None) is not None:
+            renamed = dataclasses.replace(exc, file=_name(self.file))  # type: ignore[call-arg]
+            raise renamed from None

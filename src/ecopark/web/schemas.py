@@ -1,0 +1,234 @@
+"""The API's request and response bodies (pydantic), besides the core's own: `DatasetFile` and
+`Reported` (the dataset format) and the JSON contract of evaluations and verifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ecopark.store import models as m
+
+__all__ = ["AuditOut", "EnterpriseIn", "EnterpriseOut", "ErrorOut", "LoginIn", "LoginOut",
+           "ObservationIn", "ObservationOut", "ParkIn", "ParkOut", "ParkYearOut", "RejectIn",
+           "SubmissionIn", "SubmissionOut", "SubmissionValueIn", "TokenIn", "TokenOut",
+           "UserIn", "UserOut", "UserPatch"]
+
+Name = Field(min_length=1, max_length=200)
+Text = Field(None, max_length=10_000)
+Role = Literal["admin", "park_officer", "enterprise", "reviewer"]
+Year = Field(ge=1900, le=2200)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(description="错误类型 the error class, e.g. DatasetError, NotFound")
+    message_zh: str
+    message_en: str
+    fields: dict[str, object] = Field(description="错误的字段 the error's fields (file, key_path, "
+                                      "item …); for invalid requests `errors` lists each field")
+
+
+class ErrorOut(BaseModel):
+    """The one shape of every error response."""
+
+    error: ErrorDetail
+
+
+class LoginIn(_In):
+    name: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class UserOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    park_id: int | None
+    enterprise_id: int | None
+    active: bool
+
+    @classmethod
+    def of(cls, user: m.User) -> UserOut:
+        return cls(id=user.id, name=user.name, role=user.role, park_id=user.park_id,
+                   enterprise_id=user.enterprise_id, active=user.active)
+
+
+class LoginOut(BaseModel):
+    user: UserOut
+    csrf_token: str = Field(description="send as X-CSRF-Token with every cookie-authenticated "
+                            "POST, PUT, PATCH or DELETE")
+    expires_at: dt.datetime
+
+
+class TokenIn(_In):
+    label: str = Field("", max_length=200)
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="shown once; send as `Authorization: Bearer <token>`")
+    label: str
+
+
+class UserIn(_In):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^\s/]+$")
+    role: Role
+    password: str = Field(min_length=8, max_length=1000)
+    park_id: int | None = None
+    enterprise_id: int | None = None
+
+
+class UserPatch(_In):
+    password: str | None = Field(None, min_length=8, max_length=1000)
+    active: bool | None = None
+
+
+class ParkIn(_In):
+    name: str = Name
+    province: str | None = Field(None, max_length=100)
+
+
+class ParkOut(BaseModel):
+    id: int
+    name: str
+    province: str | None
+    years: list[int]
+
+    @classmethod
+    def of(cls, park: m.Park) -> ParkOut:
+        return cls(id=park.id, name=park.name, province=park.province,
+                   years=[y.year for y in park.years])
+
+
+class ParkYearOut(BaseModel):
+    park_id: int
+    park: str
+    year: int
+    framework: str
+    framework_version: str
+    base_year: int
+    observations: int
+    has_reported: bool
+    loaded_by: str
+    loaded_at: dt.datetime
+
+    @classmethod
+    def of(cls, py: m.ParkYear) -> ParkYearOut:
+        version = py.framework_version
+        return cls(park_id=py.park_id, park=py.park.name, year=py.year,
+                   framework=version.framework.key, framework_version=version.version,
+                   base_year=py.base_year, observations=len(py.observations),
+                   has_reported=py.reported is not None, loaded_by=py.loaded_by,
+                   loaded_at=py.loaded_at)
+
+
+class ObservationIn(_In):
+    value: float | int | str = Field(description='数值或 "/"（未填报）a number, a fact, or "/"')
+    unit: str | None = Field(None, max_length=100, description="单位 unit (default: the series "
+                             "unit, else the item's unit); converted, never assumed")
+    source: str | None = Text
+    note: str | None = Text
+
+
+class ObservationOut(BaseModel):
+    item: str
+    year: int
+    value: float | None = Field(description="in the item's canonical unit (None: '/' or a fact)")
+    canonical_unit: str
+    value_text: str = Field(description="the value as written")
+    unit: str | None = Field(description="the unit written with the value (None: series unit)")
+    source: str | None
+    note: str | None
+    entered_by: str
+    entered_at: dt.datetime
+
+
+class EnterpriseIn(_In):
+    name: str = Name
+    credit_code: str | None = Field(None, max_length=32)
+
+
+class EnterpriseOut(BaseModel):
+    id: int
+    park_id: int
+    name: str
+    credit_code: str | None
+
+    @classmethod
+    def of(cls, enterprise: m.Enterprise) -> EnterpriseOut:
+        return cls(id=enterprise.id, park_id=enterprise.park_id, name=enterprise.name,
+                   credit_code=enterprise.credit_code)
+
+
+class SubmissionValueIn(_In):
+    item: str = Field(min_length=1, max_length=100)
+    value: float | int | str
+    unit: str | None = Field(None, max_length=100)
+    note: str | None = Text
+
+
+class SubmissionIn(_In):
+    framework: str = Field("hj274-2015", max_length=100)
+    values: list[SubmissionValueIn] = Field(max_length=1000)
+
+
+class SubmissionValueOut(BaseModel):
+    item: str
+    value: float | None
+    value_text: str
+    unit: str | None
+    note: str | None
+
+
+class SubmissionOut(BaseModel):
+    enterprise_id: int
+    year: int
+    framework: str
+    status: Literal["draft", "submitted", "accepted", "rejected"]
+    reason: str
+    values: list[SubmissionValueOut]
+    created_by: str
+    submitted_at: dt.datetime | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, sub: m.Submission) -> SubmissionOut:
+        values = [SubmissionValueOut(item=v.item, value=v.value, value_text=v.value_text,
+                                     unit=v.unit, note=v.note) for v in sub.values]
+        return cls(enterprise_id=sub.enterprise_id, year=sub.year, framework=sub.framework_key,
+                   status=sub.status, reason=sub.reason, values=values,
+                   created_by=sub.created_by, submitted_at=sub.submitted_at,
+                   decided_by=sub.decided_by, decided_at=sub.decided_at)
+
+
+class RejectIn(_In):
+    reason: str = Field(min_length=1, max_length=10_000)
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    table: str
+    key: str
+    park_id: int | None
+    old: dict[str, object] | None = Field(description="the changed columns' old values "
+                                          "(None: inserted)")
+    new: dict[str, object] | None = Field(description="the new values (None: deleted)")
+
+    @classmethod
+    def of(cls, entry: m.AuditEntry) -> AuditOut:
+        return cls(id=entry.id, at=entry.at, actor=entry.actor, action=entry.action,
+                   table=entry.table_name, key=entry.row_key, park_id=entry.park_id,
+                   old=_loads(entry.old_json), new=_loads(entry.new_json))
+
+
+def _loads(text: str | None) -> dict[str, object] | None:
+    return None if text is None else dict(json.loads(text))
