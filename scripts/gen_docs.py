@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("assess", "verify", "explain", "gap", "whatif", "forecast", "compare", "frameworks",
-            "items", "schema")
+            "items", "schema", "rollup", "energy", "carbon", "check", "roster-template")
 
 
 def cli_reference() -> str:

@@ -9,6 +9,13 @@ validation against a framework into observations held in each item's canonical u
     checklists: {checklist: {year: [{name, done, evidence}]}}
     lists: {list: [{name, year, ...}]}
     reported: {year, source, indicators: {number: "as printed"}, rows: [...], text: [...]}
+    contributions: {item: {year: [{enterprise, credit_code, value, row, parts, count}]}}   optional
+    accounting: {method, electricity, grid_region, grid_set, grid_year, …, stated, carbon}   optional
+
+`contributions` and `accounting` are written by `ecopark rollup`: for each item computed from an
+enterprise roster, the enterprises that make it up (largest first; the rest as one entry with a
+`count`), and the accounting settings, the park-stated totals it replaced (`stated`) and the CO2
+split (direct/indirect) by year. Both are optional and default to empty.
 
 "/" (and "-", "—", empty) means *not reported*: it is kept as such and never read as 0.
 """
@@ -30,7 +37,8 @@ from ecopark.numbers import parse_printed
 from ecopark.profile import Profile
 from ecopark.yamlfile import read_yaml
 
-__all__ = ["Dataset", "DatasetFile", "Observation", "dataset_json_schema", "load_dataset"]
+__all__ = ["Accounting", "Contribution", "Dataset", "DatasetFile", "Observation",
+           "dataset_json_schema", "load_dataset"]
 
 FORMAT = "ecopark-dataset/1"
 Scalar = float | int | str
@@ -94,6 +102,39 @@ class Reported(_Model):
     text: list[TextStatement] = []
 
 
+class Contribution(_Model):
+    """One enterprise's share of a rolled-up item-year, in the item's canonical unit. An entry
+    with `count` stands for that many smaller enterprises together (no credit code)."""
+
+    enterprise: str
+    credit_code: str = ""
+    value: float
+    row: int | None = Field(None, description="roster row the value comes from")
+    parts: dict[str, float] = Field(default_factory=dict, description="e.g. CO2 direct/indirect")
+    count: int | None = Field(None, description="for a remainder entry: enterprises it stands for")
+
+
+class Accounting(_Model):
+    """How items were computed from an enterprise roster (written by `ecopark rollup`)."""
+
+    method: str = Field("", description="accounting method id (methods.yaml)")
+    electricity: str = Field("", description="equivalent | equal_value")
+    grid_region: str = ""
+    grid_set: str = ""
+    grid_year: int | None = Field(None, description="the one grid-factor vintage used for "
+                                  "every year")
+    equal_value_year: int | None = None
+    roster: str = Field("", description="the roster file")
+    enterprises: dict[int, int] = Field(default_factory=dict, description="roster rows per year")
+    stated: dict[str, dict[int, float]] = Field(
+        default_factory=dict, description="park-stated totals replaced by the roll-up, kept "
+        "for comparison (item → year → value in the item's canonical unit)")
+    carbon: dict[int, dict[str, float]] = Field(
+        default_factory=dict, description="year → CO2 (t): combustion, process, electricity, "
+        "heat, direct, indirect, total")
+    note: str = ""
+
+
 class DatasetFile(_Model):
     """One park's data for a framework (the whole file)."""
 
@@ -105,6 +146,11 @@ class DatasetFile(_Model):
     checklists: dict[str, dict[int, list[ChecklistEntry]]] = {}
     lists: dict[str, list[dict[str, Any]]] = {}
     reported: Reported | None = None
+    contributions: dict[str, dict[int, list[Contribution]]] = Field(
+        default_factory=dict, description="enterprises that make up each rolled-up item-year "
+        "(optional; written by ecopark rollup)")
+    accounting: Accounting | None = Field(None, description="roll-up settings and results "
+                                          "(optional; written by ecopark rollup)")
 
 
 def dataset_json_schema() -> dict[str, Any]:
@@ -137,6 +183,9 @@ class Dataset:
     checklists: dict[str, dict[int, list[ChecklistEntry]]]
     lists: dict[str, list[dict[str, Any]]]
     reported: Reported | None
+    contributions: dict[str, dict[int, list[Contribution]]] = dataclasses.field(
+        default_factory=dict)
+    accounting: Accounting | None = None
 
     def years(self) -> list[int]:
         return sorted({year for _, year in self.values})
@@ -193,8 +242,20 @@ def build_dataset(spec: DatasetFile, framework: Framework, file: str) -> Dataset
         for year, raw in series.values.items():
             values[(name, year)] = _observation(framework, item, name, year, raw, series, file)
     _check_declared(spec, framework, file)
+    _check_contributions(spec, framework, file)
     return Dataset(file, framework.id, _profile(spec, framework, file), spec.year, values,
-                   spec.checklists, spec.lists, spec.reported)
+                   spec.checklists, spec.lists, spec.reported, spec.contributions,
+                   spec.accounting)
+
+
+def _check_contributions(spec: DatasetFile, framework: Framework, file: str) -> None:
+    """Contributions and stated totals name declared number items."""
+    stated = spec.accounting.stated if spec.accounting else {}
+    for section, names in (("contributions", spec.contributions), ("accounting.stated", stated)):
+        for name in names:
+            item = framework.spec.items.get(name)
+            if item is None or item.kind != "number":
+                _raise_unknown(file, f"{section}.{name}", name, framework)
 
 
 def _check_framework_id(spec: DatasetFile, framework: Framework, file: str) -> None:

@@ -18,8 +18,11 @@ from ecopark.units import pretty
 from ecopark.verdict import Verdict, VerdictStatus
 
 if TYPE_CHECKING:
+    from ecopark.dataset import Contribution
     from ecopark.framework import Framework
     from ecopark.verify import Verification
+
+Contributions = dict[str, dict[int, list["Contribution"]]]
 
 __all__ = ["assessment", "explanation", "frameworks_table", "items_table", "verification"]
 
@@ -139,11 +142,12 @@ def explanation(evaluation: Evaluation, number: int, lang: str) -> RenderableTyp
     if result.trace is not None:
         steps = tree.add(_pick(lang, "计算过程", "computation"))
         for child in result.trace.children:
-            _grow(steps, child, fw, lang)
+            _grow(steps, child, fw, lang, evaluation.dataset.contributions)
     return tree
 
 
-def _grow(parent: Tree, trace: Trace, fw: Framework, lang: str) -> None:
+def _grow(parent: Tree, trace: Trace, fw: Framework, lang: str,
+          contributions: Contributions | None = None) -> None:
     value = "—" if trace.value is None else format_value(trace.value, 6).rstrip("0").rstrip(".") \
         if isinstance(trace.value, float) else str(trace.value)
     if trace.item is not None and not trace.children:
@@ -157,8 +161,28 @@ def _grow(parent: Tree, trace: Trace, fw: Framework, lang: str) -> None:
     if trace.note:
         label.append(f"  ({trace.note})", style="dim")
     node = parent.add(label)
+    if trace.item is not None and trace.year is not None and contributions:
+        _contributors(node, contributions.get(trace.item, {}).get(trace.year, []), trace.unit)
     for child in trace.children:
-        _grow(node, child, fw, lang)
+        _grow(node, child, fw, lang, contributions)
+
+
+_PARTS = {"direct": "直接 direct", "indirect": "间接 indirect"}
+
+
+def _contributors(node: Tree, entries: list[Contribution], unit: str, shown: int = 10) -> None:
+    """The enterprises an item-year was rolled up from, largest first (ecopark rollup)."""
+    total = sum(e.value for e in entries)
+    ordered = sorted(entries, key=lambda e: (e.count is not None, -e.value))
+    for entry in ordered[:shown]:
+        share = f"  {entry.value / total:.1%}" if total else ""
+        code = f" {entry.credit_code}" if entry.credit_code else ""
+        parts = "（" + "，".join(f"{_PARTS.get(k, k)} {format_value(v, 2)}" for k, v in
+                                entry.parts.items()) + "）" if entry.parts else ""
+        node.add(Text(f"{entry.enterprise}{code} = {format_value(entry.value, 2)} "
+                      f"{pretty(unit)}{parts}{share}", style="dim"))
+    if len(ordered) > shown:
+        node.add(Text(f"… 另 {len(ordered) - shown} 条 {len(ordered) - shown} more", style="dim"))
 
 
 def items_table(framework: Framework, lang: str) -> Table:

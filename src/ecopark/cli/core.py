@@ -30,13 +30,16 @@ def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
     """对照考核表与总体判定 — the assessment table and the overall verdict."""
     evaluation = evaluate_file(dataset, framework, year, base_year)
     if json_out:
+        from ecopark.cli.accounting import indicator_quality_json
         from ecopark.contract import assessment_json
 
-        print_json(assessment_json(evaluation))
+        print_json({**assessment_json(evaluation), "quality": indicator_quality_json(evaluation)})
         return
+    from ecopark.cli.accounting import print_indicator_quality
     from ecopark.terminal import assessment
 
     console().print(assessment(evaluation, lang.value))
+    print_indicator_quality(evaluation, lang.value)
 
 
 @app.command()
@@ -50,16 +53,20 @@ def verify(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
 
     result = run_verify(evaluate_file(dataset, framework, year, base_year))
     if json_out:
+        from ecopark.cli.accounting import indicator_quality_json
         from ecopark.contract import verification_json
 
-        print_json(verification_json(result))
+        print_json({**verification_json(result),
+                    "quality": indicator_quality_json(result.evaluation)})
         return
     if result.evaluation.dataset.reported is None:
         typer.echo("数据文件中没有 reported（表中数值），仅做数据一致性检查 / the dataset has no "
                    "`reported` values: only data-consistency checks run", err=True)
+    from ecopark.cli.accounting import print_indicator_quality
     from ecopark.terminal import verification
 
     console().print(verification(result, lang.value))
+    print_indicator_quality(result.evaluation, lang.value)
 
 
 @app.command()

@@ -181,10 +181,38 @@ def _reported(spec: DatasetFile) -> list[str]:
     return [*lines, ""]
 
 
+def _contributions(spec: DatasetFile) -> list[str]:
+    """Enterprises behind each rolled-up item-year, one flow mapping per enterprise."""
+    if not spec.contributions:
+        return []
+    lines = ["contributions:"]
+    for key, years in spec.contributions.items():
+        lines.append(f"  {_key(key)}:")
+        for year, entries in years.items():
+            lines.append(f"    {year}:" if entries else f"    {year}: []")
+            lines += [f"      - {_flow(e.model_dump(exclude_defaults=True), numbers=True)}"
+                      for e in entries]
+    return [*lines, ""]
+
+
+def _accounting(spec: DatasetFile) -> list[str]:
+    accounting = spec.accounting
+    if accounting is None:
+        return []
+    lines = ["accounting:"]
+    for key, value in accounting.model_dump(exclude_defaults=True).items():
+        if isinstance(value, dict) and value:
+            lines.append(f"  {key}:")
+            lines += [f"    {_key(k)}: {_scalar(v)}" for k, v in value.items()]
+        else:
+            lines.append(f"  {key}: {_scalar(value)}")
+    return [*lines, ""]
+
+
 def dataset_yaml(spec: DatasetFile) -> str:
     """The dataset as YAML text that `load_dataset` reads back to the same dataset."""
     parts = [_header(spec), _park(spec), _observations(spec), _checklists(spec), _lists(spec),
-             _reported(spec)]
+             _reported(spec), _contributions(spec), _accounting(spec)]
     lines = [line for part in parts for line in part]
     while lines and not lines[-1]:
         lines.pop()

@@ -1,0 +1,455 @@
+"""Accounting commands: rollup, energy, carbon, check, roster-template."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ecopark.cli.common import (
+    FrameworkOpt,
+    JsonOpt,
+    Lang,
+    LangOpt,
+    YearOpt,
+    app,
+    console,
+    handles_errors,
+    load_file,
+    print_json,
+)
+
+RosterArg = Annotated[Path, typer.Argument(help="企业名录 enterprise roster (.xlsx sheet 企业数据, "
+                                           "or .csv)")]
+MethodOpt = Annotated[str | None, typer.Option("--method", help="核算方法 accounting method "
+                                               "(methods.yaml; default hj274-cn)")]
+ElectricityOpt = Annotated[str | None, typer.Option(
+    "--electricity", help="电力折标 equivalent（当量值，默认）| equal_value（等价值）")]
+RegionOpt = Annotated[str | None, typer.Option("--grid-region", help="电网区域或省份 grid region "
+                                               "or province (default 全国)")]
+GridYearOpt = Annotated[int | None, typer.Option(
+    "--grid-year", help="电网因子年份，所有年份同用 the one grid-factor year used for every year "
+    "(default: the latest published)")]
+GridSetOpt = Annotated[str | None, typer.Option("--grid-set", help="电网因子集 grid factor set id")]
+CoefficientsOpt = Annotated[list[Path] | None, typer.Option(
+    "--coefficients", help="附加系数文件 extra coefficient file (repeatable)")]
+UseOpt = Annotated[list[str] | None, typer.Option(
+    "--use", help="能源品种=数量单位，可重复 CARRIER=AMOUNT UNIT, repeatable, e.g. 天然气=35万立方米")]
+
+
+def _settings(method: str | None, electricity: str | None, region: str | None,
+              grid_year: int | None, grid_set: str | None) -> Any:
+    from ecopark.accounting.coefficients import Settings
+    from ecopark.errors import InvalidValue
+
+    if electricity not in (None, "equivalent", "equal_value", "equal-value"):
+        raise InvalidValue("--electricity", f"取值 {electricity!r} 无效 not a basis",
+                           "用 equivalent 或 equal_value")
+    basis = "equal_value" if electricity in ("equal_value", "equal-value") else "equivalent"
+    return Settings(method=method, electricity=basis,  # type: ignore[arg-type]
+                    grid_region=region or "全国", grid_year=grid_year, grid_set=grid_set)
+
+
+def _library(coefficients: list[Path] | None) -> Any:
+    from ecopark.accounting.coefficients import load_library
+
+    return load_library(coefficients or ())
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, then rename: the
+    file is either the old one or the complete new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------------ rollup
+
+
+@app.command()
+@handles_errors
+def rollup(roster: RosterArg,
+           output: Annotated[Path, typer.Option("--output", "-o", help="输出数据文件 dataset "
+                                                "file to write (YAML)")],
+           profile: Annotated[Path | None, typer.Option(
+               "--profile", help="园区信息与其他数据（数据文件格式）park facts and other data "
+               "(dataset format)")] = None,
+           framework: FrameworkOpt = None, method: MethodOpt = None,
+           electricity: ElectricityOpt = None, grid_region: RegionOpt = None,
+           grid_year: GridYearOpt = None, grid_set: GridSetOpt = None,
+           coefficients: CoefficientsOpt = None,
+           top: Annotated[int, typer.Option("--top", min=0, help="每项列出的企业数（0 = 全部）"
+                                            "contributors listed per item-year (0 = all)")] = 10,
+           park_name: Annotated[str | None, typer.Option("--park-name", help="园区名称")] = None,
+           base_year: Annotated[int | None, typer.Option("--base-year", help="规划基准年")] = None,
+           lang: LangOpt = Lang.zh) -> None:
+    """企业汇总 — park items from an enterprise roster, each traceable to its enterprises."""
+    from ecopark.accounting.rollup import Options, load_rules
+    from ecopark.accounting.rollup import rollup as run_rollup
+    from ecopark.accounting.roster import read_roster
+    from ecopark.framework import load_framework
+    from ecopark.io.yamlout import dataset_yaml
+    from ecopark.quality import check_dataset, check_roster
+
+    spec = _profile(profile)
+    fw = load_framework(framework or (spec.framework if spec else "hj274-2015"))
+    library = _library(coefficients)
+    read = read_roster(roster, library)
+    options = Options(_settings(method, electricity, grid_region, grid_year, grid_set), top,
+                      park_name, base_year)
+    result = run_rollup(read, fw, library, load_rules(fw), options, spec, str(output))
+    from ecopark.dataset import build_dataset
+
+    findings = [*check_roster(read, result.computed, fw),
+                *check_dataset(build_dataset(result.spec, fw, str(output)), fw)]
+    write_atomically(output, dataset_yaml(result.spec))
+    _summary(read, result, findings, output, lang.value)
+
+
+def _profile(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from pydantic import ValidationError
+
+    from ecopark.dataset import DatasetFile, _schema_error
+    from ecopark.yamlfile import read_yaml
+
+    try:
+        return DatasetFile.model_validate(read_yaml(path, floats_as_text=True))
+    except ValidationError as exc:
+        raise _schema_error(exc, str(path)) from None
+
+
+def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: str) -> None:
+    zh = lang != "en"
+    spec = result.spec
+    items = len(spec.contributions)
+    years = ", ".join(map(str, read.years()))
+    out = console()
+    out.print(f"{'已写入' if zh else 'wrote'} {output}：{len(read.records)} "
+              f"{'行企业数据' if zh else 'roster rows'}，{items} "
+              f"{'个数据项' if zh else 'items'}，{'年份' if zh else 'years'} {years}")
+    if result.resolved is not None:
+        d = result.resolved.describe()
+        out.print(f"{'核算方法' if zh else 'method'} {d['method']}，{'电力' if zh else 'electricity'} "
+                  f"{d['electricity']}，{'电网因子' if zh else 'grid factor'} {d['grid_region']} "
+                  f"{d['grid_year']}（{'所有年份同一因子' if zh else 'one factor for every year'}）")
+    replaced = "园区填报值被企业汇总替代，已保留于 accounting.stated" if zh else \
+        "park-stated value replaced by the roll-up, kept in accounting.stated"
+    for item, year in result.replaced:
+        out.print(f"[yellow]{replaced}: {item} {year}[/yellow]")
+    for cell in read.ignored:
+        out.print(f"[dim]{'忽略的列' if zh else 'ignored column'}: {cell}[/dim]")
+    for key, unit in read.assumed.items():
+        assumed = "表头未写单位，按" if zh else "no unit in the header, assumed"
+        out.print(f"[dim]{assumed} {unit}: {key}[/dim]")
+    if findings:
+        out.print(quality_table(findings, lang))
+
+
+# ------------------------------------------------------------------------ energy, carbon
+
+
+def _use(library: Any, specs: list[str], pressure: float | None, temperature: float | None,
+         enthalpy: float | None) -> Any:
+    from ecopark.accounting.energy import Use
+    from ecopark.accounting.roster import _read, all_fields
+    from ecopark.accounting.steam import SteamState
+    from ecopark.errors import InvalidValue
+    from ecopark.io.cells import Problem
+
+    fields = {f.key: f for f in all_fields(library) if f.kind == "carrier"}
+    amounts: dict[str, float] = {}
+    for text in specs:
+        name, _, amount = text.partition("=")
+        key = library.carrier_of_name(name.strip())
+        if key is None or not amount.strip():
+            raise InvalidValue("--use", f"“{text}”：未知能源品种或缺少数量 unknown carrier or no "
+                               "amount", f"能源品种 carriers: {', '.join(fields)}")
+        value = _read(fields[key], amount.strip(), False, 1.0)
+        if isinstance(value, Problem) or value is None:
+            raise InvalidValue("--use", f"“{text}”：{value.problem if value else '无数量'}",
+                               value.hint if value else "")
+        amounts[key] = amounts.get(key, 0.0) + value
+    return Use(amounts, SteamState(pressure, temperature, enthalpy))
+
+
+def _one(roster: Path | None, uses: list[str] | None, enterprise: str | None, year: int | None,
+         library: Any, steam: tuple[float | None, float | None, float | None]) -> tuple[Any, float, str]:
+    """The use to explain: from --use amounts, or one enterprise-year of a roster."""
+    from ecopark.accounting.energy import Use
+    from ecopark.accounting.roster import read_roster
+    from ecopark.errors import InvalidValue
+
+    if roster is None:
+        return _use(library, uses or [], *steam), 0.0, "--use"
+    read = read_roster(roster, library)
+    chosen = [r for r in read.records if enterprise in (r.name, r.code) and
+              (year is None or r.year == year)]
+    if not chosen:
+        raise InvalidValue("--enterprise", f"名录中没有 {enterprise}" + (f"（{year}年）" if year else
+                           ""), "写企业名称或统一社会信用代码，并用 --year 指定年份")
+    record = max(chosen, key=lambda r: r.year)
+    return Use(record.carriers, record.steam()), record.values.get("process_co2") or 0.0, \
+        f"{record.name} {record.code} {record.year}"
+
+
+def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise: str | None,
+             year: int | None, settings: Any, coefficients: list[Path] | None, json_out: bool,
+             lang: str, steam: tuple[float | None, float | None, float | None],
+             process: float | None) -> None:
+    from ecopark.accounting.coefficients import resolve
+    from ecopark.errors import InvalidValue
+
+    library = _library(coefficients)
+    if roster is not None and enterprise is None:
+        _park_totals(kind, roster, library, settings, json_out, lang)
+        return
+    if roster is None and not uses:
+        raise InvalidValue("--use", "没有能源数据 nothing to convert", "给出 ROSTER 或 --use")
+    use, stated_process, label = _one(roster, uses, enterprise, year, library, steam)
+    from ecopark.accounting.breakdown import explain_use
+    from ecopark.accounting.steam import SteamStateError
+
+    resolved = resolve(library, settings, use.amounts)
+    try:
+        data = explain_use(use, resolved, library, process if process is not None else
+                           stated_process)
+    except SteamStateError as exc:
+        raise InvalidValue("--steam-pressure/--steam-temperature", exc.problem) from None
+    data["subject"] = label
+    if json_out:
+        print_json(data)
+        return
+    console().print(_carrier_table(kind, data, lang))
+
+
+def _carrier_table(kind: str, data: dict[str, Any], lang: str) -> Any:
+    from rich.table import Table
+
+    from ecopark.numbers import format_value
+
+    zh = lang != "en"
+    s = data["settings"]
+    table = Table(title=f"{data['subject']} — {'核算方法' if zh else 'method'} {s['method']}，"
+                  f"{'电力' if zh else 'electricity'} {s['electricity']}，"
+                  f"{'电网' if zh else 'grid'} {s['grid_region']} {s['grid_year'] or ''}")
+    value = "tce" if kind == "energy" else "t CO2"
+    for header in (("能源品种", "carrier"), ("数量", "amount"), ("单位", "unit"), (value, value),
+                   ("系数出处", "coefficient")):
+        table.add_column(header[0] if zh else header[1], overflow="fold")
+    for row in data["carriers"]:
+        amount = format_value(row["amount"] * row["sign"], 2)
+        result = row["tce"] if kind == "energy" else row["co2"]
+        source = row["tce_source"] if kind == "energy" else row["co2_source"]
+        table.add_row(row["name_zh"] if zh else row["name_en"], amount, row["unit"],
+                      format_value(result, 3), source)
+    if kind == "energy":
+        table.add_row("综合能耗" if zh else "total", "", "", format_value(data["energy_tce"], 3), "")
+        table.add_row("其中可再生" if zh else "of which renewable", "", "",
+                      format_value(data["renewable_tce"], 3), "")
+    else:
+        names = {"combustion": "燃料燃烧", "process": "工业过程", "electricity": "电力",
+                 "heat": "热力", "direct": "直接排放", "indirect": "间接排放", "total": "合计"}
+        for key, label in names.items():
+            table.add_row(label if zh else key, "", "", format_value(data["co2"][key], 3), "")
+    return table
+
+
+def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out: bool,
+                 lang: str) -> None:
+    from rich.table import Table
+
+    from ecopark.accounting.breakdown import by_year
+    from ecopark.accounting.coefficients import resolve
+    from ecopark.accounting.rollup import compute
+    from ecopark.accounting.roster import read_roster
+    from ecopark.numbers import format_value
+
+    read = read_roster(roster, library)
+    resolved = resolve(library, settings, read.carriers())
+    totals = by_year(read, compute(read, resolved))
+    if json_out:
+        print_json({"settings": resolved.describe(), "years": totals})
+        return
+    keys = ("energy_tce", "renewable_tce") if kind == "energy" else (
+        "combustion", "process", "electricity", "heat", "co2_direct", "co2_indirect", "co2_total")
+    table = Table(title=f"{Path(roster).name} — {resolved.method_id}，{resolved.settings.grid_region} "
+                  f"{resolved.grid_year or ''}")
+    for header in ("year", "enterprises", *keys):
+        table.add_column(header, justify="right")
+    for year, values in totals.items():
+        table.add_row(str(year), str(int(values["enterprises"])),
+                      *(format_value(values[k], 2) for k in keys))
+    console().print(table)
+
+
+EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", help="企业名称或统一社会信用代码 "
+                                                   "enterprise name or credit code")]
+PressureOpt = Annotated[float | None, typer.Option("--steam-pressure", help="蒸汽绝对压力 MPa")]
+TemperatureOpt = Annotated[float | None, typer.Option("--steam-temperature", help="蒸汽温度 ℃")]
+EnthalpyOpt = Annotated[float | None, typer.Option("--steam-enthalpy", help="蒸汽焓值 kJ/kg")]
+
+
+@app.command()
+@handles_errors
+def energy(roster: Annotated[Path | None, typer.Argument(help="企业名录（可选）roster (optional)")]
+           = None, use: UseOpt = None, enterprise: EnterpriseOpt = None, year: YearOpt = None,
+           method: MethodOpt = None, electricity: ElectricityOpt = None,
+           grid_region: RegionOpt = None, grid_year: GridYearOpt = None,
+           grid_set: GridSetOpt = None, coefficients: CoefficientsOpt = None,
+           steam_pressure: PressureOpt = None, steam_temperature: TemperatureOpt = None,
+           steam_enthalpy: EnthalpyOpt = None, json_out: JsonOpt = False,
+           lang: LangOpt = Lang.zh) -> None:
+    """综合能耗 — consumption by carrier to tce (GB/T 2589), for one enterprise or the park."""
+    settings = _settings(method, electricity, grid_region, grid_year, grid_set)
+    _account("energy", roster, use, enterprise, year, settings, coefficients, json_out,
+             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), None)
+
+
+@app.command()
+@handles_errors
+def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（可选）roster (optional)")]
+           = None, use: UseOpt = None, enterprise: EnterpriseOpt = None, year: YearOpt = None,
+           process: Annotated[float | None, typer.Option("--process", help="工业过程排放 t CO2")]
+           = None, method: MethodOpt = None, electricity: ElectricityOpt = None,
+           grid_region: RegionOpt = None, grid_year: GridYearOpt = None,
+           grid_set: GridSetOpt = None, coefficients: CoefficientsOpt = None,
+           steam_pressure: PressureOpt = None, steam_temperature: TemperatureOpt = None,
+           steam_enthalpy: EnthalpyOpt = None, json_out: JsonOpt = False,
+           lang: LangOpt = Lang.zh) -> None:
+    """二氧化碳排放 — direct and indirect CO2 by carrier, for one enterprise or the park."""
+    settings = _settings(method, electricity, grid_region, grid_year, grid_set)
+    _account("carbon", roster, use, enterprise, year, settings, coefficients, json_out,
+             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), process)
+
+
+# ------------------------------------------------------------------------ check
+
+
+def quality_table(findings: list[Any], lang: str, title: str | None = None) -> Any:
+    """Data-quality findings as a table (shared with assess and verify)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    zh = lang != "en"
+    styles = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+    table = Table(title=title or ("数据质量检查" if zh else "Data-quality checks"), expand=True)
+    for header, ratio in ((("级别", "severity"), None), (("规则", "rule"), None),
+                          (("指标", "indicators"), None), (("说明", "finding"), 1)):
+        table.add_column(header[0] if zh else header[1], overflow="fold", ratio=ratio,
+                         no_wrap=ratio is None)
+    for f in findings:
+        word, style = styles[f.severity]
+        table.add_row(Text(word if zh else f.severity, style=style), f"{f.rule} v{f.version}",
+                      ", ".join(map(str, f.indicators)) or "—", f.zh if zh else f.en)
+    return table
+
+
+def indicator_quality(evaluation: Any) -> list[Any]:
+    """The park-level quality findings that touch an indicator of the evaluation."""
+    from ecopark.quality import check_dataset, touching
+
+    return touching(check_dataset(evaluation.dataset, evaluation.framework))
+
+
+def indicator_quality_json(evaluation: Any) -> list[dict[str, Any]]:
+    from ecopark.quality import findings_json
+
+    return findings_json(indicator_quality(evaluation))
+
+
+def print_indicator_quality(evaluation: Any, lang: str) -> None:
+    """Print the quality findings touching an indicator (nothing when there are none)."""
+    findings = indicator_quality(evaluation)
+    if findings:
+        title = "数据质量（涉及指标）" if lang != "en" else "Data quality touching indicators"
+        console().print(quality_table(findings, lang, title))
+
+
+@app.command()
+@handles_errors
+def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录 dataset (YAML) or roster "
+                                               "(.xlsx/.csv)")],
+          framework: FrameworkOpt = None, method: MethodOpt = None,
+          electricity: ElectricityOpt = None, grid_region: RegionOpt = None,
+          grid_year: GridYearOpt = None, grid_set: GridSetOpt = None,
+          coefficients: CoefficientsOpt = None,
+          rules: Annotated[Path | None, typer.Option("--rules", help="质量规则文件 quality-rule "
+                                                     "file")] = None,
+          json_out: JsonOpt = False, lang: LangOpt = Lang.zh) -> None:
+    """数据质量检查 — every data-quality rule that fired, where, and why."""
+    from ecopark.quality import findings_json, load_rules
+
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        fw, findings = _check_roster(path, framework, coefficients,
+                                     _settings(method, electricity, grid_region, grid_year,
+                                               grid_set), rules)
+    else:
+        from ecopark.quality import check_dataset
+
+        fw, dataset = load_file(path, framework)
+        findings = check_dataset(dataset, fw, load_rules(fw, rules))
+    rule_set = load_rules(fw, rules)
+    if json_out:
+        print_json({"file": str(path), "rules": rule_set.file, "rules_version": rule_set.spec.version,
+                    "rules_run": [r.id for r in rule_set.spec.rules],
+                    "findings": findings_json(findings)})
+        return
+    out = console()
+    zh = lang != Lang.en
+    if findings:
+        out.print(quality_table(findings, lang.value))
+    count = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    out.print(f"{'规则' if zh else 'rules'} {len(rule_set.spec.rules)}（{'版本' if zh else 'version'} "
+              f"{rule_set.spec.version}），{'发现' if zh else 'findings'} {len(findings)}："
+              f"{'错误' if zh else 'errors'} {count['error']}，{'警告' if zh else 'warnings'} "
+              f"{count['warning']}，{'提示' if zh else 'info'} {count['info']}")
+
+
+def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | None,
+                  settings: Any, rules: Path | None) -> tuple[Any, list[Any]]:
+    from ecopark.accounting.rollup import Options, load_rules
+    from ecopark.accounting.rollup import rollup as run_rollup
+    from ecopark.accounting.roster import read_roster
+    from ecopark.dataset import build_dataset
+    from ecopark.framework import load_framework
+    from ecopark.quality import check_dataset, check_roster
+    from ecopark.quality import load_rules as quality_rules
+
+    fw = load_framework(framework or "hj274-2015")
+    library = _library(coefficients)
+    read = read_roster(path, library)
+    result = run_rollup(read, fw, library, load_rules(fw), Options(settings))
+    rule_set = quality_rules(fw, rules)
+    dataset = build_dataset(result.spec, fw, str(path))
+    return fw, [*check_roster(read, result.computed, fw, rule_set),
+                *check_dataset(dataset, fw, rule_set)]
+
+
+@app.command("roster-template")
+@handles_errors
+def roster_template(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件 .xlsx")]
+                    ) -> None:
+    """企业名录模板 — write the roster workbook (sheet 企业数据) to fill in."""
+    from ecopark.accounting.template import write_roster_template
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".xlsx", dir=output.parent)
+    os.close(handle)
+    try:
+        write_roster_template(Path(temp))
+        os.replace(temp, output)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    typer.echo(f"已写入 wrote {output}")

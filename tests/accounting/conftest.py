@@ -1,0 +1,20 @@
+"""Fixtures of the accounting tests: the coefficient library, the roster fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecopark.accounting.coefficients import Library, load_library
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "accounting"
+ROSTER_CSV = DATA / "roster-10.csv"
+ROSTER_XLSX = DATA / "roster-10.xlsx"
+BAD_CSV = DATA / "roster-bad.csv"
+BAD_XLSX = DATA / "roster-bad.xlsx"
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library()

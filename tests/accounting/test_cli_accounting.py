@@ -1,0 +1,117 @@
+"""The accounting commands through the CLI runner: rollup (atomic, exit 2 on bad input), explain
+showing contributors, energy, carbon, check, roster-template; assess/verify quality keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ecopark.cli import app
+
+from ..conftest import SEED
+from .conftest import BAD_CSV, BAD_XLSX, ROSTER_CSV, ROSTER_XLSX
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _rollup(tmp_path: Path, roster: Path = ROSTER_XLSX, *extra: str) -> tuple[int, str, str, Path]:
+    out = tmp_path / "rolled.yaml"
+    code, stdout, stderr = invoke("rollup", str(roster), "-o", str(out), "--base-year", "2012",
+                                  "--grid-year", "2022", *extra)
+    return code, stdout, stderr, out
+
+
+def test_rollup_writes_a_dataset_that_assesses(tmp_path: Path) -> None:
+    code, out, _, path = _rollup(tmp_path)
+    assert code == 0 and "已写入" in out and "24 个数据项" in out and "全国 2022" in out
+    assert "stated_co2" in out  # the quality summary: 甲 states 31 000 t, recomputed 13 506 t
+    code, out, _ = invoke("assess", str(path), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["year"] == 2018
+    i21 = next(i for i in data["indicators"] if i["number"] == 21)
+    assert i21["value"] == 80.0 and "quality" in data
+
+
+def test_explain_lists_contributors_largest_first(tmp_path: Path) -> None:
+    _, _, _, path = _rollup(tmp_path)
+    code, out, _ = invoke("explain", str(path), "2")
+    assert code == 0
+    lines = [line for line in out.splitlines() if "有限公司" in line]
+    iva = [line for line in lines if "万元" in line]
+    assert "常州癸热电有限公司" in iva[0] and "15000" in iva[0] and "21.1%" in iva[0]
+    assert "常州壬环保科技有限公司" in iva[-1]
+    assert "企业汇总：10 家企业填报" in out
+
+
+def test_rollup_bad_roster_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    for bad in (BAD_CSV, BAD_XLSX):
+        code, _, err, path = _rollup(tmp_path, bad)
+        assert code == 2 and not path.exists()
+        assert "D3" in err and "C4" in err and "A5" in err and "G1" in err and "F1" in err
+
+
+def test_rollup_keeps_the_old_file_when_it_fails(tmp_path: Path) -> None:
+    path = tmp_path / "rolled.yaml"
+    path.write_text("old\n", encoding="utf-8")
+    code, _, err = invoke("rollup", str(ROSTER_CSV), "-o", str(path), "--grid-region", "江苏")
+    assert code == 2 and "co2-grid-mee.yaml" in err and "江苏" in err
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["rolled.yaml"]
+
+
+def test_energy_with_amounts() -> None:
+    code, out, _ = invoke("energy", "--use", "天然气=35万立方米", "--use", "电力=1200万千瓦时", "--json")
+    data = json.loads(out)
+    # 350 000 m³ × 1.2143 kgce/m³ = 425.005 tce; 12 000 000 kWh × 0.1229 kgce/kWh = 1 474.8 tce
+    assert code == 0 and abs(data["energy_tce"] - 1899.805) < 1e-6
+
+
+def test_energy_refuses_a_coal_equivalent_and_an_unknown_carrier() -> None:
+    code, _, err = invoke("energy", "--use", "电力=10吨标准煤")
+    assert code == 2 and "折标量" in err
+    code, _, err = invoke("energy", "--use", "煤油=10吨")
+    assert code == 2 and "未知能源品种" in err
+
+
+def test_carbon_for_one_enterprise() -> None:
+    code, out, _ = invoke("carbon", str(ROSTER_CSV), "--enterprise", "91320412MA1AB0001C",
+                          "--year", "2018", "--grid-year", "2022", "--json")
+    data = json.loads(out)
+    # 甲 2018: power 20 000 000 kWh × 0.5366 kg = 10 732 t; heat 5 000 GJ × 0.11 = 550 t
+    assert code == 0 and data["co2"]["electricity"] == pytest.approx(10732)
+    assert data["co2"]["heat"] == pytest.approx(550)
+
+
+def test_carbon_park_totals_by_year() -> None:
+    code, out, _ = invoke("carbon", str(ROSTER_CSV), "--grid-year", "2022", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["years"]["2018"]["electricity"] == pytest.approx(10732)
+
+
+def test_check_roster_and_dataset() -> None:
+    code, out, _ = invoke("check", str(ROSTER_CSV), "--json")
+    data = json.loads(out)
+    assert code == 0 and [f["rule"] for f in data["findings"]] == ["stated_co2"]
+    assert data["findings"][0]["indicators"] == [26] and len(data["rules_run"]) == 16
+    code, out, _ = invoke("check", str(SEED), "--json")
+    assert code == 0 and json.loads(out)["findings"] == []
+
+
+def test_assess_and_verify_json_only_add_the_quality_key() -> None:
+    code, out, _ = invoke("verify", str(SEED), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["quality"] == [] and data["findings"][0]["kind"] == "overall_verdict_flip"
+
+
+def test_roster_template(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    code, out, _ = invoke("roster-template", "-o", str(path))
+    assert code == 0 and path.is_file() and "已写入" in out
