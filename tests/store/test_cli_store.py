@@ -116,3 +116,14 @@ def test_a_workbook_loads_when_the_reader_is_installed(db_url: str) -> None:
     code, out, err = ecopark("load", str(workbook), "--db", db_url)
     assert code == 0, err
     assert "2018" in out
+
+
+def test_compare_every_park_in_the_database(tmp_path: Path) -> None:
+    db = str(tmp_path / "compare.sqlite")
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "init", "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["load", str(SEED), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["compare", "--db", db])
+    assert result.exit_code == 0 and "江苏武进经济开发区" in result.stdout and "34.97" in result.stdout
+    empty = runner.invoke(app, ["compare"])
+    assert empty.exit_code == 2 and "nothing to compare" in empty.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -72,24 +72,59 @@ def forecast(dataset: DatasetArg,
     console().print(forecast_view(result, fw, lang.value))
 
 
+def _stored_evaluations(db: str, year: int | None) -> list[Any]:
+    """Every stored park's park-year (the given year, else its latest), evaluated."""
+    from ecopark.cli.store import open_session
+    from ecopark.errors import NotFound
+    from ecopark.evaluate import evaluate
+    from ecopark.store import repository
+
+    evaluations = []
+    with open_session(db) as session:
+        for park in repository.list_parks(session):
+            try:
+                park_year = repository.get_park_year(session, park, year)
+            except NotFound:
+                continue
+            framework, dataset = repository.dataset_of(park_year)
+            evaluations.append(evaluate(framework, dataset, park_year.year))
+    return evaluations
+
+
+def _check_comparable(evaluations: list[Any]) -> None:
+    from ecopark.errors import DatasetError
+
+    if not evaluations:
+        raise DatasetError("compare", "datasets", "没有可对比的园区 nothing to compare",
+                           "给出数据文件，或用 --db 指定已存入园区的数据库 give dataset files, or "
+                           "--db with stored parks")
+    first = evaluations[0].framework
+    for ev in evaluations:
+        if ev.framework.id != first.id:
+            raise DatasetError(ev.dataset.file, "framework", f"与第一个园区的指标体系不同 "
+                               f"({ev.framework.id} ≠ {first.id}) different framework")
+
+
 @app.command()
 @handles_errors
-def compare(datasets: Annotated[list[Path], typer.Argument(help="多个数据文件 dataset files")],
+def compare(datasets: Annotated[list[Path] | None, typer.Argument(
+                help="多个数据文件 dataset files (or --db)")] = None,
+            db: Annotated[str | None, typer.Option(
+                "--db", help="对比数据库中的全部园区 compare every park in the database")] = None,
+            year: YearOpt = None,
             chart: Annotated[Path | None, typer.Option(
                 "--chart", help="另存对比图 also draw the comparison as a PNG")] = None,
             lang: LangOpt = Lang.zh, framework: FrameworkOpt = None) -> None:
-    """园区对比 — parks side by side with percentile ranks."""
+    """园区对比 — parks side by side with percentile ranks (files, or every park in --db)."""
     from ecopark.analysis.compare import compare as run_compare
     from ecopark.terminal_analysis import comparison
 
-    evaluations = [evaluate_file(path, framework, None) for path in datasets]
+    if db is not None:
+        evaluations = _stored_evaluations(db, year)
+    else:
+        evaluations = [evaluate_file(path, framework, year) for path in datasets or []]
+    _check_comparable(evaluations)
     first = evaluations[0].framework
-    for path, ev in zip(datasets, evaluations, strict=True):
-        if ev.framework.id != first.id:
-            from ecopark.errors import DatasetError
-
-            raise DatasetError(str(path), "framework", f"与第一个数据文件的指标体系不同 "
-                               f"({ev.framework.id} ≠ {first.id}) different framework")
     result = run_compare(evaluations)
     console().print(comparison(result, first, lang.value))
     if chart is not None:

@@ -55,7 +55,7 @@ def _open(db: str | None, create: bool = False) -> Any:
 
 
 @contextmanager
-def _session(db: str | None, create: bool = False) -> Iterator[Any]:
+def open_session(db: str | None, create: bool = False) -> Iterator[Any]:
     store = _open(db, create)
     try:
         with store.session(actor=_actor()) as session:
@@ -145,7 +145,7 @@ def load(dataset: Annotated[Path, typer.Argument(help="数据文件或工作簿 
     from ecopark.store import repository, sources
 
     spec, fw = sources.read_dataset_spec(dataset, framework)
-    with _session(db, create=True) as session:
+    with open_session(db, create=True) as session:
         stored = repository.save_dataset(session, spec, fw, park=park, source_file=str(dataset),
                                          replace=replace)
         summary = f"{stored.park.name} {stored.year}: {len(stored.observations)} 个观测值 values"
@@ -163,7 +163,7 @@ def export(park: Annotated[str, typer.Option("--park", help="园区名称 park n
     """导出数据集 — a stored park-year as the dataset file it was loaded from."""
     from ecopark.store import repository
 
-    with _session(db) as session:
+    with open_session(db) as session:
         park_year = repository.get_park_year(session, repository.park_by_name(session, park),
                                              year)
         text = dataset_text(repository.read_spec(park_year))
@@ -175,19 +175,10 @@ def export(park: Annotated[str, typer.Option("--park", help="园区名称 park n
 
 
 def dataset_text(spec: Any) -> str:
-    """The YAML of a dataset: `ecopark.io.yamlout.dataset_yaml` when present, else PyYAML."""
-    import importlib.util
+    """The YAML of a dataset, as `ecopark.io.yamlout` writes it."""
+    from ecopark.io.yamlout import dataset_yaml
 
-    if importlib.util.find_spec("ecopark.io.yamlout") is not None:
-        from importlib import import_module
-
-        writer = getattr(import_module("ecopark.io.yamlout"), "dataset_yaml", None)
-        if writer is not None:
-            return str(writer(spec))
-    import yaml
-
-    return yaml.safe_dump(spec.model_dump(mode="json", exclude_none=True), allow_unicode=True,
-                          sort_keys=False)
+    return dataset_yaml(spec)
 
 
 @app.command()
@@ -196,7 +187,7 @@ def parks(db: DbOpt = None) -> None:
     """园区与年度 — the parks stored, with their years."""
     from ecopark.store import repository
 
-    with _session(db) as session:
+    with open_session(db) as session:
         for park in repository.list_parks(session):
             years = ", ".join(str(y.year) for y in park.years) or "—"
             typer.echo(f"{park.id}\t{park.name}\t{years}")
@@ -237,7 +228,7 @@ def users_add(name: Annotated[str, typer.Argument(help="用户名 user name")], 
     if enterprise and not park:
         raise InvalidValue("--park", "企业用户须同时指定 --park an enterprise needs its --park")
     password = _password(password_stdin)
-    with _session(db, create=True) as session:
+    with open_session(db, create=True) as session:
         park_row = repository.park_by_name(session, park) if park else None
         ent = _enterprise(session, park_row, enterprise) if enterprise and park_row else None
         user = auth.create_user(session, name, role, password, _hasher(),
@@ -264,7 +255,7 @@ def users_passwd(name: Annotated[str, typer.Argument(help="用户名 user name")
     from ecopark.store import auth
 
     password = _password(password_stdin)
-    with _session(db) as session:
+    with open_session(db) as session:
         auth.set_password(auth.user_by_name(session, name), password, _hasher())
     typer.echo(f"已设置密码 password set for {name}")
 
@@ -277,7 +268,7 @@ def users_list(db: DbOpt = None) -> None:
 
     from ecopark.store import models as m
 
-    with _session(db) as session:
+    with open_session(db) as session:
         for user in session.scalars(select(m.User).order_by(m.User.name)):
             state = "" if user.active else "\t(停用 inactive)"
             typer.echo(f"{user.name}\t{user.role}\t{user.park_id or '—'}\t"
@@ -292,7 +283,7 @@ def tokens_create(name: Annotated[str, typer.Argument(help="用户名 user name"
     """新建 API 令牌 — a bearer token for NAME, printed once (only its hash is stored)."""
     from ecopark.store import auth
 
-    with _session(db) as session:
+    with open_session(db) as session:
         token = auth.create_token(session, auth.user_by_name(session, name), label)
     typer.echo(token)
 
