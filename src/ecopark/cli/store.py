@@ -1,5 +1,6 @@
 """Commands over the store: `db init|upgrade|backup|restore`, `load`, `export`, `parks`,
-`users add|passwd|list`, `tokens create`, and `serve` (the API; `--demo` for a demo database).
+`users add|passwd|list`, `tokens create`, and `serve` (the web pages and the API; `--demo` for a
+demo database).
 
 The database is `--db` (a URL or an SQLite file path), else ECOPARK_DATABASE_URL, else an SQLite
 file in the user data directory.
@@ -298,7 +299,7 @@ def serve(db: DbOpt = None,
           port: Annotated[int, typer.Option(help="端口 port")] = 8000,
           demo: Annotated[bool, typer.Option(help="演示：新建演示数据库并打印登录 create a demo "
                                              "database and print its logins")] = False) -> None:
-    """启动服务 — the JSON API under /api/v1 with OpenAPI docs at /docs."""
+    """启动服务 — the web pages at / and the JSON API under /api/v1 (OpenAPI docs at /docs)."""
     import uvicorn
 
     from ecopark.store.settings import Settings
@@ -308,7 +309,8 @@ def serve(db: DbOpt = None,
     store = _demo_store(db, settings) if demo else _open(db)
     try:
         application = create_app(_demo_settings(settings) if demo else settings, store)
-        typer.echo(f"ecopark: http://{host}:{port}/docs  ({store.display_url})", err=True)
+        typer.echo(f"网页 web pages:   http://{host}:{port}/      (中文 / English)")
+        typer.echo(f"API 文档 API docs: http://{host}:{port}/docs  ({store.display_url})")
         uvicorn.run(application, host=host, port=port, log_level="info")
     finally:
         store.dispose()
@@ -336,6 +338,7 @@ def _demo_store(db: str | None, settings: Any) -> Any:
     store = Store(url)
     logins = create_demo(store, settings)
     typer.echo(f"演示数据库 demo database: {store.display_url}")
+    typer.echo("演示账号 demo logins (角色 role, 用户名 user name, 密码 password):")
     for login in logins:
         typer.echo(f"  {login.role:<13} {login.name:<18} {login.password}")
     return store

@@ -1,5 +1,6 @@
 """A demo database: the seed park (江苏武进经济开发区 2018, examples/wujin-2018/dataset.yaml), one
-enterprise with a submitted report, and one user per role with a fresh random password.
+key enterprise with a submitted report and its environmental information, the park's public
+disclosure page switched on, and one user per role with a fresh random password.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from ecopark.yamlfile import read_yaml
 __all__ = ["DEMO_ENTERPRISE", "DemoLogin", "create_demo", "seed_path"]
 
 DEMO_ENTERPRISE = "武进示范企业（演示）"
+DEMO_DISCLOSURE = ("（演示数据）主要污染物：COD、氨氮；废水经厂内预处理后接管园区污水处理厂；"
+                   "排污许可证已取得，按证排污；在线监测数据实时上传。")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +56,8 @@ def create_demo(store: Store, settings: Settings) -> list[DemoLogin]:
             submissions.SubmittedValue("energy", 1234.5, "吨标煤"),
             submissions.SubmittedValue("fresh_water", 12.3, "万立方米")])
         submissions.submit(session, draft)
+        enterprise.key_enterprise, enterprise.disclosure = True, DEMO_DISCLOSURE
+        park_year.park.publish_table = park_year.park.publish_enterprises = True
         for login in logins:
             auth.create_user(session, login.name, login.role, login.password, ph,
                              park=park_year.park if login.role == "park_officer" else None,

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -99,6 +100,11 @@ class Park(Base):
     name: Mapped[str] = mapped_column(unique=True)
     province: Mapped[str | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # the public disclosure page (信息公开): what the park officer chose to publish
+    publish_table: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    publish_enterprises: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                      server_default=false())
+    published_year: Mapped[int | None] = mapped_column(Integer)  # None: the latest stored
     years: Mapped[list[ParkYear]] = relationship(back_populates="park", cascade=_CHILDREN,
                                                  order_by="ParkYear.year")
     enterprises: Mapped[list[Enterprise]] = relationship(back_populates="park",
@@ -357,6 +363,8 @@ class Enterprise(Base):
     name: Mapped[str]
     credit_code: Mapped[str | None] = mapped_column(Text)  # 统一社会信用代码
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    key_enterprise: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    disclosure: Mapped[str] = mapped_column(Text, default="", server_default="")  # 环境信息
     park: Mapped[Park] = relationship(back_populates="enterprises")
     submissions: Mapped[list[Submission]] = relationship(back_populates="enterprise",
                                                          cascade=_CHILDREN,

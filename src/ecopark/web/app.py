@@ -1,4 +1,6 @@
-"""`create_app(settings)`: the FastAPI application over one store."""
+"""`create_app(settings)`: the FastAPI application over one store: the JSON API under /api/v1
+(docs at /docs) and the web pages (`ecopark.web.pages`), with one error handler and the
+security-header and body-limit middleware."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from ecopark.framework import available_frameworks, load_framework
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
-from ecopark.web import api, errors
+from ecopark.web import api, errors, pages
+from ecopark.web.assessed import Assessed
 from ecopark.web.cache import ReplyCache
 from ecopark.web.middleware import BodyLimit, SecurityHeaders
 
@@ -42,9 +45,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app = FastAPI(title="ecopark", version=__version__, description=_DESCRIPTION,
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
     app.state.settings, app.state.store = settings, store
-    app.state.replies = ReplyCache()
+    app.state.replies = ReplyCache[bytes]()
+    app.state.views = ReplyCache[Assessed](size=256)
+    app.state.pages = ReplyCache[str](size=256)
     errors.install(app)
     app.include_router(api.router)
+    pages.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

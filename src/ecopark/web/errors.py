@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from ecopark.errors import (
@@ -27,6 +27,7 @@ from ecopark.errors import (
     StoreError,
     TooManyAttempts,
 )
+from ecopark.web.error_pages import is_page, page_error
 
 __all__ = ["BodyTooLarge", "error_body", "handle", "install", "status_of"]
 
@@ -93,8 +94,9 @@ def _http(exc: HTTPException, path: str) -> tuple[int, dict[str, Any], Mapping[s
     return exc.status_code, error_body(kind, zh, en, {"path": path}), exc.headers
 
 
-async def handle(request: Request, exc: Exception) -> JSONResponse:
-    """The one exception handler: every error becomes the one shape."""
+async def handle(request: Request, exc: Exception) -> Response:
+    """The one exception handler: every error becomes the one shape (JSON for the API, an
+    HTML page in the user's language for the web pages: `ecopark.web.error_pages`)."""
     if isinstance(exc, EcoparkError):
         status, body, headers = _domain(exc)
     elif isinstance(exc, RequestValidationError):
@@ -103,6 +105,8 @@ async def handle(request: Request, exc: Exception) -> JSONResponse:
         status, body, headers = _http(exc, request.url.path)
     else:  # pragma: no cover - registered for the three classes above only
         raise exc
+    if is_page(request.url.path):
+        return page_error(request, exc, status)
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -1,4 +1,5 @@
-"""Two ASGI middlewares: a request body size limit and security headers on every response."""
+"""Two ASGI middlewares: a request body size limit and security headers on every response
+(API, pages, static files and the API docs each with their Content-Security-Policy)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from ecopark.web.errors import BodyTooLarge, error_body
 __all__ = ["BodyLimit", "SecurityHeaders"]
 
 _API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# pages: scripts and styles from this site only (no inline scripts, no CDN), forms post here
+_PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+             "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+             "form-action 'self'; frame-ancestors 'none'")
 _DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
              "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
              "https://fastapi.tiangolo.com; frame-ancestors 'none'")
@@ -64,15 +69,26 @@ async def _too_large(send: Send, limit: int) -> None:
                       ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": 413, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"), *_headers(False, False)]})
+        (b"connection", b"close"), *_headers("api", False)]})
     await send({"type": "http.response.body", "body": body})
 
 
-def _headers(docs: bool, https: bool) -> list[tuple[bytes, bytes]]:
+_CSP = {"api": _API_CSP, "docs": _DOCS_CSP, "page": _PAGE_CSP, "static": _PAGE_CSP}
+
+
+def _kind(path: str) -> str:
+    if path.startswith(("/docs", "/redoc")):
+        return "docs"
+    if path.startswith(("/api/", "/openapi.json")):
+        return "api"
+    return "static" if path.startswith("/static/") else "page"
+
+
+def _headers(kind: str, https: bool) -> list[tuple[bytes, bytes]]:
     out = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
            (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin"),
-           (b"content-security-policy", (_DOCS_CSP if docs else _API_CSP).encode())]
-    if not docs:
+           (b"content-security-policy", _CSP[kind].encode())]
+    if kind in ("api", "page"):
         out.append((b"cache-control", b"no-store"))
     if https:
         out.append((b"strict-transport-security", b"max-age=31536000"))
@@ -80,8 +96,8 @@ def _headers(docs: bool, https: bool) -> list[tuple[bytes, bytes]]:
 
 
 class SecurityHeaders:
-    """nosniff, no framing, a strict CSP (the docs page may load Swagger UI), no-store for the
-    API, and HSTS under https."""
+    """nosniff, no framing, a strict CSP (the pages: own scripts and styles only; the docs page
+    may load Swagger UI), no-store for the API and the pages, and HSTS under https."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -90,8 +106,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = str(scope.get("path", "")).startswith(("/docs", "/redoc"))
-        extra = _headers(docs, scope.get("scheme") == "https")
+        extra = _headers(_kind(str(scope.get("path", ""))), scope.get("scheme") == "https")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

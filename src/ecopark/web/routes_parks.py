@@ -204,7 +204,7 @@ def _reply(request: Request, session: Session, who: Principal, park_id: int, yea
         park_year = repository.get_park_year(session, park, year)
         return _json(_evaluation(park_year) if kind == "evaluation" else _verification(park_year))
 
-    cache: ReplyCache = request.app.state.replies
+    cache: ReplyCache[bytes] = request.app.state.replies
     return Response(cache.get_or_make((kind, park_year_id, version), make),
                     media_type="application/json")
 

@@ -1,0 +1,115 @@
+"""A park-year as the pages show it: the stored dataset evaluated (and verified against its
+printed table when it has one), kept in the app's cache until the park's data change (the same
+versioning as the API's reply cache), and the dashboard's rows built from it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from ecopark.dataset import DatasetFile
+from ecopark.evaluate import Evaluation, IndicatorResult, Status
+from ecopark.framework import Framework
+from ecopark.store import models as m
+from ecopark.store import repository
+from ecopark.verify import Finding, Verification, verify
+from ecopark.web.cache import ReplyCache
+
+__all__ = ["Assessed", "Row", "Section", "assessed", "flagged"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One indicator of the 对照考核表 with what the park printed and the findings about it."""
+
+    result: IndicatorResult
+    assessed: str  # mandatory | yes | no (是否为考核指标)
+    printed: str | None  # the printed value, None without a printed table
+    findings: tuple[Finding, ...]
+
+    @property
+    def flagged(self) -> bool:
+        return self.result.status is Status.NOT_MET or any(
+            f.severity == "error" for f in self.findings)
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    id: str
+    name_zh: str
+    name_en: str
+    rows: tuple[Row, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Assessed:
+    park_year_id: int
+    version: int
+    spec: DatasetFile
+    evaluation: Evaluation
+    verification: Verification
+    sections: tuple[Section, ...]
+
+    @property
+    def framework(self) -> Framework:
+        return self.evaluation.framework
+
+    def row(self, number: int) -> Row:
+        return next(r for s in self.sections for r in s.rows if r.result.number == number)
+
+    def counts(self) -> dict[str, int]:
+        out = {status.value: 0 for status in Status}
+        for result in self.evaluation.results:
+            out[result.status.value] += 1
+        return out
+
+
+def assessed(request: Request, session: Session, park: m.Park, year: int) -> Assessed:
+    """The park-year, evaluated; from the cache while the park's data are unchanged."""
+    park_year_id, version = repository.park_version(session, park, year)
+    cache: ReplyCache[Assessed] = request.app.state.views
+    return cache.get_or_make(("assessed", park_year_id, version),
+                             lambda: _assess(repository.get_park_year(session, park, year),
+                                             version))
+
+
+def _assess(park_year: m.ParkYear, version: int) -> Assessed:
+    from ecopark.evaluate import evaluate
+
+    framework, dataset = repository.dataset_of(park_year)
+    evaluation = evaluate(framework, dataset, park_year.year)
+    verification = verify(evaluation)
+    return Assessed(park_year.id, version, repository.read_spec(park_year), evaluation,
+                    verification, _sections(evaluation, verification))
+
+
+def _sections(evaluation: Evaluation, verification: Verification) -> tuple[Section, ...]:
+    framework = evaluation.framework
+    printed = evaluation.dataset.reported
+    out = []
+    for category in framework.spec.categories:
+        rows = tuple(_row(r, evaluation, verification, printed is not None)
+                     for r in evaluation.results if r.indicator.category == category.id)
+        if rows:
+            out.append(Section(category.id, category.name_zh, category.name_en, rows))
+    return tuple(out)
+
+
+def _row(result: IndicatorResult, evaluation: Evaluation, verification: Verification,
+         has_printed: bool) -> Row:
+    indicator = result.indicator
+    selected = evaluation.dataset.profile.selected
+    kind = "mandatory" if indicator.mandatory else "yes" if indicator.number in selected else "no"
+    reported = evaluation.dataset.reported
+    printed = None
+    if has_printed and reported is not None:
+        printed = str(reported.indicators.get(indicator.number, "")) or None
+    findings = tuple(f for f in verification.findings if f.number == indicator.number)
+    return Row(result, kind, printed, findings)
+
+
+def flagged(item: Assessed) -> list[Row]:
+    return [row for section in item.sections for row in section.rows if row.flagged]

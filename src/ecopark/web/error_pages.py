@@ -1,0 +1,64 @@
+"""The page side of the one error handler (`ecopark.web.errors.handle`): for a page (anything
+but the API, its docs and static files) an error is an HTML page in the user's language with
+the same status the API would give — except "not signed in", which sends the browser to the
+sign-in page (and comes back afterwards). A refused page is a 403 page, never a redirect.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from ecopark.errors import AuthError, EcoparkError, NotFound, PermissionDenied
+from ecopark.web.i18n import N_
+from ecopark.web.render import render, translator_of
+
+__all__ = ["is_page", "page_error"]
+
+_NOT_PAGES = ("/api/", "/docs", "/openapi.json", "/static/")
+_TITLES = {400: N_("Bad request"), 401: N_("Not signed in"), 403: N_("Not allowed"),
+           404: N_("Not found"), 405: N_("Not allowed"), 409: N_("Conflict"),
+           413: N_("The file is too large"), 422: N_("Invalid input"),
+           429: N_("Too many attempts"), 503: N_("The database is not available")}
+
+
+def is_page(path: str) -> bool:
+    return not path.startswith(_NOT_PAGES)
+
+
+def page_error(request: Request, exc: Exception, status: int) -> Response:
+    if isinstance(exc, AuthError):
+        return RedirectResponse(f"/login?next={quote(_back(request), safe='/?=&')}",
+                                status_code=303)
+    t = translator_of(request)
+    if isinstance(exc, RequestValidationError):  # a malformed address: /parks/abc
+        status, message = 404, t.gettext("There is no such page.")
+    elif isinstance(exc, EcoparkError):
+        message = exc.message(t.lang)
+    elif isinstance(exc, HTTPException) and status == 404:
+        message = t.gettext("There is no such page.")
+    else:
+        message = str(getattr(exc, "detail", "")) or t.gettext("The request was refused.")
+    hint = _hint(exc, t.gettext)
+    return render(request, "error.html", status=status, title=t.gettext(_TITLES.get(
+        status, N_("Error"))), status_code=status, message=message, hint=hint)
+
+
+def _hint(exc: Exception, _: object) -> str:
+    if isinstance(exc, PermissionDenied):
+        return N_("Your role does not give access to this page. Sign in as another user or go "
+                  "back to your home page.")
+    if isinstance(exc, NotFound):
+        return N_("Check the address, or start again from your home page.")
+    return ""
+
+
+def _back(request: Request) -> str:
+    if request.method != "GET":
+        return "/"
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")

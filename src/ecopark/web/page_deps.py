@@ -1,0 +1,113 @@
+"""What every page route needs: the signed-in user from the session cookie (no cookie or an
+expired session: the error handler sends the browser to the sign-in page), the form of a POST
+with its CSRF token checked (session-bound: HMAC of the session cookie), and who may see what.
+
+Pages answer 403 for what a role may not open (an enterprise asking for another enterprise's
+page gets a 403 page, never a redirect), 404 for what does not exist.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+
+from ecopark.errors import AuthError, NotFound, PermissionDenied
+from ecopark.store import auth
+from ecopark.store import models as m
+from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
+from ecopark.web.deps import COOKIE, Db, settings_of
+
+__all__ = ["CSRF_FIELD", "CheckedForm", "RawForm", "Viewer", "field", "readable_enterprise", "readable_park",
+           "upload", "writable_park"]
+
+CSRF_FIELD = "csrf_token"
+_FORM_PART_BYTES = 16 * 1024 * 1024  # the signed preview of an upload travels in a form field
+
+
+def _viewer(request: Request, session: Db) -> Principal:
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        raise AuthError("未登录 not signed in")
+    who = auth.principal_from_session(session, cookie)
+    session.info["actor"] = who.name
+    request.state.who = who
+    request.state.csrf = auth.csrf_token(settings_of(request).secret(), cookie)
+    return who
+
+
+Viewer = Annotated[Principal, Depends(_viewer)]
+
+
+async def _checked_form(request: Request) -> AsyncIterator[FormData]:
+    form = await request.form(max_part_size=_FORM_PART_BYTES)
+    try:
+        cookie = request.cookies.get(COOKIE, "")
+        expected = auth.csrf_token(settings_of(request).secret(), cookie) if cookie else ""
+        given = form.get(CSRF_FIELD)
+        if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
+            raise PermissionDenied("-", "提交表单 submit a form",
+                                   "表单已过期或来源不明，请刷新页面后重试 the form has expired or "
+                                   "did not come from this site; reload the page and try again")
+        yield form
+    finally:
+        await form.close()
+
+
+CheckedForm = Annotated[FormData, Depends(_checked_form)]
+
+
+async def _raw_form(request: Request) -> AsyncIterator[FormData]:
+    """A small form without a session (sign-in): no files, few fields."""
+    form = await request.form(max_files=0, max_fields=10)
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
+RawForm = Annotated[FormData, Depends(_raw_form)]
+
+
+def field(form: FormData, name: str, limit: int = 10_000) -> str:
+    """A text field of a form ('' when absent), trimmed and bounded."""
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def upload(form: FormData, name: str = "file") -> UploadFile | None:
+    value = form.get(name)
+    if isinstance(value, UploadFile) and value.filename:
+        return value
+    return None
+
+
+def readable_park(session: Session, who: Principal, park_id: int) -> m.Park:
+    if who.role in ("park_officer", "enterprise") and not can_read_park(who, park_id):
+        raise deny(who, "查看园区 open a park", f"park {park_id}")
+    park = session.get(m.Park, park_id)
+    if park is None:
+        raise NotFound("园区 park", str(park_id))
+    return park
+
+
+def writable_park(session: Session, who: Principal, park_id: int, action: str) -> m.Park:
+    park = readable_park(session, who, park_id)
+    if not can_write_park(who, park.id):
+        raise deny(who, action, f"park {park.id}")
+    return park
+
+
+def readable_enterprise(session: Session, who: Principal, enterprise_id: int) -> m.Enterprise:
+    if who.role == "enterprise" and who.enterprise_id != enterprise_id:
+        raise deny(who, "查看企业 open an enterprise", f"enterprise {enterprise_id}")
+    enterprise = session.get(m.Enterprise, enterprise_id)
+    if enterprise is None:
+        raise NotFound("企业 enterprise", str(enterprise_id))
+    if who.role == "park_officer" and enterprise.park_id != who.park_id:
+        raise deny(who, "查看企业 open an enterprise", f"enterprise {enterprise_id}")
+    return enterprise

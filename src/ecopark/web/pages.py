@@ -1,0 +1,43 @@
+"""The web pages, mounted beside the JSON API in the same app: every page router, the static
+files (CSS, the small scripts, the chart library installed by `scripts/setup`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from ecopark.errors import NotFound
+from ecopark.web import (
+    pages_admin,
+    pages_auth,
+    pages_data,
+    pages_downloads,
+    pages_enterprise,
+    pages_park,
+    pages_public,
+    pages_review,
+)
+from ecopark.web.render import ECHARTS, STATIC
+
+__all__ = ["install"]
+
+_vendor = APIRouter(include_in_schema=False)
+
+
+@_vendor.get("/static/vendor/echarts.min.js")
+def echarts() -> Response:
+    """Apache ECharts from the npm package that scripts/setup installs (never from a CDN);
+    404 when it is not installed: pages then show their tables and a note instead of charts."""
+    if not ECHARTS.is_file():
+        raise NotFound("图表库 chart library", "echarts.min.js")
+    return FileResponse(ECHARTS, media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(_vendor)
+    for module in (pages_auth, pages_park, pages_data, pages_downloads, pages_enterprise,
+                   pages_review, pages_admin, pages_public):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")

@@ -1,0 +1,161 @@
+"""Data entry by the park's officers: the form of one category of a park-year (unit dropdowns,
+each error next to its field, nothing saved while one is left; then the dashboard shows which
+statuses changed), and a workbook or dataset upload previewed — exactly what will change —
+before it is confirmed and stored."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from ecopark.dataset import DatasetFile
+from ecopark.errors import EcoparkError, InvalidValue, NotFound, WorkbookProblems
+from ecopark.evaluate import evaluate
+from ecopark.framework import Framework, load_framework
+from ecopark.store import models as m
+from ecopark.store import repository, sources
+from ecopark.web.assessed import assessed
+from ecopark.web.deps import Db, Id, Year, settings_of
+from ecopark.web.forms import category_rows, check, entry, form_changes
+from ecopark.web.page_deps import CheckedForm, Viewer, field, upload, writable_park
+from ecopark.web.preview import make_preview, sign, signed
+from ecopark.web.render import render, translator_of
+from ecopark.web.uploads import saved_upload
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+Category = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$")]
+
+
+# --------------------------------------------------------------------------- category forms
+
+
+def _category(framework: Framework, category: str) -> object:
+    found = next((c for c in framework.spec.categories if c.id == category), None)
+    if found is None:
+        raise NotFound("指标类别 category", category)
+    return found
+
+
+@router.get("/parks/{park_id}/years/{year}/edit/{category}", response_class=HTMLResponse)
+def edit_form(park_id: Id, year: Year, category: Category, request: Request, session: Db,
+              who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "修改数据 change data")
+    item = assessed(request, session, park, year)
+    return _edit_page(request, park, year, category, item.spec, item.framework)
+
+
+def _edit_page(request: Request, park: m.Park, year: int, category: str, spec: DatasetFile,
+               framework: Framework, status: int = 200, problems: dict[str, str] | None = None,
+               typed: dict[str, tuple[str, str]] | None = None) -> Response:
+    years, rows = category_rows(framework, spec, category, year)
+    return render(request, "edit.html", status=status, park=park, year=year,
+                  category=_category(framework, category), categories=framework.spec.categories,
+                  years=years, rows=rows, problems=problems or {}, typed=typed or {},
+                  framework=framework)
+
+
+@router.post("/parks/{park_id}/years/{year}/edit/{category}", response_class=HTMLResponse)
+def save_form(park_id: Id, year: Year, category: Category, request: Request, form: CheckedForm,
+              session: Db, who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "修改数据 change data")
+    item = assessed(request, session, park, year)
+    framework, t = item.framework, translator_of(request)
+    _category(framework, category)
+    changes = form_changes(form, category_rows(framework, item.spec, category, year)[1])
+    problems = check(framework, item.spec, changes, t)
+    if problems:
+        typed = {name: (text, unit) for name, (_, text, unit) in changes.items()}
+        return _edit_page(request, park, year, category, item.spec, framework, 422,
+                          dict(problems), typed)
+    park_year = repository.get_park_year(session, park, year)
+    for cell, text, unit in changes.values():
+        repository.set_observation(session, park_year, cell.item, cell.year,
+                                   entry(text, unit, framework.spec.items[cell.item]))
+    saved = _status_changes(item.evaluation, park_year) if changes else "none"
+    return RedirectResponse(f"/parks/{park.id}/years/{year}?saved={saved}", status_code=303)
+
+
+def _status_changes(before: object, park_year: m.ParkYear) -> str:
+    framework, dataset = repository.dataset_of(park_year)
+    after = evaluate(framework, dataset, park_year.year)
+    old = {r.number: r.status.value for r in before.results}  # type: ignore[attr-defined]
+    parts = [f"{r.number}:{old[r.number]}:{r.status.value}" for r in after.results
+             if old.get(r.number) != r.status.value]
+    return ",".join(parts) or "none"
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+@router.get("/parks/{park_id}/upload", response_class=HTMLResponse)
+def upload_form(park_id: Id, request: Request, session: Db, who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "导入数据 import data")
+    return render(request, "upload.html", park=park, problems=[], error="")
+
+
+@router.post("/parks/{park_id}/upload", response_class=HTMLResponse)
+def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Db,
+                   who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "导入数据 import data")
+    t = translator_of(request)
+    file = upload(form)
+    if file is None:
+        return render(request, "upload.html", status=422, park=park, problems=[],
+                      error=t.gettext("Choose a file to upload."))
+    try:
+        spec, framework = _read(file)
+        return _preview_page(request, session, park, who.user_id, spec, framework,
+                             file.filename or "")
+    except WorkbookProblems as exc:
+        return render(request, "upload.html", status=422, park=park, problems=exc.problems,
+                      error=exc.message(t.lang).splitlines()[0])
+    except EcoparkError as exc:
+        return render(request, "upload.html", status=422, park=park, problems=[],
+                      error=exc.message(t.lang))
+
+
+def _read(file: UploadFile) -> tuple[DatasetFile, Framework]:
+    with saved_upload(file) as path:
+        return sources.read_dataset_spec(path)
+
+
+def _stored(session: Session, park: m.Park, year: int) -> DatasetFile | None:
+    try:
+        return repository.read_spec(repository.get_park_year(session, park, year))
+    except NotFound:
+        return None
+
+
+def _preview_page(request: Request, session: Session, park: m.Park, user_id: int,
+                  spec: DatasetFile, framework: Framework, filename: str) -> Response:
+    from ecopark.dataset import build_dataset
+    from ecopark.evaluate import resolve_year
+
+    year = resolve_year(build_dataset(spec, framework, filename), None)
+    preview = make_preview(framework, _stored(session, park, year), spec)
+    payload = spec.model_dump_json(exclude_none=True)
+    signature = sign(settings_of(request).secret(), user_id, park.id, payload)
+    return render(request, "preview.html", park=park, preview=preview, payload=payload,
+                  signature=signature, filename=filename[:200], framework=framework)
+
+
+@router.post("/parks/{park_id}/upload/confirm")
+def upload_confirm(park_id: Id, request: Request, form: CheckedForm, session: Db,
+                   who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "导入数据 import data")
+    payload, signature = field(form, "payload", 16 * 1024 * 1024), field(form, "signature")
+    if not signed(settings_of(request).secret(), who.user_id, park.id, payload, signature):
+        raise InvalidValue("payload", "预览已失效，请重新上传 the preview is no longer valid; "
+                           "upload the file again")
+    spec = DatasetFile.model_validate(json.loads(payload))
+    stored = repository.save_dataset(session, spec, load_framework(spec.framework),
+                                     park=park.name, source_file=field(form, "filename", 200),
+                                     replace=True)
+    return RedirectResponse(f"/parks/{park.id}/years/{stored.year}?saved=none", status_code=303)

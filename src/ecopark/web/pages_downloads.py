@@ -1,0 +1,64 @@
+"""Downloads of a park-year: the 对照考核表 (.xlsx, .docx; with the printed values and the
+findings when the park-year has a printed table), the dataset (YAML, as stored) and the draft
+annual report (.docx, in the page's language)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from ecopark.io.yamlout import dataset_yaml
+from ecopark.reports.report import write_report
+from ecopark.reports.table import AssessmentTable, build_table, write_table
+from ecopark.web.assessed import Assessed, assessed
+from ecopark.web.deps import Db, Id, Year
+from ecopark.web.page_deps import Viewer, readable_park
+from ecopark.web.render import translator_of
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".yaml": "application/yaml; charset=utf-8",
+}
+Kind = Literal["table.xlsx", "table.docx", "dataset.yaml", "report.docx"]
+
+
+@router.get("/parks/{park_id}/years/{year}/download/{kind}")
+def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
+             who: Viewer) -> Response:
+    park = readable_park(session, who, park_id)
+    item = assessed(request, session, park, year)
+    lang = translator_of(request).lang
+    makers: dict[str, Callable[[], bytes]] = {
+        "table.xlsx": lambda: _file(".xlsx", lambda p: write_table(_table(item), p)),
+        "table.docx": lambda: _file(".docx", lambda p: write_table(_table(item), p)),
+        "dataset.yaml": lambda: dataset_yaml(item.spec).encode("utf-8"),
+        "report.docx": lambda: _file(".docx", lambda p: write_report(item.evaluation, p, lang)),
+    }
+    name = f"{park.name}-{year}-{kind}"
+    suffix = Path(kind).suffix
+    return Response(makers[kind](), media_type=_TYPES[suffix], headers={
+        "Content-Disposition": f"attachment; filename=\"ecopark-{year}{suffix}\"; "
+                               f"filename*=UTF-8''{quote(name)}"})
+
+
+def _table(item: Assessed) -> AssessmentTable:
+    printed = item.evaluation.dataset.reported is not None
+    return build_table(item.evaluation, item.verification if printed else None)
+
+
+def _file(suffix: str, write: Callable[[Path], object]) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="ecopark-download-") as folder:
+        path = Path(folder) / f"download{suffix}"
+        write(path)
+        return path.read_bytes()

@@ -1,0 +1,238 @@
+"""The enterprise portal and the park's review of submissions.
+
+An enterprise user sees and edits only its own enterprise: the yearly submission (a form of the
+items that roll up into the park's totals, or the same values from a workbook), submits it and
+sees whether it was accepted. The park's officers review submitted ones: accept (the accepted
+values roll up into the park's items — what will change is shown first) or reject with a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ecopark.errors import EcoparkError, NotFound
+from ecopark.framework import Framework, load_framework
+from ecopark.io.layout import unit_choices, unit_display
+from ecopark.store import models as m
+from ecopark.store import submissions
+from ecopark.store.permissions import Principal, can_decide, can_submit, deny
+from ecopark.store.rollup_submissions import additive_items, apply_rollup, plan_rollup
+from ecopark.web.deps import Db, Id, Year
+from ecopark.web.forms import entry, plain, quick_problem
+from ecopark.web.page_deps import (
+    CheckedForm,
+    Viewer,
+    field,
+    readable_enterprise,
+    upload,
+    writable_park,
+)
+from ecopark.web.render import render, translator_of
+from ecopark.web.uploads import saved_upload
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+FRAMEWORK = "hj274-2015"
+OptYear = Annotated[int | None, Query(ge=1900, le=2200)]
+
+
+def _framework() -> Framework:
+    return load_framework(FRAMEWORK)
+
+
+def _default_year(enterprise: m.Enterprise) -> int:
+    years = [y.year for y in enterprise.park.years]
+    return max(years) if years else dt.date.today().year - 1
+
+
+def _find(enterprise: m.Enterprise, year: int) -> m.Submission | None:
+    return next((s for s in enterprise.submissions if s.year == year), None)
+
+
+def _fields(framework: Framework, sub: m.Submission | None) -> list[dict[str, Any]]:
+    values = {v.item: v for v in sub.values} if sub else {}
+    out = []
+    for item in additive_items(framework):
+        spec = framework.spec.items[item]
+        stored = values.get(item)
+        out.append({"item": item, "spec": spec, "choices": unit_choices(spec.unit),
+                    "text": stored.value_text if stored else "",
+                    "unit": (stored.unit if stored and stored.unit else unit_display(spec.unit))})
+    return out
+
+
+@router.get("/enterprises/{enterprise_id}", response_class=HTMLResponse)
+def enterprise_page(enterprise_id: Id, request: Request, session: Db, who: Viewer,
+                    year: OptYear = None) -> Response:
+    enterprise = readable_enterprise(session, who, enterprise_id)
+    return _page(request, who, enterprise, year or _default_year(enterprise))
+
+
+def _page(request: Request, who: Principal, enterprise: m.Enterprise, year: int,
+          status: int = 200, problems: dict[str, str] | None = None,
+          typed: dict[str, tuple[str, str]] | None = None, error: str = "") -> Response:
+    sub = _find(enterprise, year)
+    editable = can_submit(who, enterprise.id) and (sub is None or sub.status in ("draft",
+                                                                                 "rejected"))
+    return render(request, "enterprise.html", status=status, enterprise=enterprise, year=year,
+                  sub=sub, fields=_fields(_framework(), sub), editable=editable,
+                  can_submit=can_submit(who, enterprise.id), problems=problems or {},
+                  typed=typed or {}, error=error, framework=_framework())
+
+
+def _submitter(session: Session, who: Principal, enterprise_id: int) -> m.Enterprise:
+    enterprise = readable_enterprise(session, who, enterprise_id)
+    if not can_submit(who, enterprise.id):
+        raise deny(who, "填报 edit a submission", f"enterprise {enterprise.id}")
+    return enterprise
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}", response_class=HTMLResponse)
+def save_draft(enterprise_id: Id, year: Year, request: Request, form: CheckedForm,
+               session: Db, who: Viewer) -> Response:
+    enterprise = _submitter(session, who, enterprise_id)
+    framework, t = _framework(), translator_of(request)
+    typed: dict[str, tuple[str, str]] = {}
+    problems: dict[str, str] = {}
+    values = []
+    for item in additive_items(framework):
+        text, unit = field(form, f"v:{item}", 60), field(form, f"u:{item}", 40)
+        if not text:
+            continue
+        typed[item] = (text, unit)
+        spec = framework.spec.items[item]
+        problem = quick_problem(spec, text, unit, t)
+        if problem:
+            problems[item] = problem
+        else:
+            value = entry(text, unit, spec)
+            values.append(submissions.SubmittedValue(item, value.value, value.unit))
+    if not problems and not values:
+        return _page(request, who, enterprise, year, 422, typed=typed,
+                     error=t.gettext("Enter at least one value."))
+    if problems:
+        return _page(request, who, enterprise, year, 422, problems, typed)
+    try:
+        submissions.save_draft(session, enterprise, year, values, framework.id)
+    except EcoparkError as exc:
+        return _page(request, who, enterprise, year, 422, typed=typed,
+                     error=exc.message(t.lang))
+    return RedirectResponse(f"/enterprises/{enterprise.id}?year={year}", status_code=303)
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/upload",
+             response_class=HTMLResponse)
+def upload_draft(enterprise_id: Id, year: Year, request: Request, form: CheckedForm,
+                 session: Db, who: Viewer) -> Response:
+    enterprise = _submitter(session, who, enterprise_id)
+    framework, t = _framework(), translator_of(request)
+    file = upload(form)
+    if file is None:
+        return _page(request, who, enterprise, year, 422,
+                     error=t.gettext("Choose a file to upload."))
+    try:
+        values = _workbook_values(file, framework, year)
+        if not values:
+            return _page(request, who, enterprise, year, 422, error=t.gettext(
+                "The workbook has no values of this form's items for %(year)s.", year=year))
+        submissions.save_draft(session, enterprise, year, values, framework.id)
+    except EcoparkError as exc:
+        return _page(request, who, enterprise, year, 422, error=exc.message(t.lang))
+    return RedirectResponse(f"/enterprises/{enterprise.id}?year={year}", status_code=303)
+
+
+def _workbook_values(file: Any, framework: Framework, year: int) -> list[submissions.SubmittedValue]:
+    from ecopark.store.sources import read_dataset_spec
+
+    with saved_upload(file) as path:
+        spec, _ = read_dataset_spec(path, framework.id)
+    out = []
+    for item in additive_items(framework):
+        series = spec.observations.get(item)
+        raw = series.values.get(year) if series else None
+        if raw is None:
+            continue
+        value = getattr(raw, "value", raw)
+        unit = getattr(raw, "unit", None) or (series.unit if series else None)
+        out.append(submissions.SubmittedValue(item, value, unit))  # type: ignore[arg-type]
+    return out
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/submit")
+def submit(enterprise_id: Id, year: Year, form: CheckedForm, session: Db,
+           who: Viewer) -> Response:
+    enterprise = _submitter(session, who, enterprise_id)
+    submissions.submit(session, submissions.get_submission(session, enterprise, year))
+    return RedirectResponse(f"/enterprises/{enterprise.id}?year={year}", status_code=303)
+
+
+@router.post("/enterprises/{enterprise_id}/disclosure")
+def disclosure(enterprise_id: Id, form: CheckedForm, session: Db, who: Viewer) -> Response:
+    enterprise = readable_enterprise(session, who, enterprise_id)
+    if not (can_submit(who, enterprise.id) or can_decide(who, enterprise.park_id)):
+        raise deny(who, "修改环境信息 edit the environmental information",
+                   f"enterprise {enterprise.id}")
+    enterprise.disclosure = field(form, "disclosure", 5000)
+    session.flush()
+    return RedirectResponse(f"/enterprises/{enterprise.id}#disclosure", status_code=303)
+
+
+# --------------------------------------------------------------------------- park's review
+
+
+@router.get("/parks/{park_id}/submissions", response_class=HTMLResponse)
+def review(park_id: Id, request: Request, session: Db, who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "审核报送 review submissions")
+    return _review_page(request, session, park)
+
+
+def _review_page(request: Request, session: Session, park: m.Park, status: int = 200,
+                 errors: dict[int, str] | None = None) -> Response:
+    subs = list(session.scalars(select(m.Submission).join(m.Enterprise).where(
+        m.Enterprise.park_id == park.id).order_by(m.Submission.year.desc(), m.Enterprise.name)))
+    pending = [s for s in subs if s.status == "submitted"]
+    plans = {s.id: plan_rollup(session, park, s.year, also=s) for s in pending}
+    return render(request, "submissions.html", status=status, park=park, pending=pending,
+                  others=[s for s in subs if s.status != "submitted"], plans=plans,
+                  errors=errors or {}, framework=_framework(), plain=plain)
+
+
+def _pending(session: Session, park: m.Park, submission_id: int) -> m.Submission:
+    sub = session.get(m.Submission, submission_id)
+    if sub is None or sub.enterprise.park_id != park.id:
+        raise NotFound("报送 submission", str(submission_id))
+    return sub
+
+
+@router.post("/parks/{park_id}/submissions/{submission_id}/accept")
+def accept(park_id: Id, submission_id: Id, form: CheckedForm, session: Db,
+           who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "接受报送 accept a submission")
+    sub = _pending(session, park, submission_id)
+    submissions.accept(session, sub)
+    park_year, lines = plan_rollup(session, park, sub.year)
+    if park_year is not None:
+        apply_rollup(session, park_year, lines, overwrite=field(form, "overwrite") == "on")
+    return RedirectResponse(f"/parks/{park.id}/submissions", status_code=303)
+
+
+@router.post("/parks/{park_id}/submissions/{submission_id}/reject", response_class=HTMLResponse)
+def reject(park_id: Id, submission_id: Id, request: Request, form: CheckedForm, session: Db,
+           who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "退回报送 reject a submission")
+    sub = _pending(session, park, submission_id)
+    reason = field(form, "reason", 2000)
+    if not reason:
+        t = translator_of(request)
+        return _review_page(request, session, park, 422,
+                            {sub.id: t.gettext("Give the reason for rejecting, so the "
+                                               "enterprise knows what to correct.")})
+    submissions.reject(session, sub, reason)
+    return RedirectResponse(f"/parks/{park.id}/submissions", status_code=303)

@@ -1,0 +1,169 @@
+"""Pages of parks and park-years: the home redirect, the parks, one park (its years,
+enterprises, what is pending), the park-year dashboard (对照考核表 with statuses, verdict and
+why), one indicator's trace, and the trends of an indicator across the stored years."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from ecopark.analysis.gap import threshold
+from ecopark.errors import NotFound
+from ecopark.framework import Framework
+from ecopark.store import models as m
+from ecopark.store import repository
+from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
+from ecopark.trace import Trace
+from ecopark.units import pretty
+from ecopark.web.assessed import Assessed, assessed, flagged
+from ecopark.web.deps import Db, Id, Year
+from ecopark.web.i18n import Translator
+from ecopark.web.page_deps import Viewer, readable_park
+from ecopark.web.render import render, render_cached, translator_of
+
+__all__ = ["home_of", "router"]
+
+router = APIRouter(include_in_schema=False)
+Number = Annotated[int, Path(ge=1, le=999)]
+NumberQuery = Annotated[int, Query(ge=1, le=999)]
+
+
+def home_of(who: Principal) -> str:
+    return {"admin": "/admin", "reviewer": "/review", "park_officer": f"/parks/{who.park_id}",
+            "enterprise": f"/enterprises/{who.enterprise_id}"}.get(who.role, "/public")
+
+
+@router.get("/")
+def home(who: Viewer) -> Response:
+    return RedirectResponse(home_of(who), status_code=303)
+
+
+@router.get("/parks", response_class=HTMLResponse)
+def parks(request: Request, session: Db, who: Viewer) -> Response:
+    if who.role == "enterprise":
+        raise deny(who, "查看园区 list parks", "parks")
+    rows = [p for p in repository.list_parks(session) if can_read_park(who, p.id)]
+    return render(request, "parks.html", parks=rows, can_create=who.admin)
+
+
+@router.get("/parks/{park_id}", response_class=HTMLResponse)
+def park(park_id: Id, request: Request, session: Db, who: Viewer) -> Response:
+    found = readable_park(session, who, park_id)
+    pending = session.scalars(select(m.Submission).join(m.Enterprise).where(
+        m.Enterprise.park_id == found.id, m.Submission.status == "submitted")).all()
+    summaries = [_summary(request, session, found, y.year) for y in found.years]
+    return render(request, "park.html", park=found, years=summaries, pending=len(pending),
+                  writable=can_write_park(who, found.id))
+
+
+def _summary(request: Request, session: Db, park_row: m.Park, year: int) -> dict[str, Any]:
+    item = assessed(request, session, park_row, year)
+    return {"year": year, "verdict": item.evaluation.verdict.status.value,
+            "counts": item.counts(), "flagged": [r.result.number for r in flagged(item)],
+            "base_year": item.evaluation.dataset.profile.base_year}
+
+
+@router.get("/parks/{park_id}/years/{year}", response_class=HTMLResponse)
+def dashboard(park_id: Id, year: Year, request: Request, session: Db, who: Viewer,
+              saved: Annotated[str, Query(max_length=500)] = "") -> Response:
+    found = readable_park(session, who, park_id)
+    item = assessed(request, session, found, year)
+    values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
+              "writable": can_write_park(who, found.id), "changes": _changes(saved)}
+    if saved:  # a one-off notice: rendered whole
+        return render(request, "dashboard.html", **values)
+    kind = f"dashboard:{translator_of(request).locale}:{values['writable']}"
+    return render_cached(request, "dashboard.html", request.app.state.pages,
+                         (kind, item.park_year_id, item.version), f"{found.name} {year}",
+                         **values)
+
+
+def _changes(saved: str) -> list[tuple[int, str, str]]:
+    """The status changes of a save, carried in the redirect: "26:not_met:met,…"."""
+    out = []
+    statuses = {"met", "not_met", "missing", "not_applicable", "not_evaluable"}
+    for part in saved.split(",")[:40]:
+        pieces = part.split(":")
+        if len(pieces) == 3 and pieces[0].isdigit() and {pieces[1], pieces[2]} <= statuses:
+            out.append((int(pieces[0]), pieces[1], pieces[2]))
+    return out
+
+
+@router.get("/parks/{park_id}/years/{year}/indicators/{number}", response_class=HTMLResponse)
+def trace(park_id: Id, year: Year, number: Number, request: Request, session: Db,
+          who: Viewer) -> Response:
+    found = readable_park(session, who, park_id)
+    item = assessed(request, session, found, year)
+    if number not in item.framework.by_number:
+        raise NotFound("指标 indicator", str(number))
+    row = item.row(number)
+    lang = translator_of(request).lang
+    steps = [] if row.result.trace is None else _steps(item, row.result.trace.children, lang, 0)
+    return render(request, "trace.html", park=found, year=year, item=item, row=row,
+                  steps=steps, formula=item.framework.describe(row.result.indicator.formula,
+                                                               lang),
+                  writable=can_write_park(who, found.id))
+
+
+def _steps(item: Assessed, traces: list[Trace], lang: str, depth: int) -> list[dict[str, Any]]:
+    """The trace as a flat list of lines with their depth (rendered as a nested list)."""
+    out: list[dict[str, Any]] = []
+    framework = item.framework
+    for node in traces:
+        leaf = node.item is not None and not node.children
+        label = framework.item_name(node.item, lang) if leaf and node.item else \
+            framework.describe(node.label, lang)
+        out.append({"depth": depth, "label": label, "value": _trace_value(node.value),
+                    "unit": node.unit, "item": node.item if leaf else None, "year": node.year,
+                    "source": node.source, "note": node.note})
+        out += _steps(item, node.children, lang, depth + 1)
+    return out
+
+
+def _trace_value(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+@router.get("/parks/{park_id}/trends", response_class=HTMLResponse)
+def trends(park_id: Id, request: Request, session: Db, who: Viewer,
+           n: NumberQuery = 26) -> Response:
+    found = readable_park(session, who, park_id)
+    items = [assessed(request, session, found, y.year) for y in found.years]
+    framework = items[-1].framework if items else None
+    if framework is not None and n not in framework.by_number:
+        raise NotFound("指标 indicator", str(n))
+    points = [_point(i, n) for i in items]
+    t = translator_of(request)
+    chart = _chart(framework, n, points, t) if framework else None
+    return render(request, "trends.html", park=found, items=items, number=n, points=points,
+                  framework=framework, chart=json.dumps(chart, ensure_ascii=False))
+
+
+def _point(item: Assessed, number: int) -> dict[str, Any]:
+    result = item.evaluation.result(number)
+    rule = threshold(result)
+    return {"year": item.evaluation.year, "value": result.value, "status": result.status.value,
+            "rule": result.rule, "limit": rule[1] if rule else None,
+            "op": rule[0] if rule else None}
+
+
+def _chart(framework: Framework, number: int, points: list[dict[str, Any]],
+           t: Translator) -> dict[str, Any]:
+    indicator = framework.indicator(number)
+    return {"title": f"{number} {t.pick(indicator.name_zh, indicator.name_en)}",
+            "unit": pretty(indicator.unit),
+            "labels": {"value": t.gettext("Value"), "limit": t.gettext("Requirement")},
+            "years": [str(p["year"]) for p in points],
+            "values": [p["value"] if isinstance(p["value"], float) else None for p in points],
+            "limits": [p["limit"] for p in points],
+            "statuses": [p["status"] for p in points]}

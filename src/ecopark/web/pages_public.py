@@ -1,0 +1,88 @@
+"""The public disclosure page of a park (信息公开, no sign-in) and the park officer's settings
+of what it shows: the 对照考核表 of the published year and the key enterprises' environmental
+information — what indicators 30 and 31 of HJ 274-2015 ask a park to make public."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from ecopark.errors import NotFound
+from ecopark.framework import load_framework
+from ecopark.store import models as m
+from ecopark.store import repository
+from ecopark.web.assessed import assessed
+from ecopark.web.deps import Db, Id
+from ecopark.web.page_deps import CheckedForm, Viewer, field, writable_park
+from ecopark.web.render import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def _publishes(park: m.Park) -> bool:
+    return park.publish_table or park.publish_enterprises
+
+
+def _year(park: m.Park) -> int | None:
+    years = [y.year for y in park.years]
+    if park.published_year in years:
+        return park.published_year
+    return max(years) if years else None
+
+
+@router.get("/public", response_class=HTMLResponse)
+def public_index(request: Request, session: Db) -> Response:
+    parks = [p for p in repository.list_parks(session) if _publishes(p)]
+    return render(request, "public_index.html", parks=parks)
+
+
+@router.get("/public/parks/{park_id}", response_class=HTMLResponse)
+def public_park(park_id: Id, request: Request, session: Db) -> Response:
+    park = session.get(m.Park, park_id)
+    if park is None or not _publishes(park):
+        raise NotFound("公开信息 published information", str(park_id))
+    year = _year(park)
+    item = assessed(request, session, park, year) if park.publish_table and year else None
+    enterprises = [e for e in park.enterprises if e.key_enterprise] \
+        if park.publish_enterprises else []
+    return render(request, "public_park.html", park=park, year=year, item=item,
+                  enterprises=enterprises, values=_values(enterprises, year),
+                  framework=load_framework("hj274-2015"))
+
+
+def _values(enterprises: list[m.Enterprise], year: int | None) -> dict[int, list[m.SubmissionValue]]:
+    out: dict[int, list[m.SubmissionValue]] = {}
+    for enterprise in enterprises:
+        accepted = [s for s in enterprise.submissions if s.year == year and s.status == "accepted"]
+        out[enterprise.id] = list(accepted[0].values) if accepted else []
+    return out
+
+
+@router.get("/parks/{park_id}/publish", response_class=HTMLResponse)
+def publish_form(park_id: Id, request: Request, session: Db, who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "设置信息公开 set what is published")
+    return render(request, "publish.html", park=park, year=_year(park))
+
+
+@router.post("/parks/{park_id}/publish")
+def publish(park_id: Id, form: CheckedForm, session: Db, who: Viewer) -> Response:
+    park = writable_park(session, who, park_id, "设置信息公开 set what is published")
+    _apply(session, park, form)
+    return RedirectResponse(f"/parks/{park.id}/publish?saved=1", status_code=303)
+
+
+def _apply(session: Session, park: m.Park, form: FormData) -> None:
+    get = form.getlist
+    park.publish_table = field(form, "publish_table") == "on"
+    park.publish_enterprises = field(form, "publish_enterprises") == "on"
+    year = field(form, "published_year", 4)
+    park.published_year = int(year) if year.isdigit() and int(year) in \
+        {y.year for y in park.years} else None
+    keys = {int(v) for v in get("key") if isinstance(v, str) and v.isdigit()}
+    for enterprise in park.enterprises:
+        enterprise.key_enterprise = enterprise.id in keys
+    session.flush()

@@ -1,0 +1,104 @@
+"""The reviewer's workspace: every park side by side (parks × indicators with statuses, via
+`ecopark.analysis.compare`), and a printed 对照考核表 (.docx/.xlsx, or a dataset file with its
+printed table) recomputed from its own base rows, the findings on screen. Nothing is stored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from ecopark.analysis.compare import compare
+from ecopark.dataset import Dataset, build_dataset
+from ecopark.errors import EcoparkError, WorkbookProblems
+from ecopark.evaluate import evaluate
+from ecopark.framework import load_framework
+from ecopark.io.printed_table import read_printed_table
+from ecopark.store import models as m
+from ecopark.store import repository, sources
+from ecopark.store.permissions import Principal, deny
+from ecopark.verify import Verification, verify
+from ecopark.web.assessed import assessed
+from ecopark.web.deps import Db
+from ecopark.web.page_deps import CheckedForm, Viewer, field, upload
+from ecopark.web.render import render, translator_of
+from ecopark.web.uploads import saved_upload
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+FRAMEWORK = "hj274-2015"
+
+
+def _reviewer(who: Principal, action: str) -> None:
+    if who.role not in ("reviewer", "admin"):
+        raise deny(who, action, "审核工作台 the reviewer's workspace")
+
+
+@router.get("/review", response_class=HTMLResponse)
+def comparison(request: Request, session: Db, who: Viewer,
+               year: Annotated[int | None, Query(ge=1900, le=2200)] = None) -> Response:
+    _reviewer(who, "比较园区 compare parks")
+    parks = repository.list_parks(session)
+    years = sorted({y.year for p in parks for y in p.years}, reverse=True)
+    chosen = year if year is not None else (years[0] if years else None)
+    shown = [p for p in parks if any(y.year == chosen for y in p.years)]
+    items = [assessed(request, session, p, chosen) for p in shown] if chosen else []
+    items = [i for i in items if i.framework.id == FRAMEWORK]
+    table = compare([i.evaluation for i in items]) if items else None
+    return render(request, "review.html", parks=shown, all_parks=parks, years=years,
+                  year=chosen, table=table, items=items, framework=load_framework(FRAMEWORK))
+
+
+@router.get("/review/verify", response_class=HTMLResponse)
+def verify_form(request: Request, session: Db, who: Viewer) -> Response:
+    _reviewer(who, "核查对照考核表 verify a printed table")
+    return _verify_page(request, session)
+
+
+def _verify_page(request: Request, session: Session, status: int = 200, error: str = "",
+                 problems: list[object] | None = None, result: Verification | None = None,
+                 filename: str = "", chosen: str = "") -> Response:
+    years = [(p, y) for p in repository.list_parks(session) for y in p.years]
+    return render(request, "verify.html", status=status, error=error, problems=problems or [],
+                  result=result, filename=filename, park_years=years, chosen=chosen,
+                  framework=load_framework(FRAMEWORK))
+
+
+@router.post("/review/verify", response_class=HTMLResponse)
+def verify_upload(request: Request, form: CheckedForm, session: Db, who: Viewer) -> Response:
+    _reviewer(who, "核查对照考核表 verify a printed table")
+    t = translator_of(request)
+    file, chosen = upload(form), field(form, "park_year", 20)
+    if file is None:
+        return _verify_page(request, session, 422, t.gettext("Choose a file to upload."),
+                            chosen=chosen)
+    try:
+        dataset = _printed(file, _park_year(session, chosen))
+        result = verify(evaluate(load_framework(dataset.framework_id), dataset))
+    except WorkbookProblems as exc:
+        return _verify_page(request, session, 422, exc.message(t.lang).splitlines()[0],
+                            list(exc.problems), chosen=chosen)
+    except EcoparkError as exc:
+        return _verify_page(request, session, 422, exc.message(t.lang), chosen=chosen)
+    return _verify_page(request, session, result=result, filename=file.filename or "",
+                        chosen=chosen)
+
+
+def _park_year(session: Session, chosen: str) -> m.ParkYear | None:
+    if not chosen.isdigit():
+        return None
+    return session.get(m.ParkYear, int(chosen))
+
+
+def _printed(file: UploadFile, park_year: m.ParkYear | None) -> Dataset:
+    framework = load_framework(FRAMEWORK)
+    base, year = (park_year.base_year, park_year.year) if park_year else (None, None)
+    with saved_upload(file) as path:
+        if path.suffix in sources.TABLE_SUFFIXES:
+            return read_printed_table(path, framework, base_year=base, year=year)
+        spec, fw = sources.read_dataset_spec(path)
+        return build_dataset(spec, fw, file.filename or "upload")

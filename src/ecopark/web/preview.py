@@ -1,0 +1,134 @@
+"""What an upload will change, shown before anything is written: every value added, changed or
+removed (as written, with its unit), the park facts, the printed table, and each indicator
+whose status changes. The new dataset travels to the confirming POST signed (HMAC with the
+server secret, bound to the user and the park), so exactly what was previewed is stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+
+from ecopark.dataset import DatasetFile, Series, ValueEntry, build_dataset
+from ecopark.evaluate import evaluate, resolve_year
+from ecopark.framework import Framework
+from ecopark.web.forms import plain
+
+__all__ = ["Change", "Preview", "make_preview", "sign", "signed"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    kind: str  # added | changed | removed
+    item: str
+    year: int
+    old: str
+    new: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Preview:
+    year: int
+    replaces: bool
+    park: list[tuple[str, str, str]]  # (field, old, new)
+    changes: list[Change]
+    reported: str  # none | added | changed | removed | same
+    other: list[str]  # checklists, lists: which changed
+    statuses: list[tuple[int, str | None, str]]  # (indicator, old status, new status)
+    verdict: tuple[str | None, str]
+    unchanged: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.park or self.changes or self.other or self.statuses) and \
+            self.reported in ("none", "same")
+
+
+def make_preview(framework: Framework, old: DatasetFile | None, new: DatasetFile) -> Preview:
+    dataset = build_dataset(new, framework, "upload")
+    year = resolve_year(dataset, None)
+    after = evaluate(framework, dataset, year)
+    before = evaluate(framework, build_dataset(old, framework, "stored"), year) if old else None
+    old_values, new_values = _values(old), _values(new)
+    changes = _changes(old_values, new_values)
+    statuses = [(r.number, None if before is None else before.result(r.number).status.value,
+                 r.status.value) for r in after.results
+                if before is None or before.result(r.number).status != r.status]
+    return Preview(year, old is not None, _park(old, new), changes, _reported(old, new),
+                   _other(old, new), statuses if before is not None else [],
+                   (None if before is None else before.verdict.status.value,
+                    after.verdict.status.value),
+                   sum(1 for k in new_values if old_values.get(k) == new_values[k]))
+
+
+def _values(spec: DatasetFile | None) -> dict[tuple[str, int], str]:
+    if spec is None:
+        return {}
+    return {(item, year): _written(raw, series) for item, series in spec.observations.items()
+            for year, raw in series.values.items()}
+
+
+def _written(raw: object, series: Series) -> str:
+    if isinstance(raw, ValueEntry):
+        unit = raw.unit or series.unit or ""
+        return f"{plain(raw.value)} {unit}".strip()
+    return f"{'' if raw is None else plain(raw)} {series.unit or ''}".strip()
+
+
+def _changes(old: dict[tuple[str, int], str], new: dict[tuple[str, int], str]) -> list[Change]:
+    keys = list(dict.fromkeys([*new, *old]))
+    out = []
+    for key in keys:
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        kind = "added" if before is None else "removed" if after is None else "changed"
+        out.append(Change(kind, key[0], key[1], before or "", after or ""))
+    return out
+
+
+def _park(old: DatasetFile | None, new: DatasetFile) -> list[tuple[str, str, str]]:
+    fields = ("base_year", "base_year_note", "selected")
+    before = old.park.model_dump() if old else {}
+    after = new.park.model_dump()
+    keys = [*fields, *sorted(k for k in {*before, *after} if k not in (*fields, "name"))]
+    return [(k, _show(before.get(k)), _show(after.get(k))) for k in keys
+            if before.get(k) != after.get(k)]
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _reported(old: DatasetFile | None, new: DatasetFile) -> str:
+    before = old.reported if old else None
+    if before is None and new.reported is None:
+        return "none"
+    if before is None:
+        return "added"
+    if new.reported is None:
+        return "removed"
+    return "same" if before == new.reported else "changed"
+
+
+def _other(old: DatasetFile | None, new: DatasetFile) -> list[str]:
+    out = []
+    if (old.checklists if old else {}) != new.checklists:
+        out.append("checklists")
+    if (old.lists if old else {}) != new.lists:
+        out.append("lists")
+    return out
+
+
+def sign(secret: str, user_id: int, park_id: int, payload: str) -> str:
+    message = f"{user_id}|{park_id}|{payload}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed(secret: str, user_id: int, park_id: int, payload: str, signature: str) -> bool:
+    return hmac.compare_digest(sign(secret, user_id, park_id, payload), signature)

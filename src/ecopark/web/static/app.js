@@ -1,0 +1,30 @@
+// ecopark pages: small progressive enhancements (everything works without them).
+"use strict";
+(function () {
+  // a select marked .autosubmit submits its form when changed
+  document.querySelectorAll("select.autosubmit").forEach(function (select) {
+    select.addEventListener("change", function () { if (select.form) select.form.submit(); });
+  });
+  // inline check of number fields: the message comes from the page (translated on the server)
+  var number = /^\s*[-+]?[0-9０-９,，]*[.．]?[0-9０-９]+\s*%?\s*$/;
+  var absent = ["/", "-", "—", "－", "／"];
+  document.querySelectorAll("input.number-input").forEach(function (input) {
+    var note = document.getElementById(input.getAttribute("aria-describedby") || (input.id + "-error"))
+      || (input.parentElement && input.parentElement.parentElement &&
+          input.parentElement.parentElement.querySelector(".field-error"));
+    input.addEventListener("change", function () {
+      var value = input.value.trim();
+      var ok = value === "" || absent.indexOf(value) >= 0 || number.test(value);
+      if (!note) return;
+      if (ok && note.dataset.client === "1") {
+        note.hidden = true; note.textContent = ""; note.dataset.client = "";
+        input.removeAttribute("aria-invalid");
+      } else if (!ok) {
+        note.textContent = input.dataset.invalidMessage || "";
+        note.hidden = false; note.dataset.client = "1";
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", note.id);
+      }
+    });
+  });
+})();

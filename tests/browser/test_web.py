@@ -1,0 +1,119 @@
+"""The web platform in a real browser (Debian's Chromium): each role signs in; the seed park's
+dashboard flags indicator 26 and an edited value changes its status; the trend chart draws;
+the example workbook is uploaded and confirmed after its preview; an enterprise gets a 403 page
+for another enterprise; the table downloads as .docx; a narrow phone screen never scrolls
+sideways. No page logs a console error (a CSP violation would)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from .conftest import Live, sign_in
+
+WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "workbooks" / "tiny-park.xlsx"
+HOMES = {"admin": "系统管理", "park_officer": "江苏武进经济开发区", "enterprise": "武进示范企业（演示）",
+         "reviewer": "园区对比"}
+
+
+def _no_errors(page: Page) -> None:
+    assert page.errors == [], page.errors  # type: ignore[attr-defined]
+
+
+def test_each_role_signs_in_and_sees_its_home(page: Page, live: Live) -> None:
+    for role, heading in HOMES.items():
+        sign_in(page, live, role)
+        expect(page.locator("h1")).to_contain_text(heading)
+        expect(page.locator(".who")).to_contain_text(live.logins[role][0])
+    page.click("button:has-text('退出')")
+    expect(page).to_have_url(f"{live.url}/login")
+    _no_errors(page)
+
+
+def test_indicator_26_is_flagged_and_an_edit_changes_its_status(page: Page, live: Live) -> None:
+    sign_in(page, live, "park_officer")
+    page.goto(f"{live.url}/parks/1/years/2018")
+    row = page.locator("#ind-26")
+    expect(row).to_have_class("flagged")
+    expect(row.locator(".status")).to_have_text("✗ 未达标")
+    row.locator("a").first.click()
+    expect(page.locator("h1")).to_contain_text("26. 单位工业增加值二氧化碳排放量年均削减率")
+    expect(page.locator("ol.trace")).to_contain_text("二氧化碳排放量")
+    page.click("a:has-text('填报数据')")
+    page.fill("#v\\:co2\\:2018", "abc")
+    page.locator("#v\\:co2\\:2018").blur()
+    expect(page.locator("[id='v:co2:2018-error']")).to_contain_text("不是数字")
+    page.fill("#v\\:co2\\:2018", "5")
+    page.select_option("select[name='u:co2:2018']", "万吨")
+    page.click("button:has-text('保存')")
+    expect(page.locator(".notice")).to_contain_text("26")
+    expect(page.locator("#ind-26 .status")).to_have_text("✓ 达标")
+    _no_errors(page)
+
+
+def test_the_trend_chart_draws_with_its_requirement_line(page: Page, live: Live) -> None:
+    sign_in(page, live, "park_officer")
+    page.goto(f"{live.url}/parks/1/trends?n=26")
+    expect(page.locator("#trend-chart canvas")).to_have_count(1)
+    expect(page.locator("#chart-note")).to_be_hidden()
+    _no_errors(page)
+
+
+def test_the_example_workbook_is_previewed_then_stored(page: Page, live: Live) -> None:
+    sign_in(page, live, "park_officer")
+    page.goto(f"{live.url}/parks/1/upload")
+    page.set_input_files("#file", str(WORKBOOK))
+    page.click("button:has-text('预览变更')")
+    expect(page.locator("h1")).to_have_text("导入预览")
+    expect(page.locator("body")).to_contain_text("已有2018年数据")
+    expect(page.locator("table.diff")).to_be_visible()
+    page.click("button:has-text('确认并保存')")
+    expect(page).to_have_url(f"{live.url}/parks/1/years/2018?saved=none")
+    expect(page.locator("h1")).to_contain_text("2018年度对照考核表")
+    _no_errors(page)
+
+
+def test_an_enterprise_cannot_open_another_enterprise(page: Page, live: Live) -> None:
+    sign_in(page, live, "admin")
+    page.goto(f"{live.url}/admin")
+    page.fill("#enterprise_name", "另一家企业")
+    page.select_option("#enterprise_park", "1")
+    page.click("button:has-text('添加企业')")
+    sign_in(page, live, "enterprise")
+    response = page.goto(f"{live.url}/enterprises/2")
+    assert response is not None and response.status == 403
+    expect(page).to_have_url(f"{live.url}/enterprises/2")  # a 403 page, not a redirect
+    expect(page.locator(".error-code")).to_have_text("403")
+    expect(page.locator("body")).not_to_contain_text("另一家企业")
+
+
+def test_the_table_downloads_as_docx(page: Page, live: Live, tmp_path: Path) -> None:
+    sign_in(page, live, "park_officer")
+    page.goto(f"{live.url}/parks/1/years/2018")
+    with page.expect_download() as info:
+        page.click("a:has-text('对照考核表（docx）')")
+    saved = tmp_path / "table.docx"
+    info.value.save_as(saved)
+    with zipfile.ZipFile(saved) as docx:
+        assert "江苏武进经济开发区" in docx.read("word/document.xml").decode("utf-8")
+
+
+def test_a_narrow_screen_never_scrolls_sideways(page: Page, live: Live) -> None:
+    long_name = "江苏省" + "某某" * 24 + "生态工业示范园区甲"  # 60 characters
+    assert len(long_name) == 60
+    sign_in(page, live, "admin")
+    page.goto(f"{live.url}/admin")
+    page.fill("#park_name", long_name)
+    page.click("button:has-text('添加园区')")
+    page.set_viewport_size({"width": 375, "height": 740})
+    for path in ("/parks/1/years/2018", "/parks/1/years/2018/indicators/18", "/parks/2",
+                 "/parks", "/review", "/admin"):
+        page.goto(live.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
+    page.goto(f"{live.url}/parks/2")
+    expect(page.locator("h1")).to_have_text(long_name)
+    expect(page.locator(".empty").first).to_contain_text("该园区尚无数据")
+    _no_errors(page)

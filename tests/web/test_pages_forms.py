@@ -1,0 +1,179 @@
+"""Forms: CSRF refused (nothing written), a category form's errors next to their fields in the
+user's language and a save that changes statuses, the workbook preview then confirm, accepting
+and rejecting submissions (accepted ones roll up), the enterprise's own draft, admin forms and
+the publish settings; never a 500 for user input."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from ecopark.store import models as m
+
+from ..dbfixtures import World
+from .pages import csrf_of, sign_in
+
+WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "workbooks" / "tiny-park.xlsx"
+
+
+def _audit_rows(world: World) -> int:
+    with world.store.session(actor="t") as session:
+        return int(session.scalar(select(func.count()).select_from(m.AuditEntry)) or 0)
+
+
+def test_every_form_refuses_a_missing_or_wrong_token(client: TestClient, world: World) -> None:
+    sign_in(client, world, "admin")
+    before = _audit_rows(world)
+    posts = [f"/parks/{world.park_a}/years/2018/edit/environment", f"/parks/{world.park_a}/upload",
+             f"/parks/{world.park_a}/upload/confirm", f"/parks/{world.park_a}/publish",
+             "/admin/parks", "/admin/users", f"/enterprises/{world.enterprise_a}/disclosure",
+             f"/parks/{world.park_a}/submissions/1/accept"]
+    for path in posts:
+        for data in ({}, {"csrf_token": "forged"}):
+            reply = client.post(path, data={**data, "park_name": "X", "v:co2:2018": "1"})
+            assert reply.status_code == 403, path
+    assert _audit_rows(world) == before
+
+
+def _edit(client: TestClient, world: World, values: dict[str, str]) -> object:
+    path = f"/parks/{world.park_a}/years/2018/edit/environment"
+    return client.post(path, data={"csrf_token": csrf_of(client, path), **values},
+                       follow_redirects=False)
+
+
+def test_a_bad_value_is_shown_next_to_its_field_and_nothing_is_saved(client: TestClient,
+                                                                      world: World) -> None:
+    sign_in(client, world, "officer-a")
+    before = _audit_rows(world)
+    reply = _edit(client, world, {"v:co2:2018": "abc", "v:so2:2018": "-5"})
+    assert reply.status_code == 422  # type: ignore[attr-defined]
+    html = reply.text  # type: ignore[attr-defined]
+    assert 'id="v:co2:2018-error">不是数字' in html and 'value="abc"' in html
+    assert 'id="v:so2:2018-error">不能为负数' in html
+    client.cookies.set("ecopark_lang", "en")
+    reply = _edit(client, world, {"v:co2:2018": "12", "u:co2:2018": "万元"})
+    assert 'id="v:co2:2018-error">The unit 万元 cannot be converted to t.' in reply.text  # type: ignore[attr-defined]
+    assert _audit_rows(world) == before
+
+
+def test_saving_a_value_shows_which_statuses_changed(client: TestClient, world: World) -> None:
+    sign_in(client, world, "officer-a")
+    reply = _edit(client, world, {"v:co2:2018": "5", "u:co2:2018": "万吨"})
+    assert reply.status_code == 303  # type: ignore[attr-defined]
+    location = reply.headers["location"]  # type: ignore[attr-defined]
+    assert "26:not_met:met" in location
+    page = client.get(location)
+    assert "状态变化" in page.text and 'id="ind-26" class=""' in page.text
+
+
+def test_an_upload_is_previewed_then_confirmed(client: TestClient, world: World) -> None:
+    sign_in(client, world, "officer-a")
+    path = f"/parks/{world.park_a}/upload"
+    before = _audit_rows(world)
+    with WORKBOOK.open("rb") as handle:
+        preview = client.post(path, data={"csrf_token": csrf_of(client, path)},
+                              files={"file": ("tiny-park.xlsx", handle)})
+    assert preview.status_code == 200 and "导入预览" in preview.text
+    assert "已有2018年数据" in preview.text and "确认并保存" in preview.text
+    assert _audit_rows(world) == before  # nothing stored by a preview
+    fields = dict(re.findall(r'name="(payload|signature|filename|csrf_token)" value="([^"]*)"',
+                             preview.text))
+    import html
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    forged = client.post(f"{path}/confirm", data={**fields, "payload": fields["payload"]
+                                                  .replace("2015", "2014")})
+    assert forged.status_code == 422 and _audit_rows(world) == before
+    done = client.post(f"{path}/confirm", data=fields, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith(
+        f"/parks/{world.park_a}/years/2018")
+    assert "示例" not in client.get(f"/parks/{world.park_a}").text  # stored under park A's name
+
+
+def test_a_broken_workbook_lists_its_problems(client: TestClient, world: World) -> None:
+    sign_in(client, world, "officer-a")
+    path = f"/parks/{world.park_a}/upload"
+    bad = WORKBOOK.parent / "bad.xlsx"
+    with bad.open("rb") as handle:
+        reply = client.post(path, data={"csrf_token": csrf_of(client, path)},
+                            files={"file": ("bad.xlsx", handle)})
+    assert reply.status_code == 422 and "<table" in reply.text
+    junk = client.post(path, data={"csrf_token": csrf_of(client, path)},
+                       files={"file": ("x.xlsx", b"not a workbook")})
+    assert junk.status_code == 422
+    empty = client.post(path, data={"csrf_token": csrf_of(client, path)})
+    assert empty.status_code == 422 and "请选择要上传的文件" in empty.text
+
+
+def test_accepting_rolls_up_and_rejecting_needs_a_reason(client: TestClient,
+                                                        world: World) -> None:
+    sign_in(client, world, "officer-a")
+    page = client.get(f"/parks/{world.park_a}/submissions")
+    assert "甲企业" in page.text and "保留园区填报值" in page.text
+    with world.store.session(actor="t") as session:
+        sub_id = session.scalars(select(m.Submission.id).join(m.Enterprise).where(
+            m.Enterprise.park_id == world.park_a)).one()
+    base = f"/parks/{world.park_a}/submissions/{sub_id}"
+    refused = client.post(f"{base}/reject", data={"csrf_token": csrf_of(client, page.url.path)})
+    assert refused.status_code == 422 and "请填写退回理由" in refused.text
+    client.post(f"{base}/accept", data={"csrf_token": csrf_of(client, page.url.path),
+                                        "overwrite": "on"})
+    with world.store.session(actor="t") as session:
+        row = session.scalars(select(m.ObservationRow).where(
+            m.ObservationRow.park_id == world.park_a, m.ObservationRow.item == "energy",
+            m.ObservationRow.year == 2018)).one()
+        assert row.value == 1200.5 and (row.source or "").startswith("企业报送汇总")
+        assert session.get(m.Submission, sub_id).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_the_enterprise_saves_and_submits_its_own_draft(client: TestClient, world: World) -> None:
+    sign_in(client, world, "ent-a")
+    page = f"/enterprises/{world.enterprise_a}?year=2019"
+    bad = client.post(f"/enterprises/{world.enterprise_a}/submissions/2019",
+                      data={"csrf_token": csrf_of(client, page), "v:energy": "lots"})
+    assert bad.status_code == 422 and 'id="e-energy">不是数字' in bad.text
+    saved = client.post(f"/enterprises/{world.enterprise_a}/submissions/2019",
+                        data={"csrf_token": csrf_of(client, page), "v:energy": "12.5",
+                              "u:energy": "万吨标准煤"}, follow_redirects=False)
+    assert saved.status_code == 303
+    client.post(f"/enterprises/{world.enterprise_a}/submissions/2019/submit",
+                data={"csrf_token": csrf_of(client, page)})
+    assert "已提交，待审核" in client.get(page).text
+    other = client.post(f"/enterprises/{world.enterprise_b}/submissions/2019",
+                        data={"csrf_token": csrf_of(client, page), "v:energy": "1"})
+    assert other.status_code == 403
+
+
+def test_admin_forms_show_errors_next_to_fields(client: TestClient, world: World) -> None:
+    sign_in(client, world, "admin")
+    reply = client.post("/admin/users", data={"csrf_token": csrf_of(client, "/admin"),
+                                              "name": "a b", "role": "park_officer",
+                                              "password": "short"})
+    assert reply.status_code == 422
+    for field in ("name", "password", "park_id"):
+        assert f'id="{field}-error"' in reply.text
+    taken = client.post("/admin/users", data={"csrf_token": csrf_of(client, "/admin"),
+                                              "name": "admin", "role": "reviewer",
+                                              "password": "long-enough-1"})
+    assert taken.status_code == 422 and 'id="name-error"' in taken.text
+    added = client.post("/admin/parks", data={"csrf_token": csrf_of(client, "/admin"),
+                                              "park_name": "新园区", "province": "江苏"},
+                        follow_redirects=False)
+    assert added.status_code == 303
+    empty_park = client.get("/parks").text
+    assert "新园区" in empty_park and "暂无数据" in empty_park
+
+
+def test_publish_settings_open_the_public_page(client: TestClient, world: World) -> None:
+    assert client.get(f"/public/parks/{world.park_a}").status_code == 404
+    sign_in(client, world, "officer-a")
+    path = f"/parks/{world.park_a}/publish"
+    client.post(path, data={"csrf_token": csrf_of(client, path), "publish_table": "on",
+                            "publish_enterprises": "on", "key": str(world.enterprise_a)})
+    client.cookies.clear()
+    public = client.get(f"/public/parks/{world.park_a}")
+    assert public.status_code == 200 and "对照 HJ 274-2015 的考核结果" in public.text
+    assert "甲企业" in public.text and "退出" not in public.text
+    assert f"/public/parks/{world.park_a}" in client.get("/public").text
