@@ -64,9 +64,13 @@ def import_(workbook: Annotated[Path, typer.Argument(help="填好的模板 a fil
     """导入工作簿 — convert a filled workbook into a dataset file (all problems listed at once;
     nothing is written on any problem)."""
     from ecopark.framework import load_framework
+    from ecopark.io.guard import inspect
     from ecopark.io.workbook import read_workbook_spec
     from ecopark.io.yamlout import dataset_yaml
 
     spec = read_workbook_spec(workbook, load_framework(framework) if framework else None)
+    if inspect(workbook).has_macros:
+        typer.echo("注意：文件含宏，宏未运行，仅读取数据 / note: the file has macros; they were not "
+                   "run, only its data was read", err=True)
     write_atomically(output, dataset_yaml(spec))
     typer.echo(f"已写入 wrote {output}")

@@ -64,8 +64,8 @@ def load(path: Path, framework: Framework | None = None, base_year: int | None =
 
 
 def _is_template(path: Path) -> bool:
+    from ecopark.io.layout import SHEETS
     from ecopark.io.sheet import open_workbook
-    from ecopark.io.template import SHEETS
 
     with open_workbook(path) as book:
         return book.find_sheet(SHEETS["data"]) is not None

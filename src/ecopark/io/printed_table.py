@@ -3,18 +3,15 @@
     dataset = read_printed_table(Path("report.docx"), load_framework("hj274-2015"))
     findings = verify(evaluate(framework, dataset)).findings
 
-1. Every table of the document becomes a grid of cell texts: in Word all tables, nested ones
-   too, numbered 表格1, 表格2 … in document order; in Excel each sheet's used range. A merged
-   cell counts once in its row (for its first column); a cell merged down repeats in every row
-   it covers. Excel numbers are read as displayed (by their number format), so 7.90 keeps its
-   two printed decimals.
+1. Every table of the document becomes a grid of cell texts (`ecopark.io.grids`): in Word all
+   tables, nested ones too, numbered 表格1, 表格2 … in document order; in Excel each sheet's
+   used range. Excel numbers are read as displayed, so 7.90 keeps its two printed decimals.
 2. Each grid's header row (序号 / 指标 / 单位 / 要求 / 是否为考核指标 / 数值, any wording close to
-   these) is looked for among its first rows. Every row below it is mapped by its name —
-   normalised (NFKC, no spaces, case-folded), matched exactly against indicator names and item
-   names / aliases / English names, else by difflib ratio — either to an indicator (its printed
-   value, whether 是否为考核指标 = 是) or to a base row of an item. A base row's year is its
-   prefix: 规划基准年 → the planning base year, "2015年" → 2015, none → the evaluation year.
-   Its unit is the 单位 cell, converted by the dataset machinery.
+   these) is looked for among its first rows. Every row below it is mapped by its name
+   (`ecopark.io.rownames`: normalised, exactly, else by difflib ratio) either to an indicator
+   (its printed value, whether 是否为考核指标 = 是) or to a base row of an item, for the
+   planning base year, a printed year or the evaluation year. Its unit is the 单位 cell,
+   converted by the dataset machinery.
 3. The grid that maps the most indicators is the 对照考核表; fewer than half → no table.
 4. The evaluation year is "数据基准年为YYYY年" in the document, else the `year` argument. The
    planning base year, unless given or printed in a row, is inferred: of year−25 … year−1, the
@@ -29,25 +26,14 @@
 from __future__ import annotations
 
 import dataclasses
-import decimal
 import difflib
-import importlib
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-import docx
-import python_calamine
-from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import qn
-from docx.oxml.table import CT_Tbl
-from docx.oxml.text.paragraph import CT_P
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-
-from ecopark import units
 from ecopark.dataset import (
     Dataset,
     DatasetFile,
@@ -60,14 +46,18 @@ from ecopark.dataset import (
 )
 from ecopark.errors import DatasetError, UnitError, WorkbookError, WorkbookProblems
 from ecopark.evaluate import evaluate_indicator
-from ecopark.formula.syntax import Call, Name, parse
 from ecopark.framework import Framework
-from ecopark.io.guard import inspect
+from ecopark.io.grids import Grid, read_grids
+from ecopark.io.rownames import Match, Names, direct_item, norm, parses_as_unit
 from ecopark.numbers import ABSENT, parse_printed, within_precision
 
 __all__ = ["read_printed_table"]
 
-HEADER_ROWS = 15  # the header row is looked for among a grid's first rows
+HEADER_ROWS = 15  # the header row is looked for among a grid's first rows …
+HEADER_COLUMNS = 60  # … and their first columns
+MAX_TABLE_ROWS = 2000  # rows read below a header (a 对照考核表 has under a hundred)
+MAX_GRIDS = 1000  # tables or sheets searched for the 对照考核表
+MAX_PROBLEMS = 200  # unrecognised rows listed one by one
 INFERENCE_SPAN = 25  # candidate planning base years: year − 25 … year − 1
 _NO_TABLE = "未找到对照考核表 no assessment table found"
 _ROLES: dict[str, tuple[str, ...]] = {
@@ -82,245 +72,12 @@ _ROLES: dict[str, tuple[str, ...]] = {
 _YES = frozenset({"是", "√", "✓", "✔", "y", "yes", "true"})
 _DATA_YEAR = re.compile(r"数据基准年\s*(?:为|是|:)?\s*((?:19|20)\d{2})")
 _PARK = re.compile(r"园区名称\s*:\s*(.*)")
-_BASE = re.compile(r"\(?(?:规划)?基准年(?:\(?(\d{4})年?\)?)?\)?")
-_LEAD_YEAR = re.compile(r"^((?:19|20)\d{2})年度?")
-_TAIL_YEAR = re.compile(r"\(((?:19|20)\d{2})年?\)$")
 _NUMBER_UNIT = re.compile(r"([+-]?[\d.,]+)\s*([^\d\s%].*)")
-
-
-def _norm(text: str) -> str:
-    """A name as compared: NFKC (full-width → ASCII), case-folded, without any whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _clean(text: str) -> str:
     """A cell as printed, tidied: NFKC and without surrounding spaces ("100.00 " → "100.00")."""
     return unicodedata.normalize("NFKC", text).strip()
-
-
-# ------------------------------------------------------------------------------ grids
-
-
-@dataclasses.dataclass(frozen=True)
-class _Grid:
-    """One table as cell texts: `where` is "表格N" (Word) or the sheet name (Excel)."""
-
-    where: str
-    rows: list[list[str]]
-    excel: bool = False
-
-    def text(self, row: int, column: int | None) -> str:
-        if column is None or row >= len(self.rows) or column >= len(self.rows[row]):
-            return ""
-        return self.rows[row][column]
-
-    def ref(self, row: int, column: int | None) -> str:
-        if column is None:
-            return f"第{row + 1}行"
-        if not self.excel:
-            return f"第{row + 1}行第{column + 1}列"
-        letters, rest = "", column + 1
-        while rest:
-            rest, digit = divmod(rest - 1, 26)
-            letters = chr(ord("A") + digit) + letters
-        return f"{letters}{row + 1}"
-
-
-def _word(path: Path) -> tuple[list[_Grid], list[str]]:
-    try:
-        document = docx.Document(str(path))
-        body = document.element.body
-        grids = [_Grid(f"表格{n}", _word_rows(Table(cast(CT_Tbl, tbl), document)))
-                 for n, tbl in enumerate(body.iter(qn("w:tbl")), start=1)]
-        texts = [Paragraph(cast(CT_P, p), document).text for p in body.iter(qn("w:p"))]
-    except (PackageNotFoundError, SyntaxError, KeyError, ValueError, IndexError) as exc:
-        raise WorkbookError(str(path), "", "", f"无法读取 Word 文件 cannot read the Word file ({exc})",
-                            "用 Word/WPS 打开后另存为 .docx save it again as .docx") from None
-    return grids, texts
-
-
-def _word_rows(table: Table) -> list[list[str]]:
-    rows = []
-    for row in table.rows:
-        texts = [""] * row.grid_cols_before
-        previous = None
-        for cell in row.cells:  # a cell spanning columns is the same object: read it once
-            texts.append("" if cell is previous else cell.text)
-            previous = cell
-        rows.append(texts)
-    return rows
-
-
-def _excel(path: Path) -> tuple[list[_Grid], list[str]]:
-    try:
-        formats = _number_formats(path)
-        with python_calamine.load_workbook(str(path)) as book:
-            grids = [_sheet_grid(book.get_sheet_by_name(sheet.name), formats.get(sheet.name, {}))
-                     for sheet in book.sheets_metadata
-                     if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet]
-    except (python_calamine.CalamineError, KeyError, ValueError, TypeError, OSError) as exc:
-        raise WorkbookError(str(path), "", "", f"无法读取工作簿 cannot read the workbook ({exc})",
-                            "用 Excel/WPS 打开后另存为 .xlsx save it again as .xlsx") from None
-    return grids, [text for grid in grids for row in grid.rows for text in row if text]
-
-
-def _sheet_grid(sheet: python_calamine.CalamineSheet, formats: dict[tuple[int, int], str]) -> _Grid:
-    rows = [[_shown(value, formats.get((r, c), "General")) for c, value in enumerate(row)]
-            for r, row in enumerate(sheet.to_python(skip_empty_area=False))]
-    _unmerge(rows, sheet.merged_cell_ranges or [])
-    return _Grid(sheet.name, rows, excel=True)
-
-
-def _number_formats(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """The number format of every numeric cell, by sheet (calamine reads values only)."""
-    openpyxl: Any = importlib.import_module("openpyxl")  # openpyxl ships no type information
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {sheet.title: {(cell.row - 1, cell.column - 1): cell.number_format
-                              for row in sheet.iter_rows() for cell in row
-                              if type(cell.value) in (int, float)}
-                for sheet in book.worksheets}
-    finally:
-        book.close()
-
-
-def _shown(value: object, number_format: str) -> str:
-    """A cell as Excel displays it: 7.9 in format "0.00" is "7.90"; 0.3931 in "0.00%" "39.31%"."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "" if value is None else str(value)
-    section = re.sub(r'"[^"]*"|\[[^]]*]|\\.|[_*].', "", number_format.split(";")[0])
-    if not re.search(r"[0#?]", section) or "e" in section.lower():
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
-    places = re.search(r"\.([0#?]+)", section)
-    scaled = decimal.Decimal(repr(float(value))) * (100 if "%" in section else 1)
-    step = decimal.Decimal(1).scaleb(-len(places.group(1)) if places else 0)
-    return f"{scaled.quantize(step, decimal.ROUND_HALF_UP)}{'%' if '%' in section else ''}"
-
-
-def _unmerge(rows: list[list[str]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """Merged ranges as Word reads them: the top-left text in each covered row, first column."""
-    for (top, left), (bottom, right) in ranges:
-        text = rows[top][left] if top < len(rows) and left < len(rows[top]) else ""
-        for r in range(top, min(bottom, len(rows) - 1) + 1):
-            for c in range(left, min(right, len(rows[r]) - 1) + 1):
-                rows[r][c] = text if c == left else ""
-
-
-# ------------------------------------------------------------------------------ names
-
-
-@dataclasses.dataclass(frozen=True)
-class _Match:
-    indicator: int | None = None
-    item: str | None = None
-    when: str | int = "t"  # "t0" planning base year, "t" evaluation year, or a printed year
-    stated: int | None = None  # a base year printed in the row, "规划基准年（2012年）"
-
-
-class _Names:
-    """A framework's indicator and item names, normalised, to map printed rows."""
-
-    def __init__(self, framework: Framework) -> None:
-        self.framework = framework
-        self.indicators = {_norm(i.name_zh): i.number for i in framework.indicators}
-        self.indicators |= {_norm(i.name_en): i.number for i in framework.indicators}
-        self.items: dict[str, list[str]] = {}
-        for key, item in framework.spec.items.items():
-            for name in {_norm(n) for n in (key, item.name_zh, item.name_en, *item.aliases)}:
-                self.items.setdefault(name, []).append(key)
-
-    def match(self, name: str, context: int | None, requirement: str | None,
-              unit: str) -> _Match | None:
-        """The indicator or item a row names. `context` is the indicator of the row's 序号 group;
-        `requirement` the row's 要求 cell ("-" on base rows; None without such a column)."""
-        key = _norm(name)
-        if key in self.indicators:
-            return _Match(indicator=self.indicators[key])
-        rest, when, stated = _split_year(key)
-        near = self._context(context)
-        if rest in self.items:
-            keys = self.items[rest]
-            return _Match(item=next((k for k in keys if k in near), keys[0]), when=when, stated=stated)
-        base_like = None if requirement is None else requirement in ABSENT
-        found = [] if base_like else self._fuzzy_indicator(key, context, requirement or "", unit)
-        if base_like is not False:
-            found += self._fuzzy_item(rest, near, when, stated)
-        return max(found, key=lambda pair: pair[0])[1] if found else None
-
-    def _context(self, context: int | None) -> set[str]:
-        numbers = [n for n in (context, (context or 0) + 1) if n in self.framework.by_number]
-        return {item for n in numbers for item in self.framework.items_of(n)}
-
-    def _fuzzy_indicator(self, key: str, context: int | None, requirement: str,
-                         unit: str) -> list[tuple[float, _Match]]:
-        """Close names; in the row's 序号 group a looser name, or the same 要求, is enough."""
-        out = []
-        for name, number in self.indicators.items():
-            indicator = self.framework.indicator(number)
-            ratio = difflib.SequenceMatcher(None, key, name).ratio()
-            grouped = number == context and (
-                ratio >= 0.6 or _norm(requirement) == _norm(indicator.requirement.text_zh))
-            if (ratio >= 0.85 or grouped) and _unit_fits(unit, indicator.unit):
-                out.append((ratio, _Match(indicator=number)))
-        return out
-
-    def _fuzzy_item(self, rest: str, near: set[str], when: str | int,
-                    stated: int | None) -> list[tuple[float, _Match]]:
-        return [(ratio, _Match(item=key, when=when, stated=stated))
-                for name, keys in self.items.items() for key in keys if key in near
-                if (ratio := difflib.SequenceMatcher(None, rest, name).ratio()) >= 0.8]
-
-    def closest(self, name: str) -> str:
-        """The nearest indicator or item name, for the hint of an unmapped row."""
-        key = _split_year(_norm(name))[0]
-        spec = self.framework.spec
-        names = [i.name_zh for i in self.framework.indicators]
-        names += [n for item in spec.items.values() for n in (item.name_zh, *item.aliases)]
-        return max(names, key=lambda n: difflib.SequenceMatcher(None, key, _norm(n)).ratio())
-
-
-def _split_year(key: str) -> tuple[str, str | int, int | None]:
-    """"规划基准年工业增加值" → ("工业增加值", "t0", None); "2015年工业增加值" → (…, 2015, None)."""
-    when: str | int = "t"
-    stated = None
-    base = _BASE.search(key)
-    if base:
-        when, stated = "t0", int(base.group(1)) if base.group(1) else None
-        key = key[:base.start()] + key[base.end():]
-    for pattern in (_LEAD_YEAR, _TAIL_YEAR):
-        printed = pattern.search(key)
-        if printed:
-            year = int(printed.group(1))
-            key = key[:printed.start()] + key[printed.end():]
-            when, stated = (when, year) if when == "t0" else (year, stated)
-    return key, when, stated
-
-
-def _unit_fits(printed: str, unit: str) -> bool:
-    """False only when the printed unit is a real unit of another dimension (立方米 for a %)."""
-    if not _parses(printed) or units.is_dimensionless(units.parse_unit(printed)):
-        return True
-    try:
-        units.conversion_factor(printed, unit)
-    except UnitError:
-        return False
-    return True
-
-
-def _parses(unit: str) -> bool:
-    try:
-        units.parse_unit(unit)
-    except UnitError:
-        return False
-    return True
-
-
-def _direct_item(framework: Framework, number: int) -> str | None:
-    """The item an indicator is reported as directly: its formula `x` or `coalesce(…, x)`."""
-    node = parse(framework.indicator(number).formula)
-    if isinstance(node, Call) and node.func == "coalesce":
-        node = node.args[-1]
-    return node.name if isinstance(node, Name) and node.name in framework.spec.items else None
 
 
 # ------------------------------------------------------------------------------ the table
@@ -341,7 +98,7 @@ class _Obs:
 
 @dataclasses.dataclass
 class _Table:
-    grid: _Grid
+    grid: Grid
     columns: dict[str, int]
     header_year: int | None
     seen: set[int] = dataclasses.field(default_factory=set)
@@ -352,14 +109,16 @@ class _Table:
     stated: dict[int, int] = dataclasses.field(default_factory=dict)
     problems: list[tuple[int, int | None, str, str]] = dataclasses.field(default_factory=list)
     unmapped: list[tuple[int, int | None, str, str]] = dataclasses.field(default_factory=list)
+    unlisted: int = 0  # unrecognised rows past MAX_PROBLEMS, counted only
 
     def cell(self, row: int, role: str) -> str:
         return _clean(self.grid.text(row, self.columns.get(role)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _role(text: str) -> tuple[str | None, int | None]:
     """The column a header cell names, and a year it carries ("2018年数值")."""
-    key = _norm(text)
+    key = norm(text)
     year = re.search(r"((?:19|20)\d{2})年?", key)
     key = re.sub(r"\(.*?\)|(?:19|20)\d{2}年?", "", key)
     for role, names in _ROLES.items():
@@ -367,19 +126,24 @@ def _role(text: str) -> tuple[str | None, int | None]:
             return role, int(year.group(1)) if year else None
     if year and key in ("", "值", "年"):
         return "value", int(year.group(1))
-    scored = [(difflib.SequenceMatcher(None, key, n).ratio(), role)
-              for role, names in _ROLES.items() for n in names if len(n) > 1]
-    ratio, role = max(scored)
-    return (role, None) if ratio >= 0.8 and key else (None, None)
+    close = [(matcher.ratio(), role) for role, names in _ROLES.items() for n in names
+             if len(n) > 1 and key and _could_be_close(matcher := difflib.SequenceMatcher(None, key, n))]
+    best = max(close, default=(0.0, ""))
+    return (best[1], None) if best[0] >= 0.8 else (None, None)
 
 
-def _header(grid: _Grid) -> tuple[int, dict[str, int], int | None] | None:
+def _could_be_close(matcher: difflib.SequenceMatcher[str]) -> bool:
+    """The cheap upper bounds of the ratio first: a long cell is never a header name."""
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8
+
+
+def _header(grid: Grid) -> tuple[int, dict[str, int], int | None] | None:
     """The header row among the first rows: the one naming most columns, with 指标 and 数值."""
     best: tuple[int, dict[str, int], int | None] | None = None
     for r, row in enumerate(grid.rows[:HEADER_ROWS]):
         columns: dict[str, int] = {}
         year = None
-        for c, text in enumerate(row):
+        for c, text in enumerate(row[:HEADER_COLUMNS]):
             role, printed_year = _role(text) if text.strip() else (None, None)
             if role and role != "other" and role not in columns:
                 columns[role] = c
@@ -390,19 +154,19 @@ def _header(grid: _Grid) -> tuple[int, dict[str, int], int | None] | None:
     return best
 
 
-def _read_grid(grid: _Grid, names: _Names) -> _Table | None:
+def _read_grid(grid: Grid, names: Names) -> _Table | None:
     found = _header(grid)
     if found is None:
         return None
     start, columns, year = found
     table = _Table(grid, columns, year)
     current = None
-    for r in range(start + 1, len(grid.rows)):
+    for r in range(start + 1, min(len(grid.rows), start + 1 + MAX_TABLE_ROWS)):
         current = _read_row(table, names, r, current)
     return table
 
 
-def _read_row(table: _Table, names: _Names, r: int, current: int | None) -> int | None:
+def _read_row(table: _Table, names: Names, r: int, current: int | None) -> int | None:
     serial = re.fullmatch(r"\(?(\d{1,3})[).、]?", table.cell(r, "number"))
     if serial and int(serial.group(1)) in names.framework.by_number:
         current = int(serial.group(1))
@@ -425,9 +189,12 @@ def _read_row(table: _Table, names: _Names, r: int, current: int | None) -> int 
     return current
 
 
-def _unmapped(table: _Table, names: _Names, r: int, name: str, value: str) -> None:
+def _unmapped(table: _Table, names: Names, r: int, name: str, value: str) -> None:
     if parse_printed(_NUMBER_UNIT.sub(r"\1", value)).number is None:
         return  # a label row ("考核指标", a category line): nothing to lose
+    if len(table.unmapped) >= MAX_PROBLEMS:
+        table.unlisted += 1
+        return
     near = names.closest(name)
     table.unmapped.append((r, table.columns["name"],
                            f"无法识别的行 “{name}”（数值 {value}）unrecognised row",
@@ -454,7 +221,7 @@ def _indicator_row(table: _Table, framework: Framework, number: int, r: int, val
     if problem:
         table.problems.append((r, table.columns["value"], *problem))
         return
-    item = _direct_item(framework, number)
+    item = direct_item(framework, number)
     if item is not None:
         unit = None if framework.spec.items[item].kind == "fact" else indicator.unit
         table.obs.append(_Obs(item, "t", ValueEntry(value=value, unit=unit, source=_source(r)), r,
@@ -472,7 +239,7 @@ def _indicator_value_problem(framework: Framework, number: int, value: str) -> t
     return None
 
 
-def _base_row(table: _Table, framework: Framework, match: _Match, r: int, value: str) -> None:
+def _base_row(table: _Table, framework: Framework, match: Match, r: int, value: str) -> None:
     assert match.item is not None
     value, inline_unit = _split_unit(value)
     unit_column = table.columns.get("unit") if inline_unit is None else table.columns["value"]
@@ -491,13 +258,13 @@ def _base_row(table: _Table, framework: Framework, match: _Match, r: int, value:
 def _split_unit(value: str) -> tuple[str, str | None]:
     """"496758.52 万元" → ("496758.52", "万元") when the tail is a unit; else (value, None)."""
     parts = _NUMBER_UNIT.fullmatch(value)
-    if parts and _parses(parts.group(2)) and parse_printed(parts.group(1)).number is not None:
+    if parts and parses_as_unit(parts.group(2)) and parse_printed(parts.group(1)).number is not None:
         return parts.group(1), parts.group(2)
     return value, None
 
 
 def _yes(text: str) -> bool:
-    return _norm(text) in _YES
+    return norm(text) in _YES
 
 
 def _source(row: int) -> str:
@@ -507,7 +274,12 @@ def _source(row: int) -> str:
 # ------------------------------------------------------------------------------ choosing
 
 
-def _assessment_table(grids: list[_Grid], names: _Names, file: str) -> _Table:
+def _assessment_table(grids: list[Grid], names: Names, file: str) -> _Table:
+    if len(grids) > MAX_GRIDS:
+        raise WorkbookError(file, "", "", f"文件中有 {len(grids):,} 个表格或工作表，超过 {MAX_GRIDS:,} 个 "
+                            f"the file holds {len(grids):,} tables or sheets, more than "
+                            f"{MAX_GRIDS:,}", "把对照考核表单独保存为一个文件 save the 对照考核表 in a "
+                            "file of its own")
     tables = [table for grid in grids if (table := _read_grid(grid, names)) is not None]
     best = max(tables, key=lambda t: len(t.seen), default=None)
     total = len(names.framework.indicators)
@@ -527,6 +299,9 @@ def _problems(table: _Table, framework: Framework, file: str) -> list[WorkbookEr
              for r, c, problem, hint in sorted(table.problems + table.unmapped,
                                                 key=lambda p: (p[0], p[1] or 0))]
     found += [problem for obs in table.obs if (problem := _check(obs, framework, grid, file))]
+    if table.unlisted:
+        found.append(WorkbookError(file, grid.where, "", f"另有 {table.unlisted} 行无法识别，未列出 "
+                                   f"and {table.unlisted} more unrecognised rows"))
     if len(table.stated) > 1:
         years = "、".join(str(y) for y in table.stated)
         found.append(WorkbookError(file, grid.where, grid.ref(max(table.stated.values()), None),
@@ -535,11 +310,14 @@ def _problems(table: _Table, framework: Framework, file: str) -> list[WorkbookEr
     return found
 
 
-def _check(obs: _Obs, framework: Framework, grid: _Grid, file: str) -> WorkbookError | None:
+def _check(obs: _Obs, framework: Framework, grid: Grid, file: str) -> WorkbookError | None:
     """Validate one observation through the dataset machinery; the error points at its cell."""
+    rows = [ReportedRow(item=obs.item, year=2000, value=obs.entry.value, unit=obs.entry.unit)] \
+        if obs.base_row else []  # its unit is checked as a printed row too, even without a value
     spec = DatasetFile(format="ecopark-dataset/1", framework=framework.id,
                        park=Park(name="-", base_year=1900),
-                       observations={obs.item: Series(values={2000: obs.entry})})
+                       observations={obs.item: Series(values={2000: obs.entry})},
+                       reported=Reported(year=2000, rows=rows))
     name = framework.spec.items[obs.item].name_zh
     try:
         build_dataset(spec, framework, file)
@@ -590,10 +368,10 @@ def _check_base_year(table: _Table, base_year: int | None, year: int, file: str)
                             "去掉 --base-year drop --base-year")
 
 
-def _park_name(grid: _Grid, texts: list[str], fallback: str) -> str:
+def _park_name(grid: Grid, texts: list[str], fallback: str) -> str:
     for row in grid.rows:
         for c, text in enumerate(row):
-            if _norm(text) in ("园区名称", "园区名称:"):
+            if norm(text) in ("园区名称", "园区名称:"):
                 return next((_clean(t) for t in row[c + 1:] if t.strip()), fallback)
     for text in (*(t for row in grid.rows for t in row), *texts):
         found = _PARK.search(unicodedata.normalize("NFKC", text))
@@ -699,8 +477,8 @@ def read_printed_table(path: Path, framework: Framework, base_year: int | None =
     printed values in `reported`. Raise WorkbookError (no table, no year) or WorkbookProblems."""
     path = Path(path)
     file = str(path)
-    grids, texts = _word(path) if inspect(path).kind == "docx" else _excel(path)
-    table = _assessment_table(grids, _Names(framework), file)
+    grids, texts = read_grids(path)
+    table = _assessment_table(grids, Names(framework), file)
     problems = _problems(table, framework, file)
     if problems:
         raise WorkbookProblems(file, problems)
@@ -713,6 +491,9 @@ def read_printed_table(path: Path, framework: Framework, base_year: int | None =
         park = Park(name=name, base_year=base, base_year_note=note, selected=selected)
         return build_dataset(_spec(table, framework, park, t, file), framework, file)
 
-    if base_year is not None:
-        return build(base_year)
-    return build(*_base_year(table, framework, t, build))
+    try:
+        return build(base_year) if base_year is not None else \
+            build(*_base_year(table, framework, t, build))
+    except DatasetError as exc:  # rows were checked one by one: what is left is the table's
+        raise WorkbookError(file, table.grid.where, "", f"{exc.problem}（{exc.key_path}）",
+                            exc.hint) from None

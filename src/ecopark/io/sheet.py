@@ -2,37 +2,41 @@
 by their names, merged cells, named cells, formulas that were never calculated.
 
 Values come from python-calamine (a Rust reader): cached formula results, numbers, text, dates,
-row by row, so a 100,000-row roster is streamed rather than held as Python objects. What
-calamine does not tell is read from the file's XML parts directly, in one streaming pass per
-sheet, with no XML tree built: formula cells without a cached value (the file was written by a
-program and never opened in Excel/WPS), error values (#DIV/0!, which calamine reads as empty),
-and numbers formatted as a percentage (0.8117 shown as 81.17%). Workbook defined names (named
-cells) come from xl/workbook.xml, parsed with defusedxml.
+row by row. What calamine does not tell is read from the file's XML parts by `ecopark.io.parts`
+in one streaming pass per sheet, with no XML tree built: formula cells without a cached value
+(the file was written by a program and never opened in Excel/WPS), error values (#DIV/0!, which
+calamine reads as empty), numbers formatted as a percentage (0.8117 shown as 81.17%), and the
+sheet's extent, so that a sheet of more than `MAX_CELLS` cells (counted from A1 to its last row
+and column, which is what calamine allocates) is refused before calamine reads it.
 
-Every file goes through `ecopark.io.guard.inspect` first (encrypted, legacy, zip bombs);
-a sheet of more than `MAX_CELLS` cells is refused; macros in an .xlsm are never run, the file
-is read as data.
+Every file goes through `ecopark.io.guard.inspect` first (encrypted, legacy, zip bombs); macros
+in an .xlsm are never run, the file is read as data.
+
+For reading many rows fast, take `row.values` (column A is index 0) and convert each cell with
+`ecopark.io.cells.plain_number` first, falling back to `read_number` only when it says None.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
-import posixpath
+import itertools
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, cast
-from xml.etree.ElementTree import Element
+from typing import cast
 
 import python_calamine
 
 from ecopark.errors import WorkbookError
 from ecopark.io.cells import EXCEL_ERRORS, Raw, cell_text
 from ecopark.io.guard import inspect
+from ecopark.io.parts import Parts, SheetScan, cell_formats, read_parts, scan_sheet
+from ecopark.io.refs import cell_ref, column_letters, parse_ref
 
 __all__ = ["HEADER_SCAN", "MAX_CELLS", "Column", "Header", "Row", "Sheet", "Workbook", "cell_ref",
            "column_letters", "find_header", "label_forms", "label_matches", "near_miss",
@@ -41,49 +45,10 @@ __all__ = ["HEADER_SCAN", "MAX_CELLS", "Column", "Header", "Row", "Sheet", "Work
 MAX_CELLS = 5_000_000
 HEADER_SCAN = 30
 _NONE: frozenset[int] = frozenset()
-_CHUNK = 1 << 22
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_X = rb"(?:\w+:)?"
-_F_ELEMENT = _X + rb"f\b[^>]*?(?:/>|>[^<]*</" + _X + rb"f>)"
-# Anchored on the rare part (a formula, an error type, a style), so the 20 cells of a roster row
-# cost nothing unless they are one of these; the cell's own tag is looked up on a hit only.
-_FORMULA = re.compile(rb"<" + _F_ELEMENT + rb"\s*(?:(<" + _X + rb"v>)([^<]*)</|<" + _X + rb"v\s*/>)?")
-_ERROR = re.compile(rb"\bt=\"e\"[^>]*>(?:\s*<" + _F_ELEMENT + rb")?\s*<" + _X + rb"v>([^<]*)</")
-_CELL_TAG = re.compile(rb"<" + _X + rb"c\s")
-_REF_ATTR = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
-_A1 = rb"([A-Z]{1,3}[0-9]{1,7})"
-_DIMENSION = re.compile(rb"<" + _X + rb"dimension\s+ref=\"" + _A1 + rb"(?::" + _A1 + rb")?\"")
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-_NAMED = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Za-z]{1,3}\$?[0-9]{1,7})(?::\S+)?$")
-
-
-# ------------------------------------------------------------------------ references
-
-
-def column_letters(column: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while column > 0:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_ref(row: int, column: int) -> str:
-    """A1 reference of a 1-based (row, column)."""
-    return f"{column_letters(column)}{row}"
-
-
-def parse_ref(ref: str) -> tuple[int, int]:
-    """"E7" or "$E$7" → (7, 5)."""
-    match = _REF.match(ref.strip())
-    if match is None:
-        raise ValueError(f"not an A1 reference: {ref!r}")
-    column = 0
-    for letter in match[1].upper():
-        column = column * 26 + ord(letter) - 64
-    return int(match[2]), column
-
+# What a damaged or hostile zip/XML raises in the standard library, defusedxml and calamine.
+# pyo3 turns a Rust panic into PanicException, which derives from BaseException.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, ValueError, KeyError, SyntaxError,
+            EOFError, NotImplementedError, RuntimeError, python_calamine.CalamineError)
 
 # ------------------------------------------------------------------------ labels
 
@@ -125,7 +90,7 @@ def near_miss(text: str, candidates: Iterable[str], cutoff: float = 0.5) -> str 
 # ------------------------------------------------------------------------ rows and headers
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Row:
     """One row: `values[0]` is column A. Merged cells already carry their top-left value."""
 
@@ -228,165 +193,6 @@ def _header_error(file: str, sheet: str, columns: Sequence[Column], row: Row | N
                          "；".join(hints) or f"表头应为 the header is: {expected}")
 
 
-# ------------------------------------------------------------------------ the XML parts
-
-
-def _parse_xml(data: bytes) -> Element:
-    from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped, unused-ignore]
-
-    return cast(Element, fromstring(data))
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _children(element: Element, name: str) -> list[Element]:
-    return [child for child in element.iter() if _local(child.tag) == name]
-
-
-@dataclasses.dataclass(frozen=True)
-class _Parts:
-    sheets: dict[str, str]  # sheet name → part path in the zip
-    names: dict[str, tuple[str, str]]  # defined name (lower case) → (sheet, A1 ref)
-    percent_styles: frozenset[bytes]  # style indices (as in s="N") formatted as a percentage
-
-
-def _read_parts(archive: zipfile.ZipFile) -> _Parts:
-    book = _parse_xml(archive.read("xl/workbook.xml"))
-    targets = _relationships(archive)
-    sheets = {s.get("name", ""): targets.get(s.get(f"{_REL_NS}id", ""), "")
-              for s in _children(book, "sheet")}
-    names: dict[str, tuple[str, str]] = {}
-    for defined in _children(book, "definedName"):
-        place = _named_cell(defined.text or "")
-        name = defined.get("name", "")
-        if place is not None and not name.startswith("_xlnm."):
-            names.setdefault(name.casefold(), place)
-    return _Parts(sheets, names, _percent_styles(archive))
-
-
-def _relationships(archive: zipfile.ZipFile) -> dict[str, str]:
-    try:
-        rels = _parse_xml(archive.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return {}
-    out = {}
-    for rel in _children(rels, "Relationship"):
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-        out[rel.get("Id", "")] = path
-    return out
-
-
-def _named_cell(text: str) -> tuple[str, str] | None:
-    match = _NAMED.match(text.strip())
-    if match is None:
-        return None
-    sheet = match[1].replace("''", "'") if match[1] else match[2]
-    row, column = parse_ref(match[3])
-    return sheet, cell_ref(row, column)
-
-
-def _percent_styles(archive: zipfile.ZipFile) -> frozenset[bytes]:
-    try:
-        styles = _parse_xml(archive.read("xl/styles.xml"))
-    except KeyError:
-        return frozenset()
-    codes = {f.get("numFmtId", ""): f.get("formatCode", "") for f in _children(styles, "numFmt")}
-    xfs = next((x for x in styles.iter() if _local(x.tag) == "cellXfs"), None)
-    out = set()
-    for index, xf in enumerate([] if xfs is None else [x for x in xfs if _local(x.tag) == "xf"]):
-        number_format = xf.get("numFmtId", "0")
-        if number_format in ("9", "10") or _is_percent_code(codes.get(number_format, "")):
-            out.add(str(index).encode())
-    return frozenset(out)
-
-
-def _is_percent_code(code: str) -> bool:
-    bare = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)
-    return "%" in bare
-
-
-@dataclasses.dataclass
-class _Scan:
-    """What one pass over a sheet's XML found (cells as 1-based (row, column))."""
-
-    uncalculated: list[tuple[int, int]] = dataclasses.field(default_factory=list)
-    errors: dict[int, dict[int, str]] = dataclasses.field(default_factory=dict)
-    percent: dict[int, set[int]] = dataclasses.field(default_factory=dict)
-
-
-def _declared_cells(archive: zipfile.ZipFile, part: str) -> int:
-    """Cells of the sheet's declared <dimension>, read from the part's first bytes (0 if none)."""
-    with archive.open(part) as stream:
-        match = _DIMENSION.search(stream.read(4096))
-    if match is None:
-        return 0
-    top = parse_ref(match[1].decode())
-    bottom = parse_ref(match[2].decode()) if match[2] else top
-    return (bottom[0] - top[0] + 1) * (bottom[1] - top[1] + 1)
-
-
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    """The part in pieces that end after a row's closing tag, so no cell is cut in two."""
-    rest = b""
-    while chunk := stream.read(_CHUNK):
-        buffer = rest + chunk
-        cut = buffer.rfind(b"row>") + 4
-        if cut < 4:
-            rest = buffer
-            continue
-        rest = buffer[cut:]
-        yield buffer[:cut]
-    if rest:
-        yield rest
-
-
-def _scan_part(archive: zipfile.ZipFile, part: str, percent_styles: frozenset[bytes]) -> _Scan:
-    found = _Scan()
-    percent = None
-    if percent_styles:
-        styles = b"|".join(sorted(percent_styles))
-        percent = re.compile(rb"\bs=\"(?:" + styles + rb")\"")
-    with archive.open(part) as stream:
-        for piece in _chunks(stream):
-            _scan_piece(piece, found, percent)
-    return found
-
-
-def _cell_tag(piece: bytes, at: int) -> bytes:
-    """The opening tag of the cell that holds position `at` ("" when `at` is not in a cell tag
-    or right after one, e.g. a row's style)."""
-    start = piece.rfind(b"<", 0, at)
-    return piece[start:at] if _CELL_TAG.match(piece, start) else b""
-
-
-def _where(tag: bytes) -> tuple[int, int] | None:
-    match = _REF_ATTR.search(tag)
-    return parse_ref(match[1].decode()) if match else None
-
-
-def _scan_piece(piece: bytes, found: _Scan, percent: re.Pattern[bytes] | None) -> None:
-    if b"<f" in piece or b":f" in piece:
-        for match in _FORMULA.finditer(piece):
-            if match[2]:
-                continue  # a cached value
-            tag = _cell_tag(piece, match.start())
-            if (match[1] and b't="str"' in tag) or b't="e"' in tag:
-                continue  # an empty text result, or an error value (reported as such)
-            place = _where(tag)
-            if place is not None:
-                found.uncalculated.append(place)
-    if b't="e"' in piece:
-        for match in _ERROR.finditer(piece):
-            place = _where(_cell_tag(piece, match.start() + 1))
-            if place is not None:
-                found.errors.setdefault(place[0], {})[place[1]] = match[1].decode(errors="replace")
-    for match in percent.finditer(piece) if percent is not None else ():
-        place = _where(_cell_tag(piece, match.start() + 1))
-        if place is not None:
-            found.percent.setdefault(place[0], set()).add(place[1])
 
 
 # ------------------------------------------------------------------------ sheets
@@ -413,35 +219,69 @@ class _Merges:
                     values[column] = value
 
 
+
 class Sheet:
     """One worksheet, loaded by calamine. `rows()` streams its rows from row 1."""
 
     def __init__(self, file: str, name: str, data: python_calamine.CalamineSheet,
-                 scan: _Scan) -> None:
+                 scan: SheetScan) -> None:
         self.file, self.name, self._data, self._scan = file, name, data, scan
+
+    @property
+    def cells(self) -> int:
+        """The sheet's size from A1 to its last row and column."""
+        return self._scan.cells
 
     @property
     def uncalculated(self) -> list[str]:
         """A1 references of formula cells that have no calculated value."""
         return [cell_ref(row, column) for row, column in self._scan.uncalculated]
 
-    def rows(self) -> Iterator[Row]:
+    @property
+    def merged(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """Merged ranges as 0-based ((top, left), (bottom, right)), cut to the sheet's extent."""
+        return _merged(self._data)
+
+    def rows(self, fill_merged: bool = True) -> Iterator[Row]:
+        """Every row from row 1; merged cells carry their top-left value unless
+        `fill_merged` is False."""
         start = self._data.start
         if start is None:
             return
         pad: list[Raw] = [""] * start[1]
-        merges = _Merges(self._data.merged_cell_ranges or [])
-        for index, raw in enumerate(self._data.iter_rows()):
+        errors, percent = self._scan.errors, self._scan.percent
+        merges = _Merges(self.merged) if fill_merged and self._data.merged_cell_ranges else None
+        if not (pad or errors or percent or merges):  # the common case, kept tight
+            rows = cast(Iterator[list[Raw]], self._data.iter_rows())
+            yield from map(Row, itertools.count(1), rows, itertools.repeat(_NONE))
+            return
+        for number, raw in enumerate(self._data.iter_rows(), 1):
             values = pad + cast(list[Raw], raw) if pad else cast(list[Raw], raw)
-            for column, text in self._scan.errors.get(index + 1, {}).items():
-                if column <= len(values) and text in EXCEL_ERRORS:
-                    values[column - 1] = text
-            merges.fill(index, values)
-            percent = self._scan.percent.get(index + 1)
-            yield Row(index + 1, values, frozenset(percent) if percent else _NONE)
+            if errors and number in errors:
+                _put_errors(values, errors[number])
+            if merges is not None:
+                merges.fill(number - 1, values)
+            columns = percent.get(number) if percent else None
+            yield Row(number, values, frozenset(columns) if columns else _NONE)
 
     def find_header(self, rows: Iterator[Row], columns: Sequence[Column]) -> Header:
         return find_header(self.file, self.name, rows, columns)
+
+
+def _merged(data: python_calamine.CalamineSheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """calamine's merged ranges within the sheet's extent (a merge may name A1:XFD1048576)."""
+    end = data.end
+    if end is None:
+        return []
+    return [((top, left), (min(bottom, end[0]), min(right, end[1])))
+            for (top, left), (bottom, right) in data.merged_cell_ranges or []
+            if top <= min(bottom, end[0]) and left <= min(right, end[1])]
+
+
+def _put_errors(values: list[Raw], errors: dict[int, str]) -> None:
+    for column, text in errors.items():
+        if column <= len(values) and text in EXCEL_ERRORS:
+            values[column - 1] = text
 
 
 class Workbook:
@@ -455,14 +295,22 @@ class Workbook:
                                 "Word document, not a workbook", "提供 .xlsx 文件 give an .xlsx file")
         self._archive = zipfile.ZipFile(path)
         try:
-            self._parts = _read_parts(self._archive)
+            self._parts: Parts = read_parts(self._archive)
             self._book = python_calamine.CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine and XML errors: the file is damaged
+        except BaseException as exc:
             self._archive.close()
             raise self._damaged(exc) from None
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
-    def _damaged(self, exc: Exception) -> WorkbookError:
+    def _damaged(self, exc: BaseException) -> WorkbookError:
+        """The error for what a parser raised; anything but a damaged file is raised again."""
+        if not isinstance(exc, _DAMAGED) and type(exc).__name__ != "PanicException":
+            raise exc
+        if "Forbidden" in type(exc).__name__:  # defusedxml: a DTD or an entity declaration
+            return WorkbookError(self.file, "", "", "文件含有 XML 实体声明（DTD），拒绝读取 the "
+                                 "file declares XML entities (a DTD); refused",
+                                 "用 Excel/WPS 打开并另存为 .xlsx open it in Excel/WPS and save "
+                                 "it again as .xlsx")
         return WorkbookError(self.file, "", "", f"工作簿已损坏，无法读取 the workbook is damaged "
                              f"({type(exc).__name__}: {exc})", "用 Excel/WPS 打开并另存为 .xlsx "
                              "open it in Excel/WPS and save it again as .xlsx")
@@ -489,22 +337,44 @@ class Workbook:
         return WorkbookError(self.file, names[0], "", f"缺少工作表 missing sheet “{names[0]}”", hint)
 
     @property
+    def worksheet_names(self) -> list[str]:
+        """The sheets that hold cells (not chart or dialog sheets)."""
+        return [s.name for s in self._book.sheets_metadata
+                if s.typ == python_calamine.SheetTypeEnum.WorkSheet]
+
+    @property
     def defined_names(self) -> dict[str, tuple[str, str]]:
         """Named cells: name (lower case) → (sheet, A1 reference)."""
         return dict(self._parts.names)
 
     def sheet(self, name: str) -> Sheet:
+        """A worksheet, checked before calamine reads it: its extent within MAX_CELLS."""
         part = self._parts.sheets.get(name, "")
-        if part and _declared_cells(self._archive, part) > MAX_CELLS:
-            raise self._too_big(name)
         try:
+            if part not in self._archive.namelist():
+                raise KeyError(f"no part for sheet {name!r}")
+            scan = scan_sheet(self._archive, part, self._parts.percent_styles, MAX_CELLS)
+            if scan.cells > MAX_CELLS:
+                raise self._too_big(name)
             data = self._book.get_sheet_by_name(name)
-        except python_calamine.CalamineError as exc:
+            merged = sum((b - t + 1) * (r - left + 1) for (t, left), (b, r) in _merged(data))
+        except WorkbookError:
+            raise
+        except BaseException as exc:
             raise self._damaged(exc) from None
-        if data.height * data.width > MAX_CELLS:
-            raise self._too_big(name)
-        scan = _scan_part(self._archive, part, self._parts.percent_styles) if part else _Scan()
+        if merged > MAX_CELLS:  # merges overlap only in a damaged or hostile file
+            raise WorkbookError(self.file, name, "", f"合并单元格共覆盖 {merged:,} 个单元格，超过 "
+                                f"{MAX_CELLS:,} merged ranges cover more than {MAX_CELLS:,} cells",
+                                "取消重叠的合并单元格 unmerge the overlapping ranges")
         return Sheet(self.file, name, data, scan)
+
+    def number_formats(self, name: str) -> dict[tuple[int, int], str]:
+        """(row, column) (0-based) → number format, for the cells of a sheet that have one."""
+        part = self._parts.sheets.get(name, "")
+        try:
+            return cell_formats(self._archive, part, self._parts.formats)
+        except BaseException as exc:
+            raise self._damaged(exc) from None
 
     def _too_big(self, name: str) -> WorkbookError:
         return WorkbookError(self.file, name, "", f"工作表超过 {MAX_CELLS:,} 个单元格 the sheet has "
@@ -515,4 +385,3 @@ class Workbook:
 def open_workbook(path: Path) -> Workbook:
     """Check the file with the guard, then open it; raise WorkbookError on any refusal."""
     return Workbook(path)
-
