@@ -54,12 +54,17 @@ def normalize(unit: str) -> str:
 
 @functools.cache
 def parse_unit(unit: str) -> pint.Unit:
-    """Parse a unit string; raise UnitError (without a place) when it is unknown."""
+    """Parse a unit string; raise UnitError (without a place) when it is unknown. pint's parser
+    fails on some strings typed in a 单位 cell ("万元/", "(", "1/0") with an AssertionError,
+    tokenize.TokenError or ZeroDivisionError: those are unknown units too."""
+    import tokenize
+
     import pint
 
     try:
         return registry().parse_units(normalize(unit))
-    except (pint.errors.PintError, SyntaxError, TypeError, ValueError, AttributeError) as exc:
+    except (pint.errors.PintError, SyntaxError, TypeError, ValueError, AttributeError,
+            ArithmeticError, AssertionError, LookupError, tokenize.TokenError) as exc:
         raise UnitError(file="", key_path="", problem=f"未知单位 unknown unit: {exc}",
                         from_unit=unit, to_unit="") from None
 
@@ -80,6 +85,9 @@ def _factor(source: pint.Unit, target: pint.Unit, from_text: str, to_text: str) 
 
     try:
         return float(registry().Quantity(1.0, source).to(target).magnitude)
+    except ArithmeticError as exc:  # an exponent such as m**1e400
+        raise UnitError(file="", key_path="", problem=f"无法换算 cannot convert: {exc}",
+                        from_unit=from_text, to_unit=to_text) from None
     except pint.errors.DimensionalityError:
         problem = f"量纲不同 different dimensions: {source.dimensionality} ≠ {target.dimensionality}"
         raise UnitError(file="", key_path="", problem=problem, from_unit=from_text,
