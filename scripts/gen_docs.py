@@ -1,6 +1,7 @@
 """Regenerate the docs that are derived from code and data (tests/test_docs.py fails on drift):
 
     docs/indicators.md        the HJ 274-2015 indicator catalogue, from the framework file
+    docs/indicators-zero-carbon-park-2025.md   the zero-carbon park catalogue, likewise
     docs/cli.md               the CLI reference, from the real `--help` output
     docs/dataset.schema.json  the dataset format's JSON Schema, from the pydantic models
 
@@ -14,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("assess", "verify", "explain", "gap", "whatif", "forecast", "compare", "frameworks",
-            "items", "schema", "rollup", "energy", "carbon", "check", "roster-template")
+            "items", "schema", "rollup", "energy", "carbon", "check", "roster-template",
+            "crosswalk")
 
 
 def cli_reference() -> str:
@@ -43,6 +45,8 @@ def generated() -> dict[Path, str]:
     schema = json.dumps(dataset_json_schema(), ensure_ascii=False, indent=2) + "\n"
     return {
         ROOT / "docs" / "indicators.md": catalogue_markdown(load_framework("hj274-2015")),
+        ROOT / "docs" / "indicators-zero-carbon-park-2025.md":
+            catalogue_markdown(load_framework("zero-carbon-park-2025")),
         ROOT / "docs" / "cli.md": cli_reference(),
         ROOT / "docs" / "dataset.schema.json": schema,
     }

@@ -12,6 +12,41 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _summary(framework: Framework) -> str:
+    spec = framework.spec
+    if spec.verdict.kind == "gate_guidance":
+        guidance = [str(i.number) for i in spec.indicators if i.guidance]
+        return (f"{len(spec.indicators)} indicators: core (核心, must be met) "
+                f"{', '.join(str(i.number) for i in spec.indicators if i.mandatory)}; guidance "
+                f"(引导性, reported met / not met / exempted, not counted) {', '.join(guidance)}.")
+    return (f"{len(spec.indicators)} indicators, "
+            f"{sum(1 for i in spec.indicators if i.mandatory)} mandatory (必选); optional groups: "
+            + "; ".join(f"{gid} = {{{', '.join(str(i.number) for i in spec.indicators if i.group == gid)}}}"
+                        f" ≥ {g.min_met} met" for gid, g in spec.verdict.groups.items()) + ".")
+
+
+def _kind(framework: Framework, number: int) -> str:
+    ind = framework.indicator(number)
+    if ind.mandatory:
+        return "核心 core" if framework.spec.verdict.kind == "gate_guidance" else "必选 mandatory"
+    if ind.guidance:
+        return "引导性 guidance" + ("，可豁免 exemptible" if ind.exemptible else "")
+    return f"可选 {ind.group}"
+
+
+def _settings(framework: Framework) -> list[str]:
+    spec = framework.spec
+    if not spec.settings:
+        return []
+    lines = ["## 设置 / settings", "", "| id | 名称 / name | 类型 | 默认 / default | 出处 / source |",
+             "| --- | --- | --- | --- | --- |"]
+    for key, setting in spec.settings.items():
+        lines.append(f"| `{key}` | {_cell(setting.name_zh)}<br>{_cell(setting.name_en)} | "
+                     f"{setting.type} | {_cell(setting.label(setting.default))} | "
+                     f"{_cell(setting.source)} |")
+    return [*lines, ""]
+
+
 def catalogue_markdown(framework: Framework) -> str:
     spec = framework.spec
     lines = [
@@ -21,10 +56,7 @@ def catalogue_markdown(framework: Framework) -> str:
         "",
         f"Version {spec.version}; status: {_cell(spec.status)}. Source: {_cell(spec.source)}",
         "",
-        f"{len(spec.indicators)} indicators, "
-        f"{sum(1 for i in spec.indicators if i.mandatory)} mandatory (必选); optional groups: "
-        + "; ".join(f"{gid} = {{{', '.join(str(i.number) for i in spec.indicators if i.group == gid)}}}"
-                    f" ≥ {g.min_met} met" for gid, g in spec.verdict.groups.items()) + ".",
+        _summary(framework),
         "",
     ]
     for category in spec.categories:
@@ -34,11 +66,12 @@ def catalogue_markdown(framework: Framework) -> str:
         for ind in spec.indicators:
             if ind.category != category.id:
                 continue
-            kind = "必选 mandatory" if ind.mandatory else f"可选 {ind.group}"
+            kind = _kind(framework, ind.number)
             lines.append(f"| {ind.number} | {_cell(ind.name_zh)}<br>{_cell(ind.name_en)} | "
                          f"{pretty(ind.unit)} | {_cell(ind.requirement.text_zh)} | {kind} | "
                          f"`{_cell(ind.formula)}` |")
         lines.append("")
+    lines += _settings(framework)
     lines += ["## 数据项 / items", "", "| id | 名称 / name | 单位 | 定义 / definition |",
               "| --- | --- | --- | --- |"]
     for key, item in spec.items.items():

@@ -11,11 +11,17 @@ validation against a framework into observations held in each item's canonical u
     reported: {year, source, indicators: {number: "as printed"}, rows: [...], text: [...]}
     contributions: {item: {year: [{enterprise, credit_code, value, row, parts, count}]}}   optional
     accounting: {method, electricity, grid_region, grid_set, grid_year, …, stated, carbon}   optional
+    also_frameworks, settings, exemptions, gates, inventory                        optional
 
 `contributions` and `accounting` are written by `ecopark rollup`: for each item computed from an
 enterprise roster, the enterprises that make it up (largest first; the rest as one entry with a
 `count`), and the accounting settings, the park-stated totals it replaced (`stated`) and the CO2
 split (direct/indirect) by year. Both are optional and default to empty.
+
+The last five go with the framework-format extensions (`ecopark.dataset_extensions`): the
+frameworks the same data is also assessed under, setting overrides, exemptions with reasons,
+eligibility-gate answers with evidence, and inventory lines from which `computed` items are
+calculated.
 
 "/" (and "-", "—", empty) means *not reported*: it is kept as such and never read as 0.
 """
@@ -31,6 +37,21 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ecopark import units
+from ecopark.accounting.inventory import InventoryYear
+from ecopark.dataset_extensions import (
+    GateAnswer,
+    SettingEntry,
+    SettingScalar,
+    SettingValue,
+    Warnings,
+    check_inventory_section,
+    derived_observations,
+    exemptions_for,
+    gates_for,
+    other_frameworks,
+    record_number,
+    resolve_settings,
+)
 from ecopark.errors import DatasetError, UnitError
 from ecopark.framework import Framework, Item
 from ecopark.numbers import parse_printed
@@ -151,6 +172,20 @@ class DatasetFile(_Model):
         "(optional; written by ecopark rollup)")
     accounting: Accounting | None = Field(None, description="roll-up settings and results "
                                           "(optional; written by ecopark rollup)")
+    also_frameworks: list[str] = Field(default_factory=list, description="further frameworks "
+                                       "the same data is assessed under (ecopark assess "
+                                       "--framework all)")
+    settings: dict[str, SettingScalar | SettingEntry] = Field(
+        default_factory=dict, description="overrides of the framework's settings (id → value or "
+        "{value, note})")
+    exemptions: dict[int | str, str | dict[int, str]] = Field(
+        default_factory=dict, description="exempted indicators: {number: reason}, or "
+        "{framework id: {number: reason}}; exemptible indicators only")
+    gates: dict[str, GateAnswer] = Field(default_factory=dict, description="answers to the "
+                                         "framework's eligibility gates")
+    inventory: dict[int, InventoryYear] = Field(
+        default_factory=dict, description="inventory lines by year (electricity, heat, fuels, "
+        "conversion, process), from which `computed` items are calculated")
 
 
 def dataset_json_schema() -> dict[str, Any]:
@@ -186,6 +221,11 @@ class Dataset:
     contributions: dict[str, dict[int, list[Contribution]]] = dataclasses.field(
         default_factory=dict)
     accounting: Accounting | None = None
+    settings: dict[str, SettingValue] = dataclasses.field(default_factory=dict)
+    exemptions: dict[int, str] = dataclasses.field(default_factory=dict)
+    gates: dict[str, GateAnswer] = dataclasses.field(default_factory=dict)
+    inventory: dict[int, Any] = dataclasses.field(default_factory=dict)  # year → InventoryResult
+    derived_warnings: Warnings = dataclasses.field(default_factory=dict)
 
     def years(self) -> list[int]:
         return sorted({year for _, year in self.values})
@@ -236,30 +276,53 @@ def _schema_error(exc: ValidationError, file: str) -> DatasetError:
 
 def build_dataset(spec: DatasetFile, framework: Framework, file: str) -> Dataset:
     _check_framework_id(spec, framework, file)
+    others = other_frameworks([spec.framework, *spec.also_frameworks], framework.id)
     values: dict[tuple[str, int], Observation] = {}
     for name, series in spec.observations.items():
+        if name not in framework.spec.items and _elsewhere(others, "items", name):
+            continue
         item = _known_item(framework, name, file)
+        if item.computed:
+            raise DatasetError(file, f"observations.{name}", f"{item.name_zh} 由核算清单计算，"
+                               "不能直接填报 is computed from the inventory, not observed",
+                               "在 inventory 中填写核算清单 give the inventory lines instead")
         for year, raw in series.values.items():
             values[(name, year)] = _observation(framework, item, name, year, raw, series, file)
-    _check_declared(spec, framework, file)
-    _check_contributions(spec, framework, file)
-    return Dataset(file, framework.id, _profile(spec, framework, file), spec.year, values,
-                   spec.checklists, spec.lists, spec.reported, spec.contributions,
-                   spec.accounting)
+    _check_declared(spec, framework, file, others)
+    _check_contributions(spec, framework, file, others)
+    settings = resolve_settings(framework, dict(spec.settings), others, file)
+    check_inventory_section(framework, spec.inventory, others, file)
+    derived, warnings, inventory = derived_observations(framework, spec.inventory, settings, file)
+    values.update(derived)
+    primary = spec.framework == framework.id
+    listed = [spec.framework, *spec.also_frameworks]
+    return Dataset(file, framework.id, _profile(spec, framework, file, others), spec.year, values,
+                   spec.checklists, spec.lists, spec.reported if primary else None,
+                   spec.contributions, spec.accounting, settings,
+                   exemptions_for(framework, dict(spec.exemptions), spec.framework, listed, file),
+                   gates_for(framework, spec.gates, others, file), inventory, warnings)
 
 
-def _check_contributions(spec: DatasetFile, framework: Framework, file: str) -> None:
+def _elsewhere(others: list[Framework], section: str, name: str) -> bool:
+    """Whether another framework the dataset names declares `name` in `section`."""
+    return any(name in getattr(fw.spec, section) for fw in others)
+
+
+def _check_contributions(spec: DatasetFile, framework: Framework, file: str,
+                         others: list[Framework] | None = None) -> None:
     """Contributions and stated totals name declared number items."""
     stated = spec.accounting.stated if spec.accounting else {}
     for section, names in (("contributions", spec.contributions), ("accounting.stated", stated)):
         for name in names:
+            if name not in framework.spec.items and _elsewhere(others or [], "items", name):
+                continue
             item = framework.spec.items.get(name)
             if item is None or item.kind != "number":
                 _raise_unknown(file, f"{section}.{name}", name, framework)
 
 
 def _check_framework_id(spec: DatasetFile, framework: Framework, file: str) -> None:
-    if spec.framework != framework.id:
+    if spec.framework != framework.id and framework.id not in spec.also_frameworks:
         raise DatasetError(file, "framework", f"数据文件针对 {spec.framework!r}，而当前指标体系是 "
                            f"{framework.id!r} the dataset is for {spec.framework!r}")
 
@@ -320,8 +383,11 @@ def _fact(item: Item, text: str, where: str, file: str) -> str:
                        f"可用 allowed: {', '.join(allowed)}")
 
 
-def _profile(spec: DatasetFile, framework: Framework, file: str) -> Profile:
-    extra = dict(spec.park.model_extra or {})
+def _profile(spec: DatasetFile, framework: Framework, file: str,
+             others: list[Framework] | None = None) -> Profile:
+    extra = {k: v for k, v in (spec.park.model_extra or {}).items()
+             if k in framework.spec.profile_fields or not _elsewhere(others or [],
+                                                                     "profile_fields", k)}
     fields: dict[str, str] = {}
     for name, declared in framework.spec.profile_fields.items():
         value = extra.pop(name, declared.default)
@@ -337,6 +403,9 @@ def _profile(spec: DatasetFile, framework: Framework, file: str) -> Profile:
         raise DatasetError(file, f"park.{next(iter(extra))}", "未知的园区信息字段 unknown field",
                            f"可用 allowed: name, base_year, base_year_note, selected, "
                            f"{', '.join(framework.spec.profile_fields)}")
+    if spec.framework != framework.id:  # `selected` belongs to the dataset's own framework
+        return Profile(spec.park.name, spec.park.base_year, fields, frozenset(),
+                       spec.park.base_year_note)
     _check_selected(spec, framework, file)
     return Profile(spec.park.name, spec.park.base_year, fields, frozenset(spec.park.selected),
                    spec.park.base_year_note)
@@ -351,12 +420,16 @@ def _check_selected(spec: DatasetFile, framework: Framework, file: str) -> None:
                                "只列可选指标的序号 list optional indicator numbers only")
 
 
-def _check_declared(spec: DatasetFile, framework: Framework, file: str) -> None:
+def _check_declared(spec: DatasetFile, framework: Framework, file: str,
+                    others: list[Framework] | None = None) -> None:
     for name in spec.checklists:
-        if name not in framework.spec.checklists:
+        if name not in framework.spec.checklists and not _elsewhere(others or [], "checklists",
+                                                                    name):
             raise DatasetError(file, f"checklists.{name}", "未声明的清单 unknown checklist",
                                f"可用 declared: {', '.join(framework.spec.checklists)}")
     for name, records in spec.lists.items():
+        if name not in framework.spec.lists and _elsewhere(others or [], "lists", name):
+            continue
         if name not in framework.spec.lists:
             raise DatasetError(file, f"lists.{name}", "未声明的列表 unknown list",
                                f"可用 declared: {', '.join(framework.spec.lists)}")
@@ -364,8 +437,26 @@ def _check_declared(spec: DatasetFile, framework: Framework, file: str) -> None:
             if not isinstance(record.get("year"), int):
                 raise DatasetError(file, f"lists.{name}[{index}].year",
                                    "每条记录须有整数年份 every record needs an integer year")
-    if spec.reported is not None:
+        _check_record_numbers(framework, name, records, file)
+    if spec.reported is not None and spec.framework == framework.id:
         _check_reported(spec.reported, framework, file)
+
+
+def _check_record_numbers(framework: Framework, name: str, records: list[dict[str, Any]],
+                          file: str) -> None:
+    """Records a list rule judges give numbers in its number fields."""
+    declared = framework.spec.lists[name]
+    if declared.record_rule is None:
+        return
+    for index, record in enumerate(records):
+        if declared.applies_if and not record.get(declared.applies_if):
+            continue
+        for field in declared.numbers:
+            value = record.get(field)
+            if record_number(value) is None:
+                raise DatasetError(file, f"lists.{name}[{index}].{field}",
+                                   f"应为数字 expected a number, got {value!r}",
+                                   f"{declared.applies_if or ''} 已填，须填写 {field}".strip())
 
 
 def _check_reported(reported: Reported, framework: Framework, file: str) -> None:

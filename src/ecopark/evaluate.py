@@ -11,17 +11,18 @@ import enum
 from typing import TYPE_CHECKING
 
 from ecopark.errors import DatasetError, MissingData
-from ecopark.formula import NotEvaluable
+from ecopark.formula import NotApplicable, NotEvaluable
 from ecopark.trace import Trace, Value
 
 if TYPE_CHECKING:
     from ecopark.dataset import Dataset
     from ecopark.formula import Formula
     from ecopark.framework import CompiledRequirement, Framework, Indicator
+    from ecopark.framework_extensions import Companion
     from ecopark.verdict import Verdict
 
-__all__ = ["Evaluation", "EvaluationEnv", "IndicatorResult", "Status", "evaluate", "evaluate_formula",
-           "evaluate_indicator", "judge_value"]
+__all__ = ["CompanionValue", "Evaluation", "EvaluationEnv", "IndicatorResult", "Status", "evaluate",
+           "evaluate_formula", "evaluate_indicator", "judge_value"]
 
 
 class Status(enum.StrEnum):
@@ -30,6 +31,22 @@ class Status(enum.StrEnum):
     NOT_APPLICABLE = "not_applicable"
     MISSING = "missing"
     NOT_EVALUABLE = "not_evaluable"
+    EXEMPTED = "exempted"  # exempted by the dataset, with a reason (exemptible indicators only)
+
+
+@dataclasses.dataclass(frozen=True)
+class CompanionValue:
+    """A value computed beside an indicator (framework `companions`), never judged."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    unit: str
+    decimals: int
+    value: float | None
+    reason_zh: str = ""
+    reason_en: str = ""
+    trace: Trace | None = None
 
 
 @dataclasses.dataclass
@@ -43,6 +60,7 @@ class IndicatorResult:
     trace: Trace | None = None
     warnings: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     missing: tuple[str, int] | None = None
+    companions: list[CompanionValue] = dataclasses.field(default_factory=list)
 
     @property
     def number(self) -> int:
@@ -50,7 +68,8 @@ class IndicatorResult:
 
     @property
     def determined(self) -> bool:
-        return self.status in (Status.MET, Status.NOT_MET, Status.NOT_APPLICABLE)
+        return self.status in (Status.MET, Status.NOT_MET, Status.NOT_APPLICABLE,
+                               Status.EXEMPTED)
 
 
 @dataclasses.dataclass
@@ -86,6 +105,9 @@ class EvaluationEnv:
                 raise MissingData(name, year, f"（报表填“{obs.printed}”）",
                                   f"(printed as '{obs.printed}')")
             raise MissingData(name, year, "（报表为空）", "(left empty)")
+        for zh, en in self.dataset.derived_warnings.get((name, year), ()):
+            if (zh, en) not in self.warnings:
+                self.warn(zh, en)
         return obs.value, obs.source
 
     def variable(self, name: str, year: int) -> tuple[Value, Trace]:
@@ -128,8 +150,53 @@ class EvaluationEnv:
         assert self.current is not None
         return self.current
 
+    def setting(self, name: str) -> tuple[Value | None, str]:
+        """A framework setting: the dataset's value, else the default; and where it is from."""
+        chosen = self.dataset.settings.get(name)
+        if chosen is None:
+            default = self.framework.spec.settings[name].default
+            return default, "默认值 default"
+        return chosen.value, chosen.origin_text()
+
+    def list_rule(self, name: str, year: int) -> tuple[int, int, list[str]]:
+        """Records of the year judged by the list's rule: met, applicable, one line each."""
+        records = self.dataset.lists.get(name)
+        if records is None:
+            raise MissingData(name, year, "（无清单）", "(no list)")
+        rule, spec = self.framework.list_rules[name], self.framework.spec.lists[name]
+        met = applicable = 0
+        lines: list[str] = []
+        for record in (r for r in records if r.get("year") == year):
+            label = " ".join(str(record[f]) for f in spec.fields if f not in (
+                "year", *spec.numbers) and record.get(f))
+            if spec.applies_if and not record.get(spec.applies_if):
+                lines.append(f"— {label}（不适用 not applicable: 无 {spec.applies_if}）")
+                continue
+            holds, _ = rule.evaluate(_RecordEnv(record, spec.numbers, year))
+            applicable += 1
+            met += bool(holds)
+            shown = ", ".join(f"{f} {record[f]}" for f in spec.numbers)
+            lines.append(f"{'✓' if holds else '✗'} {label}: {shown}（{spec.record_rule}）")
+        return met, applicable, lines
+
     def warn(self, zh: str, en: str) -> None:
         self.warnings.append((zh, en))
+
+
+class _RecordEnv(EvaluationEnv):
+    """One list record as the items of a record rule."""
+
+    def __init__(self, record: dict[str, object], numbers: list[str], year: int) -> None:
+        from ecopark.dataset_extensions import record_number
+
+        self.t, self.warnings = year, []
+        self.values = {name: record_number(record.get(name)) for name in numbers}
+
+    def item(self, name: str, year: int) -> tuple[float | str, str | None]:
+        value = self.values.get(name)
+        if value is None:
+            raise MissingData(name, year)
+        return value, None
 
 
 def evaluate(framework: Framework, dataset: Dataset, year: int | None = None) -> Evaluation:
@@ -160,19 +227,71 @@ def evaluate_indicator(framework: Framework, dataset: Dataset, number: int,
                        year: int) -> IndicatorResult:
     env = EvaluationEnv(framework, dataset, year)
     indicator = framework.indicator(number)
+    result = _compute(framework, indicator, env)
+    if result.status is Status.MET:  # computed: now judge it
+        _judge(framework.requirements[number], result, env)
+    _extensions(framework, dataset, result, year)
+    return result
+
+
+def _compute(framework: Framework, indicator: Indicator, env: EvaluationEnv) -> IndicatorResult:
+    number = indicator.number
     try:
         value, trace = framework.formulas[number].evaluate(env)
     except MissingData as missing:
         return _missing(indicator, missing, env)
+    except NotApplicable as exc:
+        return IndicatorResult(indicator, None, Status.NOT_APPLICABLE, "", exc.reason_zh,
+                               exc.reason_en, warnings=env.warnings)
     except NotEvaluable as exc:
         return IndicatorResult(indicator, None, Status.NOT_EVALUABLE, "", exc.reason_zh,
                                exc.reason_en, warnings=env.warnings)
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = _clean(float(value) * framework.factors[number])
     root = Trace(f"{number} {indicator.name_zh}", value, indicator.unit, [trace])
-    result = IndicatorResult(indicator, value, Status.MET, trace=root, warnings=env.warnings)
-    _judge(framework.requirements[number], result, env)
-    return result
+    return IndicatorResult(indicator, value, Status.MET, trace=root, warnings=env.warnings)
+
+
+def _extensions(framework: Framework, dataset: Dataset, result: IndicatorResult,
+                year: int) -> None:
+    """Framework-format extensions: companion values, warnings, exemption (in that order)."""
+    ind = result.indicator
+    for companion in ind.companions:
+        result.companions.append(_companion(framework, dataset, ind.number, companion, year,
+                                            result.warnings))
+    for advisory in framework.spec.warnings:
+        if ind.number in advisory.indicators and _holds(framework, dataset, advisory.id, year):
+            result.warnings.append((advisory.text_zh, advisory.text_en))
+    reason = dataset.exemptions.get(ind.number)
+    if reason is not None:
+        result.status, result.reason_zh, result.reason_en = Status.EXEMPTED, reason, reason
+
+
+def _companion(framework: Framework, dataset: Dataset, number: int, companion: Companion,
+               year: int, warnings: list[tuple[str, str]]) -> CompanionValue:
+    formula, factor = framework.companions[(number, companion.id)]
+    env = EvaluationEnv(framework, dataset, year)
+    named = (companion.id, companion.name_zh, companion.name_en, companion.unit,
+             companion.decimals)
+    try:
+        value, trace = formula.evaluate(env)
+    except MissingData as missing:
+        return CompanionValue(*named, None, f"缺少 {missing.item}（{missing.year}年）",
+                              f"missing {missing.item} for {missing.year}")
+    except NotEvaluable as exc:
+        return CompanionValue(*named, None, exc.reason_zh, exc.reason_en)
+    finally:
+        warnings.extend(w for w in env.warnings if w not in warnings)
+    return CompanionValue(*named, _clean(float(value) * factor), trace=trace)
+
+
+def _holds(framework: Framework, dataset: Dataset, advisory: str, year: int) -> bool:
+    try:
+        holds, _ = framework.advisories[advisory].evaluate(EvaluationEnv(framework, dataset,
+                                                                          year))
+    except (MissingData, NotEvaluable):
+        return False  # a warning needs its data; without it there is nothing to warn about
+    return bool(holds)
 
 
 def _clean(value: float) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ecopark import units
 from ecopark.errors import FormulaError, FrameworkError, UnitError, UnknownFramework
 from ecopark.formula import TEXT, Formula, FormulaSyntaxError, Scope, compile_formula
+from ecopark.framework_extensions import (
+    AFTER,
+    BEFORE,
+    Advisory,
+    Companion,
+    Gate,
+    InventoryLink,
+    Related,
+    SettingDef,
+    setting_unit,
+)
 from ecopark.yamlfile import read_yaml
 
 __all__ = ["CHECKS", "Framework", "Indicator", "Item", "available_frameworks", "load_framework"]
@@ -60,6 +72,7 @@ class Item(_Model):
     aliases: list[str] = []  # other names parks print for it (matched when reading tables)
     definition_zh: str = ""
     definition_en: str = ""
+    computed: str | None = None  # a quantity of the framework's inventory method (never observed)
     source: str
 
     @model_validator(mode="after")
@@ -82,6 +95,9 @@ class ListDef(_Model):
     name_zh: str
     name_en: str
     fields: list[str]
+    numbers: list[str] = []  # fields holding numbers (used by record_rule)
+    record_rule: str | None = None  # a condition over one record's number fields
+    applies_if: str | None = None  # a record applies only when this field is given
 
 
 class ChecklistDef(_Model):
@@ -126,7 +142,11 @@ class Indicator(_Model):
     formula: str
     mandatory: bool = False
     group: str | None = None
+    guidance: bool = False  # reported met / not met / exempted, never counted (gate_guidance)
+    exemptible: bool = False  # a dataset may exempt it with a reason
     requirement: Requirement
+    companions: list[Companion] = []  # values shown beside it, never judged
+    related: list[Related] = []  # similar indicators of other frameworks (crosswalk)
     source: str
 
 
@@ -153,6 +173,7 @@ class Group(_Model):
 
 
 class VerdictRule(_Model):
+    kind: Literal["groups", "gate_guidance"] = "groups"
     mandatory: Literal["all_met"] = "all_met"
     groups: dict[str, Group] = {}
     source: str = ""
@@ -175,6 +196,11 @@ class FrameworkFile(_Model):
     identities: dict[str, Identity] = {}
     checks: list[Check] = []
     verdict: VerdictRule
+    settings: dict[str, SettingDef] = {}
+    gates: list[Gate] = []
+    warnings: list[Advisory] = []
+    inventory: InventoryLink | None = None
+    shared_items: dict[str, list[str]] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,6 +220,11 @@ class Framework:
     requirements: dict[int, CompiledRequirement] = dataclasses.field(default_factory=dict)
     variables: dict[str, tuple[Formula, float]] = dataclasses.field(default_factory=dict)
     identities: dict[str, tuple[Formula, float]] = dataclasses.field(default_factory=dict)
+    companions: dict[tuple[int, str], tuple[Formula, float]] = dataclasses.field(
+        default_factory=dict)
+    advisories: dict[str, Formula] = dataclasses.field(default_factory=dict)
+    list_rules: dict[str, Formula] = dataclasses.field(default_factory=dict)
+    shared_from: dict[str, str] = dataclasses.field(default_factory=dict)  # item → framework
 
     @property
     def id(self) -> str:
@@ -219,6 +250,8 @@ class Framework:
             lists=frozenset(spec.lists),
             checklists=frozenset(spec.checklists),
             value_unit=value_unit,
+            settings={k: setting_unit(v) for k, v in spec.settings.items()},
+            rule_lists=frozenset(k for k, v in spec.lists.items() if v.record_rule),
         )
 
     def value_kind(self, number: int) -> str:
@@ -300,13 +333,15 @@ def check_categories_exist(fw: Framework) -> None:
 
 
 def check_membership(fw: Framework) -> None:
-    """Every indicator is mandatory or in exactly one declared group; groups can be met."""
+    """Every indicator is mandatory, or in exactly one declared group, or guidance; groups can
+    be met."""
     groups = fw.spec.verdict.groups
     for ind in fw.spec.indicators:
-        if ind.mandatory == (ind.group is not None):
+        if sum((ind.mandatory, ind.group is not None, ind.guidance)) != 1:
             raise FrameworkError(fw.file, _where(ind), "指标须为必选（mandatory: true）或属于一个"
-                                 "可选组（group）之一 an indicator is either mandatory or in one "
-                                 "optional group")
+                                 "可选组（group）之一（或为引导性指标 guidance: true）an indicator "
+                                 "is either mandatory or in one optional group (or guidance: "
+                                 "true)")
         if ind.group is not None and ind.group not in groups:
             raise FrameworkError(fw.file, f"{_where(ind)}.group",
                                  f"未声明的组 unknown group {ind.group!r}",
@@ -476,6 +511,22 @@ def available_frameworks() -> dict[str, Path]:
     return {path.stem: path for path in sorted(FRAMEWORK_DIR.glob("*.yaml"))}
 
 
+_STATE = threading.local()  # per thread: framework ids and files being built (cycle guard)
+
+
+def _loading() -> set[str]:
+    names: set[str] | None = getattr(_STATE, "names", None)
+    if names is None:
+        names = _STATE.names = set()
+    return names
+
+
+def is_loading(name_or_path: str) -> bool:
+    """Whether a framework (by id or file) is being built right now, further up this thread's
+    stack (a framework that refers to another which refers back)."""
+    return name_or_path in _loading()
+
+
 def load_framework(name_or_path: str | Path) -> Framework:
     """Load a built-in framework by id, or a framework file by path."""
     path = Path(name_or_path)
@@ -490,7 +541,16 @@ def load_framework(name_or_path: str | Path) -> Framework:
 @functools.cache
 def _load(path: Path) -> Framework:
     data = read_yaml(path)
-    return build_framework(data, str(path))
+    loading = _loading()
+    if str(path) in loading:
+        raise FrameworkError(str(path), "shared_items", "指标体系之间循环引用 frameworks refer "
+                             "to each other in a cycle")
+    names = {str(path), path.stem}
+    loading.update(names)
+    try:
+        return build_framework(data, str(path))
+    finally:
+        loading.difference_update(names)
 
 
 def build_framework(data: Any, file: str) -> Framework:
@@ -502,7 +562,7 @@ def build_framework(data: Any, file: str) -> Framework:
     except ValidationError as exc:
         raise _schema_error(exc, file) from None
     framework = Framework(spec, file)
-    for check in CHECKS:
+    for check in (*BEFORE, *CHECKS, *AFTER):
         check(framework)
     return framework
 

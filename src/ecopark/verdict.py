@@ -3,6 +3,11 @@
 Reasons name what decides the verdict: which mandatory indicator failed or could not be judged,
 which group has too few met, and which selected optional indicator failed while another member
 of its group carries the group.
+
+A framework with `verdict.kind: gate_guidance` is judged on its core (mandatory) indicators
+alone; its guidance indicators are reported met / not met / exempted, never counted. Under
+either kind, eligibility gates a dataset answers `met: false` fail the verdict and unanswered
+ones leave it incomplete.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ if TYPE_CHECKING:
     from ecopark.dataset import Dataset
     from ecopark.framework import Framework
 
-__all__ = ["GroupResult", "Reason", "Verdict", "VerdictStatus", "decide"]
+__all__ = ["GateResult", "GroupResult", "GuidanceResult", "Reason", "Verdict", "VerdictStatus",
+           "decide"]
 
 
 class VerdictStatus(enum.StrEnum):
@@ -52,10 +58,33 @@ class GroupResult:
 
 
 @dataclasses.dataclass(frozen=True)
+class GateResult:
+    id: str
+    name_zh: str
+    name_en: str
+    met: bool | None  # None: not answered
+    evidence: str
+    source: str
+
+
+@dataclasses.dataclass(frozen=True)
+class GuidanceResult:
+    number: int
+    name_zh: str
+    name_en: str
+    status: Status
+    reason_zh: str
+    reason_en: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Verdict:
     status: VerdictStatus
     reasons: tuple[Reason, ...]
     groups: tuple[GroupResult, ...]
+    kind: str = "groups"
+    gates: tuple[GateResult, ...] = ()
+    guidance: tuple[GuidanceResult, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -77,21 +106,93 @@ def _nums(numbers: Iterable[int]) -> str:
 def decide(framework: Framework, dataset: Dataset | None,
            results: list[IndicatorResult]) -> Verdict:
     """Combine indicator statuses into the verdict by the framework's rule."""
+    gates = tuple(_gates(framework, dataset))
+    if framework.spec.verdict.kind == "gate_guidance":
+        return _gate_guidance(results, gates)
     selected = dataset.profile.selected if dataset is not None else frozenset()
     reasons = list(_mandatory_reasons(results))
+    reasons.extend(_gate_reasons(gates))
     groups = tuple(_groups(framework, results, selected))
     for group in groups:
         reasons.extend(_group_reasons(group, results))
-    severities = {r.severity for r in reasons}
-    status = (VerdictStatus.FAILED if "fail" in severities else
-              VerdictStatus.INCOMPLETE if "incomplete" in severities else VerdictStatus.PASSED)
+    status = _status(reasons)
     if status is VerdictStatus.PASSED:
         count = sum(1 for r in results if r.indicator.mandatory)
         reasons.insert(0, Reason("all_met", (), f"全部 {count} 项必选指标达标，{len(groups)} 个可选组"
                                  "均满足最少达标数", f"all {count} mandatory indicators met and "
                                  f"every one of the {len(groups)} optional groups has enough met",
                                  "info"))
-    return Verdict(status, tuple(reasons), groups)
+    return Verdict(status, tuple(reasons), groups, gates=gates)
+
+
+def _status(reasons: list[Reason]) -> VerdictStatus:
+    severities = {r.severity for r in reasons}
+    return (VerdictStatus.FAILED if "fail" in severities else
+            VerdictStatus.INCOMPLETE if "incomplete" in severities else VerdictStatus.PASSED)
+
+
+def _gates(framework: Framework, dataset: Dataset | None) -> Iterable[GateResult]:
+    answers = dataset.gates if dataset is not None else {}
+    for gate in framework.spec.gates:
+        answer = answers.get(gate.id)
+        yield GateResult(gate.id, gate.name_zh, gate.name_en,
+                         None if answer is None else answer.met,
+                         "" if answer is None else answer.evidence, gate.source)
+
+
+def _gate_reasons(gates: tuple[GateResult, ...]) -> Iterable[Reason]:
+    failed = [g for g in gates if g.met is False]
+    if failed:
+        yield Reason("gate_not_met", (), "申报条件未满足：" + "；".join(g.name_zh for g in failed),
+                     "eligibility gates not met: " + "; ".join(g.name_en for g in failed), "fail")
+    unanswered = [g for g in gates if g.met is None]
+    if unanswered:
+        yield Reason("gate_unanswered", (), "申报条件未填报：" + "；".join(
+            g.name_zh for g in unanswered), "eligibility gates not answered: " + "; ".join(
+            g.name_en for g in unanswered), "incomplete")
+
+
+_GUIDANCE_WORDS = {Status.MET: ("达到", "met"), Status.NOT_MET: ("未达到", "not met"),
+                   Status.EXEMPTED: ("豁免", "exempted")}
+
+
+def _gate_guidance(results: list[IndicatorResult], gates: tuple[GateResult, ...]) -> Verdict:
+    """Core indicators are a gate; guidance indicators are reported, never counted."""
+    reasons = [Reason(r.kind, r.numbers, r.zh.replace("必选指标", "核心指标"),
+                      r.en.replace("mandatory indicator", "core indicator"), r.severity)
+               for r in _mandatory_reasons(results)]
+    reasons.extend(_gate_reasons(gates))
+    status = _status(reasons)
+    core = [r.number for r in results if r.indicator.mandatory]
+    if status is VerdictStatus.PASSED:
+        reasons.insert(0, Reason("core_met", tuple(core), f"核心指标 {_nums(core)} 达到要求"
+                                 + ("，申报条件全部满足" if gates else ""),
+                                 f"core indicators {', '.join(map(str, core))} met"
+                                 + (" and every eligibility gate met" if gates else ""), "info"))
+    guidance = tuple(GuidanceResult(r.number, r.indicator.name_zh, r.indicator.name_en,
+                                    r.status, r.reason_zh, r.reason_en)
+                     for r in results if r.indicator.guidance)
+    if guidance:
+        reasons.append(_guidance_summary(guidance))
+    return Verdict(status, tuple(reasons), (), "gate_guidance", gates, guidance)
+
+
+def _guidance_summary(guidance: tuple[GuidanceResult, ...]) -> Reason:
+    parts_zh: list[str] = []
+    parts_en: list[str] = []
+    for status in (Status.MET, Status.NOT_MET, Status.EXEMPTED):
+        chosen = [g.number for g in guidance if g.status is status]
+        if chosen:
+            zh, en = _GUIDANCE_WORDS[status]
+            parts_zh.append(f"{zh} {_nums(chosen)}")
+            parts_en.append(f"{en} {', '.join(map(str, chosen))}")
+    other = [g.number for g in guidance if g.status not in _GUIDANCE_WORDS]
+    if other:
+        parts_zh.append(f"无法判定 {_nums(other)}")
+        parts_en.append(f"not judged {', '.join(map(str, other))}")
+    return Reason("guidance", tuple(g.number for g in guidance),
+                  "引导性指标（不计数）：" + "；".join(parts_zh),
+                  "guidance indicators (not counted): " + "; ".join(parts_en), "info")
 
 
 def _mandatory_reasons(results: list[IndicatorResult]) -> Iterable[Reason]:

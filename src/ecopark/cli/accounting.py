@@ -328,10 +328,59 @@ def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
            steam_pressure: PressureOpt = None, steam_temperature: TemperatureOpt = None,
            steam_enthalpy: EnthalpyOpt = None, json_out: JsonOpt = False,
            lang: LangOpt = Lang.zh) -> None:
-    """二氧化碳排放 — direct and indirect CO2 by carrier, for one enterprise or the park."""
+    """二氧化碳排放 — direct and indirect CO2 by carrier, for one enterprise or the park; for a
+    dataset (.yaml) with an `inventory`, its inventory as a tree (e.g. --method
+    zero-carbon-park-2025, 附件4)."""
+    if roster is not None and roster.suffix.lower() in (".yaml", ".yml"):
+        _dataset_inventory(roster, method, year, json_out, lang.value)
+        return
     settings = _settings(method, electricity, grid_region, grid_year, grid_set)
     _account("carbon", roster, use, enterprise, year, settings, coefficients, json_out,
              lang.value, (steam_pressure, steam_temperature, steam_enthalpy), process)
+
+
+def _dataset_inventory(path: Path, method: str | None, year: int | None, json_out: bool,
+                       lang: str) -> None:
+    """The inventory of a dataset by the inventory method of its framework."""
+    from ecopark.errors import InvalidValue
+
+    _, dataset = _inventory_framework(path, method)
+    if not dataset.inventory:
+        raise InvalidValue(str(path), "数据文件没有 inventory（核算清单）the dataset has no "
+                           "inventory", "在数据文件中填写 inventory.<年份> add inventory.<year>")
+    chosen = year or (dataset.year if dataset.year in dataset.inventory else
+                      max(dataset.inventory))
+    if chosen not in dataset.inventory:
+        raise InvalidValue("--year", f"没有 {chosen} 年的核算清单 no inventory for {chosen}",
+                           f"已有 available: {', '.join(map(str, sorted(dataset.inventory)))}")
+    result = dataset.inventory[chosen]
+    if json_out:
+        from ecopark.contract import inventory_json
+
+        print_json(inventory_json(result))
+        return
+    from ecopark.terminal import inventory_tree
+
+    console().print(inventory_tree(result, lang, dataset.profile.name))
+
+
+def _inventory_framework(path: Path, method: str | None) -> tuple[Any, Any]:
+    """The dataset loaded under the framework (of those it names) whose inventory method is
+    `method` (default: the first that has one)."""
+    from ecopark.cli.core import _named_frameworks
+    from ecopark.errors import InvalidValue
+    from ecopark.framework import load_framework
+
+    names = _named_frameworks(path)
+    candidates = [n for n in names if (link := load_framework(n).spec.inventory) is not None
+                  and (method is None or link.method == method)]
+    if not candidates:
+        from ecopark.accounting.inventory import available_methods
+
+        raise InvalidValue("--method", f"数据文件所列指标体系 {', '.join(names)} 没有核算清单方法 "
+                           f"{method or ''}".strip() + " no framework of the dataset uses this "
+                           "inventory method", f"可用 available: {', '.join(available_methods())}")
+    return load_file(path, candidates[0])
 
 
 # ------------------------------------------------------------------------ check

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -27,7 +28,11 @@ from ecopark.cli.common import (
 def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
            json_out: JsonOpt = False, framework: FrameworkOpt = None,
            base_year: BaseYearOpt = None) -> None:
-    """对照考核表与总体判定 — the assessment table and the overall verdict."""
+    """对照考核表与总体判定 — the assessment table and the overall verdict (--framework all: under
+    every framework the dataset names, side by side)."""
+    if framework == "all":
+        _assess_all(dataset, year, lang, json_out)
+        return
     evaluation = evaluate_file(dataset, framework, year, base_year)
     if json_out:
         from ecopark.cli.accounting import indicator_quality_json
@@ -40,6 +45,78 @@ def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
 
     console().print(assessment(evaluation, lang.value))
     print_indicator_quality(evaluation, lang.value)
+
+
+def _named_frameworks(dataset: Path) -> list[str]:
+    """The frameworks a YAML dataset names: `framework` and `also_frameworks`."""
+    from pydantic import ValidationError
+
+    from ecopark.dataset import DatasetFile, _schema_error
+    from ecopark.errors import InputFileError
+    from ecopark.yamlfile import read_yaml
+
+    if dataset.suffix.lower() not in (".yaml", ".yml"):
+        raise InputFileError(str(dataset), "--framework all 只适用于 YAML 数据文件 needs a YAML "
+                             "dataset", "先用 ecopark import 转换 convert it with ecopark import")
+    try:
+        spec = DatasetFile.model_validate(read_yaml(dataset, floats_as_text=True))
+    except ValidationError as exc:
+        raise _schema_error(exc, str(dataset)) from None
+    return list(dict.fromkeys([spec.framework, *spec.also_frameworks]))
+
+
+def _evaluations(dataset: Path, year: int | None) -> list[Any]:
+    return [evaluate_file(dataset, name, year) for name in _named_frameworks(dataset)]
+
+
+def _assess_all(dataset: Path, year: int | None, lang: Lang, json_out: bool) -> None:
+    from ecopark.crosswalk import crosswalk, crosswalk_json
+
+    evaluations = _evaluations(dataset, year)
+    cross = crosswalk([ev.framework for ev in evaluations], evaluations)
+    if json_out:
+        from ecopark.contract import assessment_json
+
+        print_json({"frameworks": [assessment_json(ev) for ev in evaluations],
+                    "crosswalk": crosswalk_json(cross)})
+        return
+    from ecopark.terminal import assessment, crosswalk_view
+
+    out = console()
+    for evaluation in evaluations:
+        out.print(assessment(evaluation, lang.value))
+    out.print(crosswalk_view(cross, lang.value))
+
+
+@app.command("crosswalk")
+@handles_errors
+def crosswalk_command(
+        dataset: Annotated[Path | None, typer.Argument(help="数据文件（可选）dataset (optional): "
+                                                       "adds each indicator's value")] = None,
+        framework: Annotated[list[str] | None, typer.Option(
+            "--framework", "-f", help="指标体系（可重复；默认数据文件所列）framework (repeatable; "
+            "default: those the dataset names)")] = None,
+        year: YearOpt = None, lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
+    """指标体系对照 — which raw items feed which indicator in each framework, and how similar
+    indicators are defined differently."""
+    from ecopark.crosswalk import crosswalk, crosswalk_json
+    from ecopark.errors import InvalidValue
+    from ecopark.framework import load_framework
+
+    evaluations = _evaluations(dataset, year) if dataset is not None else []
+    names = framework or [ev.framework.id for ev in evaluations]
+    if len(names) < 2:
+        raise InvalidValue("--framework", "至少需要两个指标体系 at least two frameworks are needed",
+                           "用 -f 指定，或在数据文件中写 also_frameworks name them with -f, or "
+                           "list also_frameworks in the dataset")
+    cross = crosswalk([load_framework(name) for name in names],
+                      [ev for ev in evaluations if ev.framework.id in names])
+    if json_out:
+        print_json(crosswalk_json(cross))
+        return
+    from ecopark.terminal import crosswalk_view
+
+    console().print(crosswalk_view(cross, lang.value))
 
 
 @app.command()

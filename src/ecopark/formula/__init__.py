@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from ecopark.formula.check import TEXT, Scope, Typed, check
-from ecopark.formula.nodes import Env, NotEvaluable
+from ecopark.formula.check import BOOL, TEXT, Scope, Typed, check
+from ecopark.formula.nodes import Env, NotApplicable, NotEvaluable
 from ecopark.formula.syntax import FormulaSyntaxError, parse
 
 if TYPE_CHECKING:
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
     from ecopark.trace import Trace, Value
 
-__all__ = ["TEXT", "Env", "Formula", "FormulaSyntaxError", "NotEvaluable", "Scope",
-           "compile_formula"]
+__all__ = ["BOOL", "TEXT", "Env", "Formula", "FormulaSyntaxError", "NotApplicable", "NotEvaluable",
+           "Scope", "compile_formula"]
 
 
 @dataclasses.dataclass(frozen=True)

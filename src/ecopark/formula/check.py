@@ -20,9 +20,10 @@ from ecopark.formula.syntax import At, Binary, Call, FormulaSyntaxError, Name, N
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["Scope", "Typed", "check"]
+__all__ = ["BOOL", "Scope", "Typed", "check"]
 
 TEXT = "text"
+BOOL = "bool"  # a yes/no setting (a condition)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,9 +37,11 @@ class Scope:
     lists: frozenset[str] = frozenset()
     checklists: frozenset[str] = frozenset()
     value_unit: str | None = None  # set when checking a requirement rule
+    settings: dict[str, str] = dataclasses.field(default_factory=dict)  # unit, TEXT or BOOL
+    rule_lists: frozenset[str] = frozenset()  # lists with a record rule (met_share)
 
     def names(self) -> list[str]:
-        return [*self.items, *self.variables, *self.profile_fields, "t", "t0"]
+        return [*self.items, *self.variables, *self.profile_fields, *self.settings, "t", "t0"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +108,8 @@ class _Checker:
             return self.valued(n.VarRef(name, units.pretty(unit)), unit)
         if name in scope.profile_fields:
             return Typed(n.ProfileRef(name), TEXT)
+        if name in scope.settings:
+            return self.setting(name)
         if name in ("t", "t0"):
             raise _fail(f"年份 {name} 只能用在 [ ] 或函数的年份参数中 "
                         f"'{name}' is a year: use it inside [ ] or as a year argument", node)
@@ -114,6 +119,14 @@ class _Checker:
         near = difflib.get_close_matches(name, scope.names(), n=1)
         hint = f"；是否应为 did you mean '{near[0]}'?" if near else ""
         raise _fail(f"未声明的名称 unknown name '{name}'{hint}", node)
+
+    def setting(self, name: str) -> Typed:
+        unit = self.scope.settings[name]
+        if unit == BOOL:
+            return Typed(n.SettingRef(name, ""), "bool")
+        if unit == TEXT:
+            return Typed(n.SettingRef(name, ""), TEXT)
+        return self.valued(n.SettingRef(name, units.pretty(unit)), unit)
 
     def valued(self, expr: n.Expr, unit: str) -> Typed:
         if unit == TEXT:
@@ -205,7 +218,8 @@ class _Checker:
     def call(self, node: Call) -> Typed:
         handler = getattr(self, f"fn_{node.func}", None)
         if handler is None:
-            known = ["cagr", "elasticity", "mean", "coalesce", "checklist", "count"]
+            known = ["cagr", "elasticity", "mean", "coalesce", "checklist", "count", "if",
+                     "defined", "met_share"]
             near = difflib.get_close_matches(node.func, known, n=1)
             hint = f"；是否应为 did you mean {near[0]}()?" if near else ""
             raise _fail(f"未知函数 unknown function {node.func}(){hint}", node)
@@ -269,6 +283,38 @@ class _Checker:
         start, end = self.year(node.args[1]), self.year(node.args[2])
         unit = units.parse_unit("个")
         return Typed(n.Count(name, start, end, "个"), "number", unit)
+
+    def fn_if(self, node: Call) -> Typed:
+        """if(condition, a, b): a when the condition holds, else b; only the branch taken is
+        evaluated. a and b have one kind; numbers in compatible units (a literal takes the
+        other branch's unit), the result in a's unit."""
+        self.arity(node, 3)
+        cond, a, b = (self.visit(arg) for arg in node.args)
+        self.need(cond, "bool", node.args[0])
+        self.need(b, a.kind, node.args[2])
+        factor = 1.0
+        unit = a.unit
+        if a.kind == "number":
+            unit, factor = self.align(a, b, node.args[2])
+        label = (b if a.literal else a).expr.unit or _label(unit)
+        expr = n.If(cond.expr, a.expr, b.expr, label, factor)
+        return Typed(expr, a.kind, unit, a.literal and b.literal)
+
+    def fn_defined(self, node: Call) -> Typed:
+        """defined(setting): whether a setting without a default has been given a value."""
+        self.arity(node, 1)
+        arg = node.args[0]
+        if not isinstance(arg, Name) or arg.name not in self.scope.settings:
+            raise _fail(f"defined() 的参数应为设置 expects a setting: {sorted(self.scope.settings)}",
+                        arg)
+        return Typed(n.Defined(arg.name), "bool")
+
+    def fn_met_share(self, node: Call) -> Typed:
+        """met_share(list): share of the context year's applicable records meeting the list's
+        record rule (dimensionless fraction)."""
+        self.arity(node, 1)
+        name = self.collection(node.args[0], self.scope.rule_lists, "lists (with record_rule)")
+        return Typed(n.MetShare(name), "number", _dimensionless())
 
     def collection(self, node: Node, declared: frozenset[str], section: str) -> str:
         if not isinstance(node, Name) or node.name not in declared:

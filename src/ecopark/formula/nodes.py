@@ -11,7 +11,7 @@ from typing import Protocol
 from ecopark.errors import MissingData
 from ecopark.trace import Trace, Value
 
-__all__ = ["Env", "Expr", "NotEvaluable", "YearExpr"]
+__all__ = ["Env", "Expr", "NotApplicable", "NotEvaluable", "YearExpr"]
 
 
 class NotEvaluable(Exception):
@@ -21,6 +21,11 @@ class NotEvaluable(Exception):
         super().__init__(reason_en)
         self.reason_zh = reason_zh
         self.reason_en = reason_en
+
+
+class NotApplicable(NotEvaluable):
+    """Nothing the formula asks about exists (e.g. no product has a quota standard): the
+    indicator does not apply, which is different from data that cannot be judged."""
 
 
 class Env(Protocol):
@@ -36,6 +41,8 @@ class Env(Protocol):
     def count(self, name: str, after: int, upto: int) -> tuple[int, list[str]]: ...
     def value(self) -> Value: ...
     def warn(self, zh: str, en: str) -> None: ...
+    def setting(self, name: str) -> tuple[Value | None, str]: ...
+    def list_rule(self, name: str, year: int) -> tuple[int, int, list[str]]: ...
 
 
 # ----------------------------------------------------------------------------- years
@@ -110,6 +117,32 @@ class ProfileRef(Expr):
     def eval(self, env: Env, year: int) -> tuple[Value, Trace]:
         value = env.profile(self.name)
         return value, Trace(self.name, value, note="园区信息 park profile")
+
+
+class SettingRef(Expr):
+    """A framework setting: the dataset's value, else the framework's default. A setting with
+    no value (no default, none given) cannot be used: not evaluable, naming the setting."""
+
+    def __init__(self, name: str, unit: str) -> None:
+        self.name, self.unit, self.text = name, unit, name
+
+    def eval(self, env: Env, year: int) -> tuple[Value, Trace]:
+        value, origin = env.setting(self.name)
+        if value is None:
+            raise NotEvaluable(f"设置 {self.name} 没有取值（无默认值）：请在数据文件 settings 中指定",
+                               f"setting {self.name} has no value (no default): give it in the "
+                               "dataset's settings")
+        return value, Trace(self.name, value, self.unit, note=f"设置 setting — {origin}")
+
+
+class Defined(Expr):
+    def __init__(self, name: str) -> None:
+        self.name, self.text = name, f"defined({name})"
+
+    def eval(self, env: Env, year: int) -> tuple[Value, Trace]:
+        value, origin = env.setting(self.name)
+        result = value is not None
+        return result, Trace(self.text, result, note=f"设置 setting — {origin}")
 
 
 class ValueRef(Expr):
@@ -339,6 +372,40 @@ class Checklist(Expr):
         leaves = [Trace(line, None) for line in lines]
         return result, Trace(self.text, result, "", leaves, item=self.name, year=year,
                              note=f"{done}/{required}")
+
+
+class If(Expr):
+    """if(condition, a, b): only the branch taken is evaluated."""
+
+    def __init__(self, cond: Expr, then: Expr, other: Expr, unit: str, factor: float) -> None:
+        self.cond, self.then, self.other, self.unit, self.factor = cond, then, other, unit, factor
+        self.text = f"if({cond.text}, {then.text}, {other.text})"
+
+    def eval(self, env: Env, year: int) -> tuple[Value, Trace]:
+        holds, cond_trace = self.cond.eval(env, year)
+        branch = self.then if holds else self.other
+        value, trace = branch.eval(env, year)
+        if not holds and isinstance(value, float | int) and not isinstance(value, bool):
+            value = float(value) * self.factor
+        children = [cond_trace] + ([trace] if _keep(branch) else [])
+        return value, Trace(self.text, value, self.unit, children)
+
+
+class MetShare(Expr):
+    """Share of the context year's applicable records of a list that meet its record rule."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.text = name, f"met_share({name})"
+
+    def eval(self, env: Env, year: int) -> tuple[Value, Trace]:
+        met, applicable, lines = env.list_rule(self.name, year)
+        leaves = [Trace(line, None) for line in lines]
+        if applicable == 0:
+            raise NotApplicable(f"{self.name}：{year} 年没有适用的记录", f"{self.name}: no "
+                                f"applicable record in {year}")
+        result = met / applicable
+        return result, Trace(self.text, result, "", leaves, item=self.name, year=year,
+                             note=f"{met}/{applicable}")
 
 
 class Count(Expr):
