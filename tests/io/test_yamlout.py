@@ -96,3 +96,23 @@ def test_awkward_values_survive(tmp_path: Path) -> None:
                                                    "year": 2016}]}
     assert again.checklists["info_platform"][2018][0].name == "~"
     assert again.reported is not None and again.reported.indicators == {2: "3", 4: "/", 17: "达标"}
+
+
+def test_zero_carbon_sections_survive_the_round_trip(tmp_path: Path) -> None:
+    from ecopark import evaluate, load_dataset, load_framework
+    from ecopark.dataset import DatasetFile
+    from ecopark.io.yamlout import dataset_yaml
+    from ecopark.yamlfile import read_yaml
+
+    source = Path(__file__).resolve().parents[2] / "examples" / "zero-carbon-demo" / "dataset.yaml"
+    spec = DatasetFile.model_validate(read_yaml(source, floats_as_text=True))
+    out = tmp_path / "again.yaml"
+    out.write_text(dataset_yaml(spec), encoding="utf-8")
+    again = DatasetFile.model_validate(read_yaml(out, floats_as_text=True))
+    for section in ("settings", "exemptions", "gates", "inventory", "also_frameworks"):
+        assert getattr(again, section) == getattr(spec, section), section
+    framework = load_framework("zero-carbon-park-2025")
+    first = evaluate(framework, load_dataset(source, framework))
+    second = evaluate(framework, load_dataset(out, framework))
+    assert [(r.value, r.status) for r in first.results] == \
+        [(r.value, r.status) for r in second.results]

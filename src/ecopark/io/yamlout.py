@@ -209,10 +209,24 @@ def _accounting(spec: DatasetFile) -> list[str]:
     return [*lines, ""]
 
 
+_EXTENSIONS = ("also_frameworks", "settings", "exemptions", "gates", "inventory")
+
+
+def _extensions(spec: DatasetFile) -> list[str]:
+    """The sections frameworks other than HJ 274 use (settings, gates, exemptions, inventory),
+    written as PyYAML writes them."""
+    import yaml
+
+    data = spec.model_dump(mode="python", include=set(_EXTENSIONS), exclude_defaults=True)
+    if not data:
+        return []
+    return [yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).rstrip(), ""]
+
+
 def dataset_yaml(spec: DatasetFile) -> str:
     """The dataset as YAML text that `load_dataset` reads back to the same dataset."""
     parts = [_header(spec), _park(spec), _observations(spec), _checklists(spec), _lists(spec),
-             _reported(spec), _contributions(spec), _accounting(spec)]
+             _reported(spec), _contributions(spec), _accounting(spec), _extensions(spec)]
     lines = [line for part in parts for line in part]
     while lines and not lines[-1]:
         lines.pop()

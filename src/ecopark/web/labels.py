@@ -12,9 +12,10 @@ __all__ = ["ASSESSED", "LABELS", "ROLES", "SEVERITIES", "STATUSES", "SUBMISSIONS
 ROLES = {"admin": N_("Administrator"), "park_officer": N_("Park officer"),
          "enterprise": N_("Enterprise"), "reviewer": N_("Reviewer")}
 STATUSES = {"met": N_("Met"), "not_met": N_("Not met"), "missing": N_("Missing data"),
-            "not_applicable": N_("Not applicable"), "not_evaluable": N_("Not evaluable")}
+            "not_applicable": N_("Not applicable"), "not_evaluable": N_("Not evaluable"),
+            "exempted": N_("Exempted")}
 SYMBOLS = {"met": "✓", "not_met": "✗", "missing": "…", "not_applicable": "—",
-           "not_evaluable": "?", "passed": "✓", "failed": "✗", "incomplete": "…",
+           "not_evaluable": "?", "exempted": "○", "passed": "✓", "failed": "✗", "incomplete": "…",
            "error": "✗", "warning": "!", "info": "i"}
 VERDICTS = {"passed": N_("Passed"), "failed": N_("Failed"),
             "incomplete": N_("Incomplete (data missing)")}
