@@ -20,6 +20,7 @@ from ecopark.cli.common import (
     handles_errors,
     load_file,
     print_json,
+    write_atomically,
 )
 
 RosterArg = Annotated[Path, typer.Argument(help="企业名录 enterprise roster (.xlsx sheet 企业数据, "
@@ -57,20 +58,6 @@ def _library(coefficients: list[Path] | None) -> Any:
     from ecopark.accounting.coefficients import load_library
 
     return load_library(coefficients or ())
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, then rename: the
-    file is either the old one or the complete new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 # ------------------------------------------------------------------------ rollup

@@ -14,7 +14,8 @@ import typer
 from ecopark.errors import EcoparkError
 
 __all__ = ["BaseYearOpt", "DatasetArg", "FrameworkOpt", "JsonOpt", "Lang", "LangOpt", "YearOpt", "app",
-           "console", "evaluate_file", "handles_errors", "load_file", "print_json"]
+           "console", "evaluate_file", "handles_errors", "load_file", "print_json",
+           "write_atomically"]
 
 app = typer.Typer(
     add_completion=False,
@@ -91,3 +92,20 @@ def evaluate_file(dataset_path: Path, framework: str | None, year: int | None,
 
 def print_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder, then rename: the file
+    is either the old one or the complete new one, never half-written."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

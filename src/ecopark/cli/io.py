@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ecopark.cli.common import FrameworkOpt, app, handles_errors
+from ecopark.cli.common import FrameworkOpt, app, handles_errors, write_atomically
 
 OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="输出文件 output file")]
 
@@ -27,19 +25,6 @@ def _years(text: str) -> list[int]:
         raise InputFileError("--years", f"无法识别的年份 “{text}” unreadable years",
                              "写作 write 2012-2018 或 or 2012,2015,2018")
     return sorted({int(p) for p in parts})
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` only once it is complete (a temporary file renamed into place)."""
-    directory = path.resolve().parent
-    handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 @app.command()
