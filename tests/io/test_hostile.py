@@ -376,3 +376,30 @@ def test_a_long_table_is_read_to_its_limit_and_lists_a_bounded_number_of_problem
     assert time.perf_counter() - started < 15
     problems = caught.value.problems
     assert len(problems) == 201 and problems[-1].problem.startswith("另有 ")
+
+
+# ------------------------------------------------------------------------ one sheet, two readings
+
+SECOND = ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+          'relationships/worksheet" Target="worksheets/sheet2.xml"/>')
+
+
+@pytest.mark.parametrize(("workbook", "rels"), [
+    (('r:id="rId1"', 'r:id="rId1"/><sheet name="名册" sheetId="2" r:id="rId2"'), ("", SECOND)),
+    (('r:id="rId1"', 'r:id="rId1" x:id="rId2" xmlns:x="urn:x"'), ("", SECOND)),
+    (('r:id="rId1"', 'r:id="rId1"'), ("", SECOND.replace('Id="rId2"', 'Id="rId1"'))),
+], ids=["two sheets of one name", "two id attributes", "two relationships of one id"])
+def test_a_sheet_that_two_readers_would_read_differently_is_refused(
+        tmp_path: Path, workbook: tuple[str, str], rels: tuple[str, str]) -> None:
+    """calamine reads the first sheet of a name and the last attribute whose local name is id;
+    the sheet scanned for its extent must be the one calamine reads, so such a file is refused."""
+    base = sheet_workbook(tmp_path / "base.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>')
+    contents = parts(base)
+    path = rezip(base, tmp_path / "two.xlsx", change={
+        "xl/workbook.xml": lambda xml: xml.replace(workbook[0].encode(), workbook[1].encode()),
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+            b"</Relationships>", rels[1].encode() + b"</Relationships>")},
+        add={"xl/worksheets/sheet2.xml": contents["xl/worksheets/sheet1.xml"]})
+    with pytest.raises(WorkbookError) as caught:
+        open_workbook(path)
+    assert caught.value.problem.startswith("工作簿已损坏，无法读取 the workbook is damaged (ValueError: ")

@@ -94,7 +94,7 @@ def read_parts(archive: zipfile.ZipFile) -> Parts:
     book = parse_xml(archive.read("xl/workbook.xml"))
     targets = _relationships(archive)
     sheets = {s.get("name", ""): targets.get(s.get(f"{_REL_NS}id", ""), "")
-              for s in _children(book, "sheet")}
+              for s in _unambiguous(_children(book, "sheet"), "name")}
     names: dict[str, tuple[str, str]] = {}
     for defined in _children(book, "definedName"):
         place = _named_cell(defined.text or "")
@@ -114,11 +114,27 @@ def _relationships(archive: zipfile.ZipFile) -> dict[str, str]:
         return {}
     parts = {ascii_lower(name): name for name in archive.namelist()}
     out = {}
-    for rel in _children(rels, "Relationship"):
+    for rel in _unambiguous(_children(rels, "Relationship"), "Id"):
         target = rel.get("Target", "")
         path = target[1:] if target.startswith("/") else f"xl/{target}"
         out[rel.get("Id", "")] = parts.get(ascii_lower(path), path)
     return out
+
+
+def _unambiguous(elements: list[Element], key: str) -> list[Element]:
+    """The elements, refused (ValueError) when two share `key`, or one has two attributes of
+    the same local name: calamine would read the first sheet of a name and the last attribute
+    of a name (x:id as well as r:id), this reader another, and they must read the same part."""
+    seen: set[str] = set()
+    for element in elements:
+        names = [_local(attribute) for attribute in element.attrib]
+        if len(set(names)) < len(names):
+            raise ValueError(f"<{_local(element.tag)}> has two attributes of one name: {names}")
+        value = element.get(key, "").casefold()
+        if value in seen:
+            raise ValueError(f"two <{_local(element.tag)}> have the {key} {value!r}")
+        seen.add(value)
+    return elements
 
 
 def ascii_lower(name: str) -> str:
@@ -237,7 +253,7 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
             if len(rest) > 4 * _CHUNK:
                 raise _Unreadable("16 MB without a tag")
             continue
-        yield rest + chunk[:cut] if rest else chunk[:cut]
+        yield b"".join((rest, memoryview(chunk)[:cut]))  # one copy of the chunk, not two
         rest = chunk[cut:]
     if rest:
         yield rest

@@ -219,7 +219,6 @@ class _Merges:
                     values[column] = value
 
 
-
 class Sheet:
     """One worksheet, loaded by calamine. `rows()` streams its rows from row 1."""
 
