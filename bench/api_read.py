@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from ecopark.store import auth, repository  # noqa: E402
 from ecopark.store.engine import Store  # noqa: E402
 from ecopark.store.migrate import upgrade  # noqa: E402
 from ecopark.store.settings import Settings  # noqa: E402
+from ecopark.web.launch import free_port  # noqa: E402
 from ecopark.yamlfile import read_yaml  # noqa: E402
 
 SEED = ROOT / "examples" / "wujin-2018" / "dataset.yaml"
@@ -59,10 +59,6 @@ def prepare(url: str) -> tuple[int, str]:
     return park_id, token
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(url: str, port: int) -> subprocess.Popen[bytes]:

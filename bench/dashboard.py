@@ -14,12 +14,8 @@ end. Bounded: 60 s to start, 120 s for the run. Target: p95 < 150 ms. Asserts no
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,28 +23,13 @@ from pathlib import Path
 
 import httpx
 
+from ecopark.web.launch import demo_server
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "/parks/1/years/2018"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within 60 s")
-
-
-def sign_in(base: str, log: Path) -> str:
-    name, password = re.findall(r"^\s+park_officer\s+(\S+)\s+(\S+)$", log.read_text(), re.M)[0]
+def sign_in(base: str, name: str, password: str) -> str:
     with httpx.Client(base_url=base) as client:
         form = client.get("/login").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form)
@@ -97,29 +78,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25)
     args = parser.parse_args()
-    port = free_port()
-    env = {**os.environ, "ECOPARK_ARGON2_MEMORY_KIB": "64", "ECOPARK_ARGON2_TIME_COST": "1"}
-    env.pop("ECOPARK_SECRET_KEY", None)
-    with tempfile.TemporaryDirectory(prefix="ecopark-bench-") as tmp:
-        log = Path(tmp) / "serve.log"
-        with log.open("w") as out, subprocess.Popen(
-                [sys.executable, "-m", "ecopark", "serve", "--demo", "--port", str(port),
-                 "--db", f"sqlite:///{Path(tmp) / 'demo.sqlite'}"],
-                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env) as server:
-            try:
-                base = f"http://127.0.0.1:{port}"
-                wait(f"{base}/login", time.monotonic() + 60)
-                cookie = sign_in(base, log)
-                with httpx.Client(base_url=base, cookies={"ecopark_session": cookie}) as c:
-                    start = time.perf_counter()
-                    first = c.get(PAGE)
-                    first_ms = (time.perf_counter() - start) * 1000
-                began = time.perf_counter()
-                times, errors, size = run(base, cookie, args.clients, args.requests)
-                wall = time.perf_counter() - began
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="ecopark-bench-") as tmp, \
+            demo_server(Path(tmp)) as server:
+        base = server.url
+        cookie = sign_in(base, *server.logins["park_officer"])
+        with httpx.Client(base_url=base, cookies={"ecopark_session": cookie}) as c:
+            start = time.perf_counter()
+            first = c.get(PAGE)
+            first_ms = (time.perf_counter() - start) * 1000
+        began = time.perf_counter()
+        times, errors, size = run(base, cookie, args.clients, args.requests)
+        wall = time.perf_counter() - began
     ms = sorted(t * 1000 for t in times)
     p95 = ms[int(0.95 * (len(ms) - 1))]
     print(f"dashboard {PAGE}: {len(ms)} requests, {args.clients} clients, SQLite")

@@ -11,7 +11,6 @@ driven by Playwright, no browser download) signs in as each role and takes the p
 from __future__ import annotations
 
 import contextlib
-import socket
 import sys
 import tempfile
 import threading
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import uvicorn
 from playwright.sync_api import Page, sync_playwright
+
+from ecopark.web.launch import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
@@ -36,10 +37,6 @@ SHOTS = {  # file → (role, path, full page)
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def build(folder: Path) -> tuple[object, dict[str, tuple[str, str]]]:

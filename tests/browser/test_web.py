@@ -11,7 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Live, sign_in
+from ecopark.web.launch import DemoServer
+
+from .conftest import sign_in
 
 WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "workbooks" / "tiny-park.xlsx"
 HOMES = {"admin": "系统管理", "park_officer": "江苏武进经济开发区", "enterprise": "武进示范企业（演示）",
@@ -22,7 +24,7 @@ def _no_errors(page: Page) -> None:
     assert page.errors == [], page.errors  # type: ignore[attr-defined]
 
 
-def test_each_role_signs_in_and_sees_its_home(page: Page, live: Live) -> None:
+def test_each_role_signs_in_and_sees_its_home(page: Page, live: DemoServer) -> None:
     for role, heading in HOMES.items():
         sign_in(page, live, role)
         expect(page.locator("h1")).to_contain_text(heading)
@@ -32,7 +34,7 @@ def test_each_role_signs_in_and_sees_its_home(page: Page, live: Live) -> None:
     _no_errors(page)
 
 
-def test_indicator_26_is_flagged_and_an_edit_changes_its_status(page: Page, live: Live) -> None:
+def test_indicator_26_is_flagged_and_an_edit_changes_its_status(page: Page, live: DemoServer) -> None:
     sign_in(page, live, "park_officer")
     page.goto(f"{live.url}/parks/1/years/2018")
     row = page.locator("#ind-26")
@@ -53,7 +55,7 @@ def test_indicator_26_is_flagged_and_an_edit_changes_its_status(page: Page, live
     _no_errors(page)
 
 
-def test_the_trend_chart_draws_with_its_requirement_line(page: Page, live: Live) -> None:
+def test_the_trend_chart_draws_with_its_requirement_line(page: Page, live: DemoServer) -> None:
     sign_in(page, live, "park_officer")
     page.goto(f"{live.url}/parks/1/trends?n=26")
     expect(page.locator("#trend-chart canvas")).to_have_count(1)
@@ -61,7 +63,7 @@ def test_the_trend_chart_draws_with_its_requirement_line(page: Page, live: Live)
     _no_errors(page)
 
 
-def test_the_example_workbook_is_previewed_then_stored(page: Page, live: Live) -> None:
+def test_the_example_workbook_is_previewed_then_stored(page: Page, live: DemoServer) -> None:
     sign_in(page, live, "park_officer")
     page.goto(f"{live.url}/parks/1/upload")
     page.set_input_files("#file", str(WORKBOOK))
@@ -75,7 +77,7 @@ def test_the_example_workbook_is_previewed_then_stored(page: Page, live: Live) -
     _no_errors(page)
 
 
-def test_an_enterprise_cannot_open_another_enterprise(page: Page, live: Live) -> None:
+def test_an_enterprise_cannot_open_another_enterprise(page: Page, live: DemoServer) -> None:
     sign_in(page, live, "admin")
     page.goto(f"{live.url}/admin")
     page.fill("#enterprise_name", "另一家企业")
@@ -89,7 +91,7 @@ def test_an_enterprise_cannot_open_another_enterprise(page: Page, live: Live) ->
     expect(page.locator("body")).not_to_contain_text("另一家企业")
 
 
-def test_the_table_downloads_as_docx(page: Page, live: Live, tmp_path: Path) -> None:
+def test_the_table_downloads_as_docx(page: Page, live: DemoServer, tmp_path: Path) -> None:
     sign_in(page, live, "park_officer")
     page.goto(f"{live.url}/parks/1/years/2018")
     with page.expect_download() as info:
@@ -100,7 +102,7 @@ def test_the_table_downloads_as_docx(page: Page, live: Live, tmp_path: Path) -> 
         assert "江苏武进经济开发区" in docx.read("word/document.xml").decode("utf-8")
 
 
-def test_a_narrow_screen_never_scrolls_sideways(page: Page, live: Live) -> None:
+def test_a_narrow_screen_never_scrolls_sideways(page: Page, live: DemoServer) -> None:
     long_name = "江苏省" + "某某" * 24 + "生态工业示范园区甲"  # 60 characters
     assert len(long_name) == 60
     sign_in(page, live, "admin")
