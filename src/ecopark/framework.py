@@ -31,6 +31,7 @@ from ecopark.framework_extensions import (
     InventoryLink,
     Related,
     SettingDef,
+    ValueLabel,
     setting_unit,
 )
 from ecopark.yamlfile import read_yaml
@@ -44,15 +45,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Label(_Model):
-    zh: str = ""
-    en: str
-
-
 class ProfileField(_Model):
     name_zh: str
     name_en: str
-    values: dict[str, Label]
+    values: dict[str, ValueLabel]
     default: str | None = None
 
 
@@ -67,7 +63,7 @@ class Item(_Model):
     name_en: str
     unit: str = "1"
     kind: Literal["number", "fact"] = "number"
-    values: dict[str, Label] | None = None
+    values: dict[str, ValueLabel] | None = None
     allow_negative: bool = False
     aliases: list[str] = []  # other names parks print for it (matched when reading tables)
     definition_zh: str = ""
