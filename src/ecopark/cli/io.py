@@ -33,12 +33,19 @@ def template(output: OutputOpt,
              framework: Annotated[str, typer.Option("--framework", "-f", help="指标体系 framework")]
              = "hj274-2015",
              years: Annotated[str, typer.Option("--years", help="年份 years, e.g. 2012-2018")]
-             = "2012-2018") -> None:
-    """填报模板 — a workbook to fill in (基础数据, 园区信息, 清单, 生态工业链项目, 报告值)."""
+             = "2012-2018",
+             also: Annotated[list[str] | None, typer.Option(
+                 "--also", help="同一数据同时评价的指标体系（可重复） also assessed under this "
+                 "framework (repeatable), e.g. --also zero-carbon-park-2025")] = None) -> None:
+    """填报模板 — a workbook to fill in.
+
+    基础数据, 园区信息, 清单, 生态工业链项目, 报告值; where the frameworks need them also 设置,
+    申报条件, 豁免 and the inventory sheets 核算-*."""
     from ecopark.framework import load_framework
     from ecopark.io.workbook import write_template
 
-    write_template(load_framework(framework), _years(years), output)
+    write_template(load_framework(framework), _years(years), output,
+                   [load_framework(name) for name in also or []])
     typer.echo(f"已写入 wrote {output}")
 
 

@@ -5,7 +5,8 @@ the 单位 dropdowns offer.
 
     说明          how to fill it in, zh-CN first, English below
     园区信息      label | value rows; the value cells are workbook defined names (park_name,
-                  framework, base_year, eval_year, one per framework profile field), then a table
+                  framework, base_year, eval_year, also_frameworks, one per profile field of
+                  the frameworks), then a table
                   序号 | 指标 | 是否为考核指标 of the optional indicators
     基础数据      标识 | 数据项 | Item | 单位 | <one column per year> | 来源 | 备注, one row per item
     清单          清单 | 年份 | 子项 | 是否满足 | 佐证材料 (the framework's checklists)
@@ -16,6 +17,7 @@ the 单位 dropdowns offer.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from ecopark import units
 from ecopark.errors import UnitError
@@ -91,6 +93,8 @@ PARK_FIELDS = (
     ParkField("framework", "指标体系", "Framework", aliases=("评价标准",)),
     ParkField("base_year", "规划基准年", "Planning base year", aliases=("base year", "基准年")),
     ParkField("eval_year", "评价年份", "Evaluation year", aliases=("评价年度", "评价年")),
+    ParkField("also_frameworks", "同时评价的指标体系", "Also assessed under",
+              aliases=("also frameworks", "其他指标体系")),
 )
 
 # Unit spellings offered in the 单位 dropdowns: every one compatible with an item's unit.
@@ -102,10 +106,16 @@ UNIT_SPELLINGS = (
     "公顷", "亩", "平方米", "人", "万人", "%",
 )
 
-def park_fields(framework: Framework) -> list[ParkField]:
-    """The 园区信息 rows: the fixed four, then one per framework profile field."""
+def park_fields(framework: Framework, others: Sequence[Framework] = ()) -> list[ParkField]:
+    """The 园区信息 rows: the fixed ones, then one per profile field of the framework and of the
+    frameworks the park is also assessed under (each field once)."""
     out = list(PARK_FIELDS)
-    for key, field in framework.spec.profile_fields.items():
+    declared = {k: f for fw in (*reversed(others), framework)
+                for k, f in fw.spec.profile_fields.items()}
+    ordered = [*framework.spec.profile_fields, *(k for fw in others
+                                                 for k in fw.spec.profile_fields)]
+    for key in dict.fromkeys(ordered):
+        field = declared[key]
         labels = tuple(label.zh or label.en for label in field.values.values())
         chosen = field.values[field.default] if field.default else None
         default = (chosen.zh or chosen.en) if chosen else ""

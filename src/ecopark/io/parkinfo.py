@@ -10,6 +10,7 @@ table 序号 | 指标 | 是否为考核指标 below the fields. Every problem go
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ecopark.framework import Framework, available_frameworks, load_framework
@@ -30,6 +31,7 @@ class ParkInfo:
         self.context, self.book, self.problems = context, context.book, context.problems
         self.places = context.places
         self.framework: Framework | None = None
+        self.others: list[Framework] = []  # the frameworks the park is also assessed under
         self._park_sheet: Sheet | None = None
 
     def read(self, framework: Framework | None) -> dict[str, Any] | None:
@@ -44,9 +46,12 @@ class ParkInfo:
         self.framework = fw = self._framework(fixed.get("framework"), framework)
         if fw is None:
             return None
-        fields = park_fields(fw)[len(PARK_FIELDS):]
+        self.others = self._also(fixed.get("also_frameworks"), fw)
+        fields = park_fields(fw, self.others)[len(PARK_FIELDS):]
         cells = {**fixed, **self._park_cells(park, rows, fields)}
         data: dict[str, Any] = {"framework": fw.id, "park": self._park(fw, cells, fields)}
+        if self.others:
+            data["also_frameworks"] = [other.id for other in self.others]
         data["park"]["selected"] = self._selected(fw, park, rows) if park else []
         data["year"] = self._year(cells, PARK_FIELDS[3])
         return data
@@ -96,6 +101,18 @@ class ParkInfo:
                           "指定文件 give a framework file with --framework")
         return None
 
+    def _also(self, found: Found | None, fw: Framework) -> list[Framework]:
+        """The shipped frameworks named in 同时评价的指标体系 (comma-separated), not the own."""
+        text = cell_text(found.value) if found else ""
+        out: list[Framework] = []
+        for name in filter(None, re.split(r"[\s,，、;；]+", text)):
+            other = self._load_framework(name, found)
+            if other is not None and other.id != fw.id and other not in out:
+                out.append(other)
+        if found is not None and text:
+            self.places.note("also_frameworks", found.sheet, found.cell)
+        return out
+
     def _park(self, fw: Framework, cells: dict[str, Found],
               fields: list[ParkField]) -> dict[str, Any]:
         park: dict[str, Any] = {"name": self._name(cells.get("park_name"))}
@@ -136,7 +153,8 @@ class ParkInfo:
         return None
 
     def _profile(self, fw: Framework, field: ParkField, found: Found | None) -> str | None:
-        declared = fw.spec.profile_fields[field.key]
+        declared = next(f.spec.profile_fields[field.key] for f in (fw, *self.others)
+                        if field.key in f.spec.profile_fields)
         text = cell_text(found.value) if found else ""
         if not text:
             if declared.default is None:

@@ -10,12 +10,14 @@ widths readable, the print setup set, and every item's definition is a comment o
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ecopark.errors import InputFileError
-from ecopark.framework import Framework, Item
+from ecopark.framework import Framework, Indicator, Item
+from ecopark.io.choice_sheets import write_choice_sheets
+from ecopark.io.inventory_sheets import inventory_method, write_inventory_sheets
 from ecopark.io.layout import (
     CHECKLIST_COLUMNS,
     DATA_COLUMNS,
@@ -30,117 +32,64 @@ from ecopark.io.layout import (
     unit_display,
 )
 from ecopark.io.sheet import column_letters
+from ecopark.io.sheetstyle import (
+    BLANK_ROWS,
+    body_rows,
+    column_widths,
+    dropdown,
+    header_row,
+    print_setup,
+    styles,
+    text_width,
+    title_row,
+    validation,
+    whole,
+)
 
 # The layout's names stay importable from here, where they were first defined.
 __all__ = ["CHECKLIST_COLUMNS", "DATA_COLUMNS", "LIST_FIELD_LABELS", "OPTIONAL_COLUMNS",
            "PARK_FIELDS", "REPORTED_COLUMNS", "SHEETS", "ParkField", "park_fields",
            "unit_choices", "unit_display", "write_template"]
 
-_HEADER_FILL = "DDEBF7"
-_THIN = "BFBFBF"
-_BLANK_ROWS = 200
-
-
-# ------------------------------------------------------------------------ cell helpers
-
-
-def _text_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _styles() -> Any:
-    from openpyxl import styles  # type: ignore[import-untyped, unused-ignore]
-
-    return styles
-
-
-def _header(ws: Any, row: int, labels: list[str]) -> None:
-    st = _styles()
-    side = st.Side(style="thin", color=_THIN)
-    for column, label in enumerate(labels, 1):
-        cell = ws.cell(row=row, column=column, value=label)
-        cell.font = st.Font(bold=True)
-        cell.fill = st.PatternFill("solid", fgColor=_HEADER_FILL)
-        cell.alignment = st.Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = st.Border(left=side, right=side, top=side, bottom=side)
-
-
-def _title(ws: Any, text: str, span: int) -> None:
-    st = _styles()
-    ws.cell(row=1, column=1, value=text).font = st.Font(bold=True, size=12)
-    ws.cell(row=1, column=1).alignment = st.Alignment(vertical="center", wrap_text=True)
-    if span > 1:
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
-    ws.row_dimensions[1].height = 36
-
-
-def _widths(ws: Any, widths: list[int]) -> None:
-    for column, width in enumerate(widths, 1):
-        ws.column_dimensions[column_letters(column)].width = width
-
-
-def _body(ws: Any, first: int, last: int, widths: list[int], border: bool = True) -> None:
-    """Wrap, border and size the rows first..last so that wrapped text shows in every
-    application (Excel, WPS and LibreOffice do not all fit row heights on opening)."""
-    st = _styles()
-    side = st.Side(style="thin", color=_THIN)
-    for row in range(first, last + 1):
-        lines = 1
-        for column, width in enumerate(widths, 1):
-            cell = ws.cell(row=row, column=column)
-            cell.alignment = st.Alignment(vertical="top", wrap_text=True)
-            if border:
-                cell.border = st.Border(left=side, right=side, top=side, bottom=side)
-            text = "" if cell.value is None else str(cell.value)
-            lines = max(lines, *(-(-_text_width(part) // max(width - 2, 1)) for part in
-                                 text.split("\n")))
-        ws.row_dimensions[row].height = 15 * lines + 3
-
-
-def _print_setup(ws: Any, header_row: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = "&P / &N"
-    if header_row:
-        ws.print_title_rows = f"{header_row}:{header_row}"
-
-
-def _validation(ws: Any, sqref: str, **options: Any) -> None:
-    from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped, unused-ignore]
-        DataValidation,
-    )
-
-    rule = DataValidation(allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                          **options)
-    rule.add(sqref)
-    ws.add_data_validation(rule)
-
-
-def _dropdown(ws: Any, sqref: str, choices: list[str], strict: bool = True) -> None:
-    listed = ",".join(choices)
-    if not choices or len(listed) > 250 or any("," in c or '"' in c for c in choices):
-        return  # Excel cannot hold this list inline; the reader still checks every value
-    _validation(ws, sqref, type="list", formula1=f'"{listed}"',
-                errorStyle="stop" if strict else "warning", errorTitle="请从列表选择",
-                error="请从下拉列表选择。Choose a value from the list.")
-
-
-def _whole(ws: Any, sqref: str, low: int, high: int, title: str) -> None:
-    _validation(ws, sqref, type="whole", operator="between", formula1=str(low),
-                formula2=str(high), errorTitle=title,
-                error=f"应为 {low}–{high} 之间的整数。A whole number from {low} to {high}.")
 
 
 # ------------------------------------------------------------------------ 说明
 
 
-def _guide_lines(framework: Framework, years: list[int]) -> list[str]:
+def _extension_lines(frameworks: list[Framework]) -> tuple[list[str], list[str]]:
+    """The guide's lines (zh, en) for the sheets only some frameworks need."""
+    zh: list[str] = []
+    en: list[str] = []
+    names = "、".join(fw.spec.name_zh for fw in frameworks[1:])
+    if names:
+        zh.append(f"同时评价：园区信息中“同时评价的指标体系”列出的{names}使用同一份数据；两者共用的数据项"
+                  "只填一行。")
+        en.append("Also assessed: the frameworks named in 园区信息 use the same data; an item they "
+                  "share is one row.")
+    if any(fw.spec.settings for fw in frameworks):
+        zh.append("设置：指标体系的开放选项，取值留空即用默认值；改动时在“理由”中写明原因。")
+        en.append("设置 (settings): the framework's open choices; blank keeps the default; give "
+                  "the reason of any change.")
+    if any(fw.spec.gates for fw in frameworks):
+        zh.append("申报条件：逐项选择是否满足，满足的须写明证明材料。")
+        en.append("申报条件 (eligibility): answer each gate; a gate met needs its evidence.")
+    if any(i.exemptible for fw in frameworks for i in fw.indicators):
+        zh.append("豁免：条件不具备的引导性指标可选“是”豁免，并写明豁免理由。")
+        en.append("豁免 (exemptions): exempt a guidance indicator whose conditions do not exist, "
+                  "with the reason.")
+    if inventory_method(frameworks):
+        zh.append("核算-电力/热力/燃料/加工转换/工业过程：碳排放核算清单，每行一项，按年份填写；"
+                  "二氧化碳排放量等由清单计算，不在基础数据中填写。实测因子须同时填写数值、单位和来源。")
+        en.append("核算-* (inventory): one line per row and year; CO2 and the other computed "
+                  "items come from it, not from 基础数据. A measured factor needs its value, unit "
+                  "and source.")
+    return zh, en
+
+
+def _guide_lines(frameworks: list[Framework], years: list[int]) -> list[str]:
+    framework = frameworks[0]
     spec = framework.spec
+    extra_zh, extra_en = _extension_lines(frameworks)
     checklists = "、".join(c.name_zh for c in spec.checklists.values()) or "（无 none）"
     lists = "、".join(item.name_zh for item in spec.lists.values()) or "（无 none）"
     return [
@@ -158,7 +107,8 @@ def _guide_lines(framework: Framework, years: list[int]) -> list[str]:
         f"6. 清单（可不填）：{checklists} 的子项；不填时使用基础数据中直接填报的完善度。",
         f"7. 列表（可不填）：{lists}；不填时使用基础数据中直接填报的数量。",
         "8. 报告值（可不填）：园区对照考核表中印出的指标值，原样填写（文本），供核对。",
-        "9. 请勿修改工作表名称和表头文字；可以插入行、调整列宽、添加批注。",
+        *(f"{n}. {line}" for n, line in enumerate(extra_zh, 9)),
+        f"{9 + len(extra_zh)}. 请勿修改工作表名称和表头文字；可以插入行、调整列宽、添加批注。",
         "导入：ecopark import 本文件.xlsx -o dataset.yaml    评价：ecopark assess 本文件.xlsx",
         "",
         "How to fill it in",
@@ -174,7 +124,9 @@ def _guide_lines(framework: Framework, years: list[int]) -> list[str]:
         "6. 清单 (checklists, optional) and list sheets (optional): when empty, the directly "
         "reported rates and counts in 基础数据 are used.",
         "7. 报告值 (optional): the indicator values the park printed, as text, for verification.",
-        "8. Keep sheet names and header texts; inserting rows, resizing columns and comments are fine.",
+        *(f"{n}. {line}" for n, line in enumerate(extra_en, 8)),
+        f"{8 + len(extra_en)}. Keep sheet names and header texts; inserting rows, resizing "
+        "columns and comments are fine.",
         "Import: ecopark import this.xlsx -o dataset.yaml    Assess: ecopark assess this.xlsx",
     ]
 
@@ -182,41 +134,41 @@ def _guide_lines(framework: Framework, years: list[int]) -> list[str]:
 _GUIDE_HEADINGS = ("填写说明", "How to fill it in")
 
 
-def _guide(ws: Any, framework: Framework, years: list[int]) -> None:
-    st = _styles()
+def _guide(ws: Any, frameworks: list[Framework], years: list[int]) -> None:
+    st = styles()
     ws.title = SHEETS["guide"][0]
-    lines = _guide_lines(framework, years)
+    lines = _guide_lines(frameworks, years)
     for row, line in enumerate(lines, 1):
         ws.cell(row=row, column=1, value=line)
-    _widths(ws, [100])
-    _body(ws, 1, len(lines), [100], border=False)
+    column_widths(ws, [100])
+    body_rows(ws, 1, len(lines), [100], border=False)
     for row, line in enumerate(lines, 1):
         if row == 1 or line in _GUIDE_HEADINGS:
             ws.cell(row=row, column=1).font = st.Font(bold=True, size=14 if row == 1 else 12)
             ws.row_dimensions[row].height = 24
-    _print_setup(ws, 0)
+    print_setup(ws, 0)
 
 
 # ------------------------------------------------------------------------ 园区信息
 
 
-def _park(wb: Any, framework: Framework, years: list[int]) -> None:
+def _park(wb: Any, framework: Framework, years: list[int], also: Sequence[Framework]) -> None:
     ws = wb.create_sheet(SHEETS["park"][0])
-    _title(ws, "园区信息 Park information", 3)
-    _header(ws, 2, ["项目 Field", "填写 Value", "说明 Notes"])
-    fields = park_fields(framework)
+    title_row(ws, "园区信息 Park information", 3)
+    header_row(ws, 2, ["项目 Field", "填写 Value", "说明 Notes"])
+    fields = park_fields(framework, also)
     for row, field in enumerate(fields, 3):
-        _park_row(wb, ws, row, field, framework, years)
+        _park_row(wb, ws, row, field, framework, years, also)
     widths = [30, 40, 50, 40]
-    _widths(ws, widths)
-    _body(ws, 3, 2 + len(fields), widths[:3])
+    column_widths(ws, widths)
+    body_rows(ws, 3, 2 + len(fields), widths[:3])
     _optional_table(ws, 4 + len(fields), framework, widths)
     ws.freeze_panes = "A3"
-    _print_setup(ws, 2)
+    print_setup(ws, 2)
 
 
 def _park_row(wb: Any, ws: Any, row: int, field: ParkField, framework: Framework,
-              years: list[int]) -> None:
+              years: list[int], also: Sequence[Framework]) -> None:
     from openpyxl.workbook.defined_name import (  # type: ignore[import-untyped, unused-ignore]
         DefinedName,
     )
@@ -226,15 +178,19 @@ def _park_row(wb: Any, ws: Any, row: int, field: ParkField, framework: Framework
     note = ""
     if field.key == "framework":
         value.value, note = framework.id, "指标体系标识，请勿修改 framework id, keep it"
+    elif field.key == "also_frameworks":
+        value.value = ", ".join(fw.id for fw in also) or None
+        note = "同一数据同时按这些指标体系评价（标识，逗号分隔，可留空） also assessed under " \
+            "these frameworks (ids, comma-separated; may be blank)"
     elif field.key == "eval_year":
         value.value, note = max(years), "评价的年份 the year assessed"
     elif field.key == "base_year":
         note = "建设规划的基准年，如 2012 the plan's base year"
     elif field.choices:
         value.value, note = field.default, "从下拉列表选择 choose from the list"
-        _dropdown(ws, value.coordinate, list(field.choices))
+        dropdown(ws, value.coordinate, list(field.choices))
     if field.key in ("base_year", "eval_year"):
-        _whole(ws, value.coordinate, 1900, 2200, "年份 year")
+        whole(ws, value.coordinate, 1900, 2200, "年份 year")
     ws.cell(row=row, column=3, value=note)
     if _valid_name(field.key):  # otherwise the reader finds the value by its label
         ref = f"'{ws.title}'!${column_letters(2)}${row}"
@@ -247,39 +203,55 @@ def _valid_name(name: str) -> bool:
         re.fullmatch(r"[A-Za-z]{1,3}[0-9]+|[RrCc]|[Rr][0-9]*[Cc][0-9]*", name))
 
 
+def _selectable(framework: Framework) -> list[Indicator]:
+    """The indicators a park chooses to be assessed on (not the mandatory ones, not guidance
+    indicators, which are always reported and may only be exempted)."""
+    return [ind for ind in framework.indicators if not ind.mandatory and not ind.guidance]
+
+
 def _optional_table(ws: Any, row: int, framework: Framework, widths: list[int]) -> None:
+    if not _selectable(framework):
+        return
     ws.cell(row=row, column=1, value="可选指标 Optional indicators（每组至少选一项 at least one "
-            "per group）").font = _styles().Font(bold=True)
-    _header(ws, row + 1, [c.names[0] for c in OPTIONAL_COLUMNS])
+            "per group）").font = styles().Font(bold=True)
+    header_row(ws, row + 1, [c.names[0] for c in OPTIONAL_COLUMNS])
     groups = framework.spec.verdict.groups
-    optional = [ind for ind in framework.indicators if not ind.mandatory]
+    optional = _selectable(framework)
     for offset, ind in enumerate(optional, row + 2):
         group = groups[ind.group] if ind.group else None
         ws.cell(row=offset, column=1, value=ind.number)
         ws.cell(row=offset, column=2, value=ind.name_zh)
         ws.cell(row=offset, column=4, value=f"{ind.group} {group.name_zh}" if group else "")
-    _body(ws, row + 2, row + 1 + len(optional), widths)
+    body_rows(ws, row + 2, row + 1 + len(optional), widths)
     if optional:
-        _dropdown(ws, f"C{row + 2}:C{row + 1 + len(optional)}", ["是", "否"])
+        dropdown(ws, f"C{row + 2}:C{row + 1 + len(optional)}", ["是", "否"])
 
 
 # ------------------------------------------------------------------------ 基础数据
 
 
-def _data(ws: Any, framework: Framework, years: list[int]) -> None:
+def fill_in_items(framework: Framework, also: Sequence[Framework] = ()) -> dict[str, Item]:
+    """The items a park fills in: the framework's, then those only the other frameworks have
+    (an item two frameworks share is one row), never an item computed from the inventory."""
+    merged = {k: v for fw in (*reversed(also), framework) for k, v in fw.spec.items.items()}
+    ordered = [*framework.spec.items, *(k for fw in also for k in fw.spec.items)]
+    return {k: merged[k] for k in dict.fromkeys(ordered) if merged[k].computed is None}
+
+
+def _data(ws: Any, items: dict[str, Item], years: list[int]) -> None:
     labels = ["标识", "数据项", "Item", "单位", *map(str, years), "来源", "备注"]
-    _title(ws, "基础数据 Basic data — 每行一个数据项，按年份填写；未填报写 /；单位可改 "
+    title_row(ws, "基础数据 Basic data — 每行一个数据项，按年份填写；未填报写 /；单位可改 "
            "one item per row, one column per year; / = not reported", len(labels))
-    _header(ws, 2, labels)
+    header_row(ws, 2, labels)
     for column, year in enumerate(years, 5):
         ws.cell(row=2, column=column, value=year)
-    for row, (key, item) in enumerate(framework.spec.items.items(), 3):
+    for row, (key, item) in enumerate(items.items(), 3):
         _item_row(ws, row, key, item, len(years))
     widths = [26, 36, 40, 12, *[14] * len(years), 30, 24]
-    _widths(ws, widths)
-    _body(ws, 3, 2 + len(framework.spec.items), widths)
+    column_widths(ws, widths)
+    body_rows(ws, 3, 2 + len(items), widths)
     ws.freeze_panes = "E3"
-    _print_setup(ws, 2)
+    print_setup(ws, 2)
 
 
 def _item_row(ws: Any, row: int, key: str, item: Item, year_count: int) -> None:
@@ -289,16 +261,16 @@ def _item_row(ws: Any, row: int, key: str, item: Item, year_count: int) -> None:
     name = ws.cell(row=row, column=2, value=item.name_zh)
     ws.cell(row=row, column=3, value=item.name_en)
     text = _definition(item)
-    name.comment = Comment(text, "ecopark", height=60 + 18 * (_text_width(text) // 44), width=320)
+    name.comment = Comment(text, "ecopark", height=60 + 18 * (text_width(text) // 44), width=320)
     values = f"E{row}:{column_letters(4 + year_count)}{row}"
     if item.kind == "fact":
         labels = [label.zh or key for key, label in (item.values or {}).items()]
-        _dropdown(ws, values, [*labels, "/"])
+        dropdown(ws, values, [*labels, "/"])
         return
     choices = unit_choices(item.unit)
     ws.cell(row=row, column=4, value=choices[0] if choices else "")
     if len(choices) > 1:
-        _dropdown(ws, f"D{row}", choices, strict=False)
+        dropdown(ws, f"D{row}", choices, strict=False)
     _number_rule(ws, values, f"E{row}", item)
 
 
@@ -314,7 +286,7 @@ def _number_rule(ws: Any, sqref: str, first: str, item: Item) -> None:
         f"AND(ISNUMBER({first}),{first}>=0)"
     formula = f'OR({number},{first}="/",{first}="-",{first}="—")'
     sign = "" if item.allow_negative else "（≥0）"
-    _validation(ws, sqref, type="custom", formula1=formula, errorStyle="warning",
+    validation(ws, sqref, type="custom", formula1=formula, errorStyle="warning",
                 errorTitle="应为数字 number expected",
                 error=f"应填数字{sign}，未填报写 /；数字后可写单位，如 496758.52 万元（选“是”保留）。"
                 "Write a number, or / if not reported; a unit may follow the number.")
@@ -325,43 +297,43 @@ def _number_rule(ws: Any, sqref: str, first: str, item: Item) -> None:
 
 def _checklists(ws: Any, framework: Framework) -> None:
     labels = [c.names[0] for c in CHECKLIST_COLUMNS]
-    _title(ws, "清单 Checklists — 每行一个子项（可不填）one sub-item per row (optional)", 5)
-    _header(ws, 2, labels)
-    last = 2 + _BLANK_ROWS
-    _dropdown(ws, f"A3:A{last}", [c.name_zh for c in framework.spec.checklists.values()])
-    _whole(ws, f"B3:B{last}", 1900, 2200, "年份 year")
-    _dropdown(ws, f"D3:D{last}", ["是", "否"])
-    _widths(ws, [36, 10, 50, 12, 50])
+    title_row(ws, "清单 Checklists — 每行一个子项（可不填）one sub-item per row (optional)", 5)
+    header_row(ws, 2, labels)
+    last = 2 + BLANK_ROWS
+    dropdown(ws, f"A3:A{last}", [c.name_zh for c in framework.spec.checklists.values()])
+    whole(ws, f"B3:B{last}", 1900, 2200, "年份 year")
+    dropdown(ws, f"D3:D{last}", ["是", "否"])
+    column_widths(ws, [36, 10, 50, 12, 50])
     ws.freeze_panes = "A3"
-    _print_setup(ws, 2)
+    print_setup(ws, 2)
 
 
 def _list_sheet(ws: Any, name: str, fields: list[str]) -> None:
     labels = [LIST_FIELD_LABELS.get(field, (field,))[0] for field in fields]
-    _title(ws, f"{name} — 每行一条记录（可不填）one record per row (optional)", len(labels))
-    _header(ws, 2, labels)
+    title_row(ws, f"{name} — 每行一条记录（可不填）one record per row (optional)", len(labels))
+    header_row(ws, 2, labels)
     if "year" in fields:
         column = column_letters(fields.index("year") + 1)
-        _whole(ws, f"{column}3:{column}{2 + _BLANK_ROWS}", 1900, 2200, "年份 year")
-    _widths(ws, [14 if field == "year" else 36 for field in fields])
+        whole(ws, f"{column}3:{column}{2 + BLANK_ROWS}", 1900, 2200, "年份 year")
+    column_widths(ws, [14 if field == "year" else 36 for field in fields])
     ws.freeze_panes = "A3"
-    _print_setup(ws, 2)
+    print_setup(ws, 2)
 
 
 def _reported(ws: Any, framework: Framework) -> None:
-    _title(ws, "报告值 Reported values — 对照考核表中印出的指标值，原样填写（可不填）"
+    title_row(ws, "报告值 Reported values — 对照考核表中印出的指标值，原样填写（可不填）"
            "values as printed by the park (optional)", 4)
-    _header(ws, 2, [c.names[0] for c in REPORTED_COLUMNS])
+    header_row(ws, 2, [c.names[0] for c in REPORTED_COLUMNS])
     for row, ind in enumerate(framework.indicators, 3):
         ws.cell(row=row, column=1, value=ind.number)
         ws.cell(row=row, column=2, value=ind.name_zh)
         ws.cell(row=row, column=3, value=unit_display(ind.unit) or "—")
         ws.cell(row=row, column=4).number_format = "@"
     widths = [8, 60, 16, 16]
-    _widths(ws, widths)
-    _body(ws, 3, 2 + len(framework.indicators), widths)
+    column_widths(ws, widths)
+    body_rows(ws, 3, 2 + len(framework.indicators), widths)
     ws.freeze_panes = "A3"
-    _print_setup(ws, 2)
+    print_setup(ws, 2)
 
 
 # ------------------------------------------------------------------------ the workbook
@@ -376,15 +348,23 @@ def _check_years(years: list[int], path: Path) -> list[int]:
     return clean
 
 
-def write_template(framework: Framework, years: list[int], path: Path) -> None:
-    """Write the fill-in workbook for `framework` with one value column per year."""
+def write_template(framework: Framework, years: list[int], path: Path,
+                   also: Sequence[Framework] = ()) -> None:
+    """Write the fill-in workbook for `framework` (and the frameworks the same data is also
+    assessed under, `also`) with one value column per year."""
     from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 
     years = _check_years(years, path)
+    also = list({fw.id: fw for fw in also if fw.id != framework.id}.values())
+    frameworks = [framework, *also]
     wb = Workbook()
-    _guide(wb.active, framework, years)
-    _park(wb, framework, years)
-    _data(wb.create_sheet(SHEETS["data"][0]), framework, years)
+    _guide(wb.active, frameworks, years)
+    _park(wb, framework, years, also)
+    _data(wb.create_sheet(SHEETS["data"][0]), fill_in_items(framework, also), years)
+    write_choice_sheets(wb, frameworks)
+    method = inventory_method(frameworks)
+    if method is not None:
+        write_inventory_sheets(wb, method)
     if framework.spec.checklists:
         _checklists(wb.create_sheet(SHEETS["checklists"][0]), framework)
     for spec in framework.spec.lists.values():

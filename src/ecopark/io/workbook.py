@@ -1,7 +1,9 @@
 """Importing a park's workbook (the template of `ecopark.io.template`, or a sheet like it).
 
-园区信息 is read by `ecopark.io.parkinfo` (it names the framework everything else needs), then
-基础数据, 清单, the list sheets and 报告值 here, all sharing one `ecopark.io.context.Context`.
+园区信息 is read by `ecopark.io.parkinfo` (it names the framework everything else needs, and the
+frameworks the park is also assessed under), then 基础数据, 清单, the list sheets and 报告值 here,
+设置, 申报条件 and 豁免 by `ecopark.io.choice_sheets` and the inventory sheets (核算-*) by
+`ecopark.io.inventory_sheets`, all sharing one `ecopark.io.context.Context`.
 Everything is found by sheet name, header text and defined names, never by position; names are
 matched loosely (spaces, full-width characters, line breaks, case; zh or en). Every cell is read
 by `ecopark.io.cells`; every unit is checked per cell. ALL problems of the file are collected,
@@ -25,7 +27,9 @@ from ecopark.dataset import FORMAT, Dataset, DatasetFile, ValueEntry, build_data
 from ecopark.errors import DatasetError, UnitError
 from ecopark.framework import Framework, Item
 from ecopark.io.cells import Absent, Number, Problem, cell_text, read_bool, read_int, read_number
+from ecopark.io.choice_sheets import ChoiceSheets
 from ecopark.io.context import Context, Names
+from ecopark.io.inventory_sheets import InventorySheets, inventory_method
 from ecopark.io.layout import (
     CHECKLIST_COLUMNS,
     DATA_COLUMNS,
@@ -85,9 +89,9 @@ def _checklist_names(framework: Framework) -> Names:
     return Names(names)
 
 
-def _item_names(framework: Framework) -> Names:
-    return Names({key: [item.name_zh, item.name_en, *item.aliases]
-                   for key, item in framework.spec.items.items()})
+def _items(frameworks: list[Framework]) -> dict[str, Item]:
+    """Every item of the workbook's frameworks, the own framework's definition first."""
+    return {k: v for fw in reversed(frameworks) for k, v in fw.spec.items.items()}
 
 
 # ------------------------------------------------------------------------ the reader
@@ -108,23 +112,29 @@ class _Reader:
         if found is None or fw is None:
             self.problems.raise_any()
             raise AssertionError("unreachable: an unknown framework is a problem")
+        frameworks = [fw, *park.others]
         data: dict[str, Any] = {"format": FORMAT, **found}
-        data["observations"] = self._observations(fw)
+        data["observations"] = self._observations(_items(frameworks))
         data["checklists"] = self._checklists(fw)
         data["lists"] = self._lists(fw)
         data["reported"] = self._reported(fw, data["year"])
+        data.update(ChoiceSheets(self.context, frameworks).read())
+        method = inventory_method(frameworks)
+        inventory = InventorySheets(self.context, method).read() if method else {}
+        if inventory:
+            data["inventory"] = inventory
         self.problems.raise_any()
         return data
 
     # -- 基础数据
 
-    def _observations(self, fw: Framework) -> dict[str, Any]:
+    def _observations(self, items: dict[str, Item]) -> dict[str, Any]:
         sheet = self.context.sheet(SHEETS["data"], required=True)
         rows = sheet.rows() if sheet else iter(())
         header = self.context.header(sheet, rows, DATA_COLUMNS) if sheet else None
         if sheet is None or header is None:
             return {}
-        reader = _DataRows(self, fw, sheet.name, header, self._year_columns(sheet.name, header))
+        reader = _DataRows(self, items, sheet.name, header, self._year_columns(sheet.name, header))
         for row in rows:
             reader.row(row)
         return reader.observations
@@ -253,11 +263,13 @@ class _Reader:
 class _DataRows:
     """The rows of 基础数据, one item per row, into `observations`."""
 
-    def __init__(self, reader: _Reader, fw: Framework, sheet: str, header: Header,
+    def __init__(self, reader: _Reader, items: dict[str, Item], sheet: str, header: Header,
                  years: dict[int, int]) -> None:
-        self.reader, self.fw, self.sheet, self.header, self.years = reader, fw, sheet, header, years
+        self.reader, self.items, self.sheet, self.header = reader, items, sheet, header
+        self.years = years
         self.problems, self.places = reader.problems, reader.places
-        self.names = _item_names(fw)
+        self.names = Names({key: [item.name_zh, item.name_en, *item.aliases]
+                            for key, item in items.items()})
         self.seen: dict[str, int] = {}
         self.observations: dict[str, Any] = {}
 
@@ -267,7 +279,7 @@ class _DataRows:
         key = self._item(row)
         if key is None:
             return
-        item = self.fw.spec.items[key]
+        item = self.items[key]
         unit = self._unit(row, item)
         values = {}
         for column, year in self.years.items():

@@ -209,12 +209,12 @@ def _accounting(spec: DatasetFile) -> list[str]:
     return [*lines, ""]
 
 
-_EXTENSIONS = ("also_frameworks", "settings", "exemptions", "gates", "inventory")
+_EXTENSIONS = ("also_frameworks", "settings", "exemptions", "gates")
 
 
 def _extensions(spec: DatasetFile) -> list[str]:
-    """The sections frameworks other than HJ 274 use (settings, gates, exemptions, inventory),
-    written as PyYAML writes them."""
+    """The sections frameworks other than HJ 274 use (settings, gates, exemptions), written as
+    PyYAML writes them."""
     import yaml
 
     data = spec.model_dump(mode="python", include=set(_EXTENSIONS), exclude_defaults=True)
@@ -223,10 +223,39 @@ def _extensions(spec: DatasetFile) -> list[str]:
     return [yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).rstrip(), ""]
 
 
+def _inventory(spec: DatasetFile) -> list[str]:
+    """The inventory: one flow mapping per line, under its year and section."""
+    if not spec.inventory:
+        return []
+    lines = ["inventory:"]
+    for year, entry in sorted(spec.inventory.items()):
+        lines.append(f"  {year}:")
+        data = entry.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+        for key, value in data.items():
+            if isinstance(value, list):
+                lines.append(f"    {key}:")
+                lines += [f"      - {_nested(line)}" for line in value]
+            else:
+                lines.append(f"    {key}: {_scalar(value)}")
+    return [*lines, ""]
+
+
+def _nested(value: Any) -> str:
+    """A flow mapping or list of any depth; whole floats as integers (50000, not 50000.0)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)}: {_nested(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_nested(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return _scalar(value)
+
+
 def dataset_yaml(spec: DatasetFile) -> str:
     """The dataset as YAML text that `load_dataset` reads back to the same dataset."""
     parts = [_header(spec), _park(spec), _observations(spec), _checklists(spec), _lists(spec),
-             _reported(spec), _contributions(spec), _accounting(spec), _extensions(spec)]
+             _reported(spec), _contributions(spec), _accounting(spec), _extensions(spec),
+             _inventory(spec)]
     lines = [line for part in parts for line in part]
     while lines and not lines[-1]:
         lines.pop()
