@@ -276,7 +276,7 @@ def _schema_error(exc: ValidationError, file: str) -> DatasetError:
 
 def build_dataset(spec: DatasetFile, framework: Framework, file: str) -> Dataset:
     _check_framework_id(spec, framework, file)
-    others = other_frameworks([spec.framework, *spec.also_frameworks], framework.id)
+    others = other_frameworks(spec.framework, spec.also_frameworks, framework.id, file)
     values: dict[tuple[str, int], Observation] = {}
     for name, series in spec.observations.items():
         if name not in framework.spec.items and _elsewhere(others, "items", name):

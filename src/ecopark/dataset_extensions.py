@@ -79,10 +79,19 @@ class SettingValue:
             f"{text}: {self.note}" if self.note else text
 
 
-def other_frameworks(names: Iterable[str], current: str) -> list[Framework]:
-    """The other frameworks a dataset names (built-in ids), loaded."""
-    from ecopark.framework import load_framework
+def other_frameworks(own: str, also: Iterable[str], current: str, file: str = ""
+                     ) -> list[Framework]:
+    """The frameworks other than `current` that a dataset names (its own, `framework:`, and
+    `also_frameworks`), loaded. `also_frameworks` takes ids of frameworks ecopark ships only: a
+    dataset must not make ecopark read a file it names."""
+    from ecopark.framework import available_frameworks, load_framework
 
+    shipped = available_frameworks()
+    names = [own, *also]
+    for name in also:
+        if name not in shipped:
+            raise DatasetError(file, "also_frameworks", f"未知指标体系 unknown framework {name!r}",
+                               _near(name, shipped) or f"可用 available: {', '.join(shipped)}")
     return [load_framework(name) for name in dict.fromkeys(names) if name != current]
 
 

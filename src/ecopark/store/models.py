@@ -167,6 +167,8 @@ class ParkYear(Base):
         cascade=_CHILDREN, order_by="ReportedRowRow.position")
     text_statements: Mapped[list[TextStatementRow]] = relationship(
         cascade=_CHILDREN, order_by="TextStatementRow.position")
+    sections: Mapped[list[DatasetSection]] = relationship(
+        cascade=_CHILDREN, order_by="DatasetSection.position")
 
     @property
     def framework_key(self) -> str:
@@ -350,6 +352,20 @@ class TextStatementRow(Base):
     value_kind: Mapped[str] = mapped_column(String(8))
     unit: Mapped[str | None] = mapped_column(Text)
     where: Mapped[str] = mapped_column(Text, default="")
+
+
+class DatasetSection(Base):
+    """A dataset section of the framework-format extensions (also_frameworks, settings,
+    exemptions, gates, inventory), kept whole as the YAML the dataset file would hold: they are
+    documents validated by the core's dataset schema, read and written as a unit."""
+
+    __tablename__ = "dataset_sections"
+    __table_args__ = (UniqueConstraint("park_year_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_year_id: Mapped[int] = _fk("park_years.id")
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(Text)
 
 
 # --------------------------------------------------------------------------- enterprises

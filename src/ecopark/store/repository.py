@@ -12,6 +12,8 @@ import json
 import math
 from typing import Any
 
+import yaml
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -91,6 +93,7 @@ _FULL = (
     .selectinload(m.ListRecord.fields),
     selectinload(m.ParkYear.reported), selectinload(m.ParkYear.reported_values),
     selectinload(m.ParkYear.reported_rows), selectinload(m.ParkYear.text_statements),
+    selectinload(m.ParkYear.sections),
 )
 
 
@@ -179,6 +182,45 @@ def _fill(park_year: m.ParkYear, spec: DatasetFile, dataset: Dataset, actor: str
     park_year.data_lists = _lists(spec)
     if spec.reported is not None:
         _set_reported(park_year, spec.reported, actor)
+    park_year.sections = [m.DatasetSection(position=i, name=name, content=text)
+                          for i, (name, text) in enumerate(_section_texts(spec).items())]
+
+
+SECTIONS = ("also_frameworks", "settings", "exemptions", "gates", "inventory")
+
+
+def _section_texts(spec: DatasetFile) -> dict[str, str]:
+    """The extension sections the dataset has, each as YAML (what the file would hold)."""
+    data = spec.model_dump(mode="python", include=set(SECTIONS), by_alias=True,
+                           exclude_defaults=True)
+    return {name: yaml.safe_dump(data[name], allow_unicode=True, sort_keys=False)
+            for name in SECTIONS if data.get(name)}
+
+
+def set_sections(session: Session, park_year: m.ParkYear, changes: dict[str, Any]) -> None:
+    """Replace extension sections of a park-year (an empty value removes one), checked by the
+    core first: nothing is written when the dataset would be invalid."""
+    unknown = set(changes) - set(SECTIONS)
+    if unknown:
+        raise InvalidValue(", ".join(sorted(unknown)), f"可改的部分 sections: {', '.join(SECTIONS)}")
+    require_finite(changes, "")
+    framework = load_framework(park_year.framework_key)
+    spec = DatasetFile.model_validate({**read_spec(park_year).model_dump(by_alias=True),
+                                       **changes})
+    build_dataset(spec, framework, _label(park_year))
+    texts = _section_texts(spec)
+    kept = {s.name: s for s in park_year.sections}
+    for name in SECTIONS:
+        row = kept.get(name)
+        if name not in texts and row is not None:
+            session.delete(row)  # explicitly: an orphan deleted by the flush is not audited
+            park_year.sections.remove(row)
+        elif name in texts and row is None:
+            park_year.sections.append(m.DatasetSection(position=SECTIONS.index(name), name=name,
+                                                       content=texts[name]))
+        elif row is not None and row.content != texts[name]:
+            row.content = texts[name]
+    session.flush()
 
 
 def _observations(park_year: m.ParkYear, spec: DatasetFile, dataset: Dataset,
@@ -290,6 +332,7 @@ def read_spec(park_year: m.ParkYear) -> DatasetFile:
                             "lists": _list_data(park_year)}
     if park_year.reported is not None:
         data["reported"] = _reported_data(park_year)
+    data.update((s.name, yaml.safe_load(s.content)) for s in park_year.sections)
     return DatasetFile.model_validate(data)
 
 
