@@ -4,14 +4,17 @@ with the arithmetic in the comments; contributions; profile merge; the rule file
 from __future__ import annotations
 
 import copy
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from ecopark import evaluate, load_framework
 from ecopark.accounting import rollup as ru
+from ecopark.accounting import rollup_rules
 from ecopark.accounting.coefficients import Library, Settings
 from ecopark.accounting.rollup import Options, RollupFile, RollupRules, load_rules, rollup
 from ecopark.accounting.roster import read_roster
@@ -23,6 +26,7 @@ from ecopark.yamlfile import read_yaml
 from .conftest import ROSTER_CSV, ROSTER_XLSX
 
 FW = load_framework("hj274-2015")
+ZC = load_framework("zero-carbon-park-2025")
 OPTIONS = Options(Settings(grid_year=2022), base_year=2012, park_name="常州测试园")
 
 
@@ -165,23 +169,34 @@ def test_profile_facts_kept_and_stated_totals_replaced(library: Library) -> None
 # ------------------------------------------------------------------ the rule file's checks
 
 
-def _rules(change: Callable[[dict[str, Any]], None]) -> RollupRules:
-    data = copy.deepcopy(read_yaml(ru.DATA_DIR / "rollup-hj274-2015.yaml"))
+def _rules(change: Callable[[dict[str, Any]], None], framework: Framework = FW) -> RollupRules:
+    data = copy.deepcopy(read_yaml(rollup_rules.DATA_DIR / f"rollup-{framework.id}.yaml"))
     change(data)
     rules = RollupRules(RollupFile.model_validate(data), "rollup.yaml")
     for check in ru.CHECKS:
-        check(rules, FW)
+        check(rules, framework)
     return rules
 
 
-def _fails(change: Callable[[dict[str, Any]], None], key_path: str) -> None:
+def _fails(change: Callable[[dict[str, Any]], None], key_path: str,
+           framework: Framework = FW) -> None:
     with pytest.raises(DataFileError) as caught:
-        _rules(change)
+        _rules(change, framework)
     assert caught.value.key_path == key_path, caught.value
+
+
+def _zc_fails(change: Callable[[dict[str, Any]], None], key_path: str) -> None:
+    _fails(change, key_path, ZC)
+
+
+def _line(carrier: str, **rule: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda d: d["inventory"].update({carrier: {"source": "x", **rule}})
 
 
 def test_shipped_rules_load(hj274: Framework) -> None:
     assert "energy" in load_rules(hj274).spec.items
+    zc = load_rules(ZC)
+    assert "fresh_water" in zc.spec.items and "electricity" in zc.spec.inventory
 
 
 def test_check_rule_form() -> None:
@@ -204,6 +219,67 @@ def test_check_rule_units() -> None:
 def test_check_rule_requires() -> None:
     _fails(lambda d: d["items"]["key_ent_audited"].update(requires="iva"),
            "items.key_ent_audited.requires")
+
+
+def test_check_rule_include(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _zc_fails(lambda d: d["include"]["hj274-2015"].append("iva"),  # not shared with zc
+              "include.hj274-2015[8]")
+    _zc_fails(lambda d: d["items"].update(fresh_water={"sum": ["fresh_water"], "source": "x"}),
+              "include.hj274-2015[6]")  # written twice
+    _zc_fails(lambda d: d["include"].update({"zero-carbon-park-2025": []}),
+              "include.zero-carbon-park-2025")
+    # an included file that includes in turn (here: back) is refused before it is loaded
+    hj274 = read_yaml(rollup_rules.DATA_DIR / "rollup-hj274-2015.yaml")
+    hj274["include"] = {"zero-carbon-park-2025": []}
+    (tmp_path / "rollup-hj274-2015.yaml").write_text(yaml.safe_dump(hj274, allow_unicode=True),
+                                                     encoding="utf-8")
+    shutil.copy(rollup_rules.DATA_DIR / "rollup-zero-carbon-park-2025.yaml", tmp_path)
+    monkeypatch.setattr(rollup_rules, "DATA_DIR", tmp_path)
+    _zc_fails(lambda d: None, "include.hj274-2015")
+
+
+def test_check_rule_not_computed() -> None:
+    _zc_fails(lambda d: d["items"].update(co2_park={"sum": ["co2_total"], "source": "x"}),
+              "items.co2_park")
+
+
+def test_check_inventory_method() -> None:
+    _fails(lambda d: d.update(inventory={"electricity": {"line": "electricity", "class": "grid",
+                                                         "direction": "received",
+                                                         "source": "x"}}), "inventory")
+
+
+def test_check_inventory_carriers() -> None:
+    _zc_fails(_line("electricty", line="electricity", **{"class": "grid"},
+                    direction="received"), "inventory.electricty")
+
+
+def test_check_inventory_complete() -> None:
+    _zc_fails(lambda d: d["inventory"].pop("coke"), "inventory")
+
+
+def test_check_inventory_form() -> None:
+    _zc_fails(_line("heat", line="heat", kind="fossil", direction="received",
+                    **{"class": "grid"}), "inventory.heat.class")
+    _zc_fails(_line("electricity", line="fuels", use="final_consumption"),
+              "inventory.electricity.line")
+
+
+def test_check_inventory_vocabulary() -> None:
+    _zc_fails(_line("green_power", line="electricity", **{"class": "green"},
+                    direction="received"), "inventory.green_power.class")
+    _zc_fails(_line("electricity_out", line="electricity", **{"class": "self_renewable"},
+                    direction="sent"), "inventory.electricity_out.direction")
+    _zc_fails(_line("coke", line="fuels", use="burnt"), "inventory.coke.use")
+
+
+def test_check_inventory_direction() -> None:
+    _zc_fails(_line("electricity_out", line="electricity", **{"class": "grid"},
+                    direction="received"), "inventory.electricity_out.direction")
+
+
+def test_check_inventory_steam() -> None:
+    _zc_fails(lambda d: d["parameters"].update(steam="gb2589-2020"), "parameters.steam")
 
 
 def test_every_check_has_a_test() -> None:

@@ -14,6 +14,10 @@ from ecopark import Dataset, Framework, evaluate, load_framework
 from ecopark.dataset import DatasetFile, build_dataset
 from ecopark.evaluate import Evaluation
 
+from ..dbfixtures import db_url, store
+
+__all__ = ["db_url", "store"]  # store fixtures, for the roll-up into a stored park
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO = ROOT / "examples" / "zero-carbon-demo" / "dataset.yaml"
 FRAMEWORK = "zero-carbon-park-2025"

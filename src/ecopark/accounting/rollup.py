@@ -1,230 +1,69 @@
 """Roll-up: park items computed from an enterprise roster, each traceable to its enterprises.
 
 The rules are data (data/rollup-<framework>.yaml, grammar in its header), checked at load by
-the named `CHECKS`. `rollup()` computes every enterprise's 综合能耗 and CO2 with ONE resolved
-coefficient set (one grid-factor vintage for every year), applies the rules and returns a
-`DatasetFile`: observations with a per-year source ("企业汇总：N 家企业"), `contributions`
-(largest enterprises first, the rest as one entry) and `accounting` (settings, CO2 split by
-year, park-stated totals the roll-up replaced). The result is validated as a dataset before it
+the named `CHECKS` (`ecopark.accounting.rollup_rules`). `rollup()` computes every enterprise's
+综合能耗 and CO2 with ONE resolved coefficient set (one grid-factor vintage for every year) when
+a rule needs them, applies the rules and returns a `DatasetFile`: observations with a per-year
+source ("企业汇总：N 家企业"), `contributions` (largest enterprises first, the rest as one entry)
+and `accounting` (settings, CO2 split by year, park-stated totals the roll-up replaced).
+
+Rules with an `inventory:` section (a framework with an inventory method, e.g. the 2025
+zero-carbon park, 附件4) also write the dataset's `inventory:` lines from the carrier columns
+(`ecopark.accounting.rollup_inventory`); the framework's `computed` items then come from those
+lines, with each enterprise's share as their contributions. A profile's settings, gates,
+exemptions and inventory lines are carried over. The result is validated as a dataset before it
 is returned; nothing is written here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import functools
 import heapq
 import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from ecopark import units
+from ecopark.accounting import rollup_inventory as ri
 from ecopark.accounting.carbon import carbon
-from ecopark.accounting.coefficients import Library, Resolved, Settings, _validate, resolve
+from ecopark.accounting.coefficients import Library, Resolved, Settings, resolve
 from ecopark.accounting.energy import Use, energy
-from ecopark.accounting.roster import FIELDS, EnterpriseYear, Roster
+from ecopark.accounting.inventory import InventoryYear
+from ecopark.accounting.rollup_rules import (
+    CHECKS,
+    COMPUTED,
+    CONDITIONS,
+    FLAGS,
+    Parameters,
+    RollupFile,
+    RollupRules,
+    Rule,
+    enterprise_units,
+    inventory_method,
+    items_by_field,
+    load_rules,
+)
+from ecopark.accounting.roster import EnterpriseYear, Roster
 from ecopark.accounting.steam import SteamState, SteamStateError
 from ecopark.dataset import (
     Accounting,
     Contribution,
+    Dataset,
     DatasetFile,
     Park,
     Series,
     ValueEntry,
     build_dataset,
 )
-from ecopark.errors import DataFileError, UnitError, WorkbookError, WorkbookProblems
+from ecopark.errors import WorkbookError, WorkbookProblems
 from ecopark.framework import Framework
-from ecopark.yamlfile import read_yaml
 
-__all__ = ["CHECKS", "COMPUTED", "CONDITIONS", "Options", "Rollup", "RollupRules", "compute",
-           "enterprise_units", "items_by_field", "load_rules", "rollup"]
+__all__ = ["CHECKS", "COMPUTED", "CONDITIONS", "PARK_LINES", "Options", "Rollup", "RollupFile",
+           "RollupRules", "compute", "enterprise_units", "items_by_field", "load_rules",
+           "needs_method", "rollup"]
 
-DATA_DIR = Path(__file__).parent / "data"
-COMPUTED = {"energy_tce": "tce", "renewable_tce": "tce", "co2_total": "t", "co2_direct": "t",
-            "co2_indirect": "t"}
 _CO2_PARTS = ("combustion", "process", "electricity", "heat")
 _NO_STEAM = SteamState()
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Rule(_Model):
-    sum: list[str] | None = None
-    count: list[str] | None = None
-    when: list[str] = []
-    omit_zero: bool = False
-    requires: str | None = None
-    source: str
-
-
-class Parameters(_Model):
-    certificate_rule: Literal["any_day", "year_end"] = "any_day"
-    audit_valid_years: int = Field(5, ge=1, le=50)
-
-
-class RollupFile(_Model):
-    format: Literal["ecopark-rollup/1"]
-    framework: str
-    source: str
-    parameters: Parameters = Parameters()
-    items: dict[str, Rule]
-
-
-@dataclasses.dataclass
-class RollupRules:
-    spec: RollupFile
-    file: str
-    factors: dict[str, float] = dataclasses.field(default_factory=dict)  # item → unit factor
-
-
-# ------------------------------------------------------------------------ conditions
-
-
-def _hightech_valid(record: EnterpriseYear, year: int, params: Parameters) -> bool:
-    start, end = record.values.get("hightech_from"), record.values.get("hightech_to")
-    if not record.values.get("hightech_cert") or start is None or end is None:
-        return False
-    last = datetime.date(year, 12, 31)
-    first = last if params.certificate_rule == "year_end" else datetime.date(year, 1, 1)
-    return bool(start <= last and end >= first)
-
-
-def _audited(record: EnterpriseYear, year: int, params: Parameters) -> bool:
-    done = record.values.get("audit_year")
-    return done is not None and done <= year < done + params.audit_valid_years
-
-
-def _flag(key: str) -> Callable[[EnterpriseYear, int, Parameters], bool]:
-    return lambda record, year, params: bool(record.values.get(key))
-
-
-CONDITIONS: dict[str, tuple[str, Callable[[EnterpriseYear, int, Parameters], bool]]] = {
-    "key_enterprise": ("key_enterprise", _flag("key_enterprise")),
-    "key_polluter": ("key_polluter", _flag("key_polluter")),
-    "disclosed": ("disclosed", _flag("disclosed")),
-    "hightech_valid": ("hightech_cert", _hightech_valid),
-    "audited": ("audit_year", _audited),
-}
-_FLAGS = frozenset({"key_enterprise", "key_polluter", "disclosed"})
-_FIELD_UNITS = {f.key: f.unit for f in FIELDS if f.kind == "number"} | COMPUTED
-
-
-def enterprise_units() -> dict[str, str]:
-    """Enterprise-level fields a rule may name (roster amounts, computed values) → unit."""
-    return dict(_FIELD_UNITS)
-
-
-def items_by_field(rules: RollupRules) -> dict[str, set[str]]:
-    """Roster field → the park items the roll-up computes from it (counts by their column)."""
-    out: dict[str, set[str]] = {}
-    for name, rule in rules.spec.items.items():
-        for field in (*(rule.sum or ()), *(CONDITIONS[c][0] for c in (*rule.when, *(rule.count or ())))):
-            out.setdefault(field, set()).add(name)
-    for field, item in (("energy_tce", "energy"), ("co2_total", "co2"), ("co2_direct", "co2"),
-                        ("co2_indirect", "co2"), ("renewable_tce", "renewable_energy"),
-                        ("stated_co2", "co2"), ("stated_energy", "energy")):
-        out.setdefault(field, set()).add(item)
-    return out
-
-
-# ------------------------------------------------------------------------ named checks
-
-
-def _fail(rules: RollupRules, key_path: str, problem: str, hint: str = "") -> DataFileError:
-    return DataFileError(rules.file, key_path, problem, hint)
-
-
-def check_rule_form(rules: RollupRules, fw: Framework) -> None:
-    """A rule is a sum or a count; `when` goes with a sum, `omit_zero`/`requires` with a count."""
-    for name, rule in rules.spec.items.items():
-        if (rule.sum is None) == (rule.count is None):
-            raise _fail(rules, f"items.{name}", "须有 sum 或 count 之一 give either sum or count")
-        if rule.sum is not None and (rule.omit_zero or rule.requires):
-            raise _fail(rules, f"items.{name}", "omit_zero/requires 只用于 count only with count")
-        if rule.count is not None and rule.when:
-            raise _fail(rules, f"items.{name}.when", "count 直接列条件 a count lists its "
-                        "conditions itself")
-
-
-def check_rule_framework(rules: RollupRules, fw: Framework) -> None:
-    """The file is for this framework and names its number items."""
-    if rules.spec.framework != fw.id:
-        raise _fail(rules, "framework", f"规则针对 {rules.spec.framework!r}，而指标体系是 {fw.id!r}")
-    for name in rules.spec.items:
-        item = fw.spec.items.get(name)
-        if item is None or item.kind != "number":
-            raise _fail(rules, f"items.{name}", f"不是该指标体系的数值数据项 not a number item of "
-                        f"{fw.id}")
-
-
-def check_rule_fields(rules: RollupRules, fw: Framework) -> None:
-    """Sums name roster amount fields or computed values; conditions are known."""
-    for name, rule in rules.spec.items.items():
-        for field in rule.sum or ():
-            if field not in _FIELD_UNITS:
-                raise _fail(rules, f"items.{name}.sum", f"未知字段 unknown field {field!r}",
-                            f"可用 available: {', '.join(sorted(_FIELD_UNITS))}")
-        for condition in (*rule.when, *(rule.count or ())):
-            if condition not in CONDITIONS:
-                raise _fail(rules, f"items.{name}", f"未知条件 unknown condition {condition!r}",
-                            f"可用 available: {', '.join(CONDITIONS)}")
-
-
-def check_rule_units(rules: RollupRules, fw: Framework) -> None:
-    """A sum's fields share a unit that converts to the item's; a count goes into a count."""
-    for name, rule in rules.spec.items.items():
-        target = fw.spec.items[name].unit
-        sources = {_FIELD_UNITS[f] for f in rule.sum} if rule.sum else {"家"}
-        if len(sources) != 1:
-            raise _fail(rules, f"items.{name}.sum", f"字段单位不一致 the fields' units differ: "
-                        f"{sorted(sources)}")
-        try:
-            rules.factors[name] = units.conversion_factor(sources.pop(), target)
-        except UnitError as exc:
-            raise _fail(rules, f"items.{name}", f"单位无法换算为 {target} ({exc.problem})") from None
-
-
-def check_rule_requires(rules: RollupRules, fw: Framework) -> None:
-    """`requires` names a count rule of the same file."""
-    for name, rule in rules.spec.items.items():
-        other = rules.spec.items.get(rule.requires or "")
-        if rule.requires is not None and (other is None or other.count is None):
-            raise _fail(rules, f"items.{name}.requires", f"{rule.requires!r} 不是本文件的 count 规则 "
-                        "is not a count rule of this file")
-
-
-CHECKS: tuple[Callable[[RollupRules, Framework], None], ...] = (
-    check_rule_form, check_rule_framework, check_rule_fields, check_rule_units,
-    check_rule_requires,
-)
-
-
-def load_rules(framework: Framework, path: Path | None = None) -> RollupRules:
-    """The roll-up rules for `framework` (the built-in file unless `path` is given)."""
-    chosen = path or DATA_DIR / f"rollup-{framework.id}.yaml"
-    if not chosen.is_file():
-        raise DataFileError(str(chosen), "(file)", f"没有 {framework.id} 的汇总规则 no roll-up rules "
-                            f"for {framework.id}", "用 --rules 指定 give one with --rules")
-    return _load_rules(chosen.resolve(), framework)
-
-
-@functools.cache
-def _cached_rules(path: Path) -> RollupFile:
-    return _validate(RollupFile, read_yaml(path), str(path))  # type: ignore[no-any-return]
-
-
-def _load_rules(path: Path, framework: Framework) -> RollupRules:
-    rules = RollupRules(_cached_rules(path), str(path))
-    for check in CHECKS:
-        check(rules, framework)
-    return rules
+PARK_LINES = "园区填报的核算清单行 park-stated inventory lines"
 
 
 # ------------------------------------------------------------------------ per enterprise
@@ -276,6 +115,7 @@ class Options:
 class _Sum:
     values: list[float] = dataclasses.field(default_factory=list)
     records: list[int] = dataclasses.field(default_factory=list)
+    parts: list[dict[str, float]] | None = None  # per value, when not taken from `computed`
 
 
 @dataclasses.dataclass(frozen=True)
@@ -283,20 +123,91 @@ class Rollup:
     spec: DatasetFile
     resolved: Resolved | None
     computed: list[dict[str, float]]
-    replaced: list[tuple[str, int]]  # park-stated item-years the roll-up replaced
+    replaced: list[tuple[str, int]]  # park-stated item-years (or inventory lines) replaced
+    notes: tuple[str, ...] = ()  # what the roll-up could not count, said (zh, then en)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inventory:
+    years: dict[int, InventoryYear]  # the rolled-up lines merged with the profile's
+    gathered: dict[int, dict[ri.LineKey, ri.Gathered]]
+    replaced: list[tuple[str, int]]
+    notes: tuple[str, ...]
+
+
+def needs_method(rules: RollupRules) -> bool:
+    """Whether a rule sums a computed energy or CO2 value (then an accounting method is
+    resolved and every enterprise's 综合能耗 and CO2 computed)."""
+    return any(_method_bound(rule) for rule in rules.spec.items.values())
 
 
 def rollup(roster: Roster, framework: Framework, library: Library, rules: RollupRules,
            options: Options, profile: DatasetFile | None = None, out_file: str = "") -> Rollup:
     settings = _settings(options.settings, profile)
-    resolved = resolve(library, settings, roster.carriers()) if roster.carriers() else None
-    computed = compute(roster, resolved)
+    needed = needs_method(rules)
+    resolved = resolve(library, settings, roster.carriers()) if needed and roster.carriers() \
+        else None
+    computed = compute(roster, resolved) if needed else [{} for _ in roster.records]
     sums = _aggregate(roster, computed, rules)
     observations = _observations(roster, sums, rules, framework, resolved)
+    inventory = _inventory(roster, framework, library, rules, profile)
     spec, replaced = _dataset(roster, framework, observations, sums, computed, options, profile,
-                              resolved, settings, rules)
-    build_dataset(spec, framework, out_file or "(rollup)")
-    return Rollup(spec, resolved, computed, replaced)
+                              resolved, settings, rules, inventory)
+    file = out_file or "(rollup)"
+    dataset = build_dataset(spec, framework, file)
+    if inventory.gathered:
+        spec = _with_shares(spec, dataset, roster, framework, inventory, options.top)
+        build_dataset(spec, framework, file)
+    return Rollup(spec, resolved, computed, replaced + inventory.replaced, inventory.notes)
+
+
+def _inventory(roster: Roster, framework: Framework, library: Library, rules: RollupRules,
+               profile: DatasetFile | None) -> _Inventory:
+    """The inventory lines of the carrier columns, merged with the profile's lines."""
+    stated = dict(profile.inventory) if profile is not None else {}
+    method = inventory_method(framework)
+    if not rules.spec.inventory or method is None:
+        return _Inventory(stated, {}, [], ())
+    gathered = ri.gather(roster, rules, library, method)
+    notes = ri.process_notes(roster)
+    merged, replaced = ri.merge(stated, ri.years(roster, gathered, rules, library, notes),
+                                method, library)
+    return _Inventory(merged, gathered, replaced, (*_no_carriers(roster, gathered, merged),
+                                                   *notes.values()))
+
+
+def _no_carriers(roster: Roster, gathered: dict[int, Any], merged: dict[int, Any]
+                 ) -> tuple[str, ...]:
+    """Said when the roster reports no carrier at all (no line is made from it)."""
+    if gathered:
+        return ()
+    name = Path(roster.file).name
+    if merged:
+        return (f"名录 {name} 没有填报任何能源品种：核算清单只有 --profile 的行 the roster reports "
+                "no energy carrier: the inventory has the profile's lines only",)
+    return (f"名录 {name} 没有填报任何能源品种：没有核算清单行，E_park 等计算项不报告（不按 0 计）the "
+            "roster reports no energy carrier: no inventory lines, computed items are not "
+            "reported (never 0)",)
+
+
+def _with_shares(spec: DatasetFile, dataset: Dataset, roster: Roster, framework: Framework,
+                 inventory: _Inventory, top: int) -> DatasetFile:
+    """The computed items' contributions: each enterprise's share, and the profile's own lines
+    as one entry, so that they add up to the item."""
+    contributions = dict(spec.contributions)
+    blank: list[dict[str, float]] = [{} for _ in roster.records]
+    found = ri.shares(framework, inventory.gathered, dataset.settings, dataset.file)
+    for (name, year), share in found.items():
+        listed = _contributions(roster, _Sum(share.values, share.records, share.parts), 1.0, top,
+                                blank, name)
+        park = dataset.values.get((name, year))
+        total = park.value if park is not None else None
+        rest = total - math.fsum(share.values) if isinstance(total, float) else 0.0
+        if isinstance(total, float) and abs(rest) > 1e-9 * max(1.0, abs(total)):
+            listed.append(Contribution(enterprise=PARK_LINES, value=_round(rest)))
+        if listed:
+            contributions.setdefault(name, {})[year] = listed
+    return spec.model_copy(update={"contributions": contributions})
 
 
 def _settings(given: Settings, profile: DatasetFile | None) -> Settings:
@@ -359,7 +270,7 @@ def _mask(names: tuple[str, ...], records: list[EnterpriseYear], params: Paramet
         if name in cache:
             continue
         column, test = CONDITIONS[name]
-        if name in _FLAGS:  # a 是/否 column: read it directly
+        if name in FLAGS:  # a 是/否 column: read it directly
             cache[name] = [r.values.get(column) is True for r in records]
         else:
             cache[name] = [test(r, r.year, params) for r in records]
@@ -452,7 +363,8 @@ def _contributions(roster: Roster, entry: _Sum, factor: float, top: int,
     else:
         ordered = heapq.nlargest(top, nonzero, key=values.__getitem__)
     out = [_contribution(roster.records[entry.records[i]], entry.values[i] * factor,
-                         computed[entry.records[i]], name) for i in ordered]
+                         computed[entry.records[i]], name,
+                         None if entry.parts is None else entry.parts[i]) for i in ordered]
     rest = len(nonzero) - len(ordered)
     if rest:
         shown = math.fsum(entry.values[i] for i in ordered)
@@ -463,9 +375,10 @@ def _contributions(roster: Roster, entry: _Sum, factor: float, top: int,
 
 
 def _contribution(record: EnterpriseYear, value: float, computed: dict[str, float],
-                  name: str) -> Contribution:
-    parts = {"direct": _round(computed["co2_direct"]), "indirect": _round(
-        computed["co2_indirect"])} if name == "co2" and "co2_direct" in computed else {}
+                  name: str, parts: dict[str, float] | None = None) -> Contribution:
+    if parts is None:
+        parts = {"direct": _round(computed["co2_direct"]), "indirect": _round(
+            computed["co2_indirect"])} if name == "co2" and "co2_direct" in computed else {}
     return Contribution(enterprise=record.name, credit_code=record.code, value=_round(value),
                         row=record.row, parts=parts)
 
@@ -494,20 +407,15 @@ def _carbon_by_year(roster: Roster, computed: list[dict[str, float]]) -> dict[in
 def _dataset(roster: Roster, framework: Framework, observations: dict[str, Series],
              sums: dict[tuple[str, int], _Sum], computed: list[dict[str, float]],
              options: Options, profile: DatasetFile | None, resolved: Resolved | None,
-             settings: Settings, rules: RollupRules) -> tuple[DatasetFile, list[tuple[str, int]]]:
+             settings: Settings, rules: RollupRules,
+             inventory: _Inventory) -> tuple[DatasetFile, list[tuple[str, int]]]:
     years = roster.years()
     stated, replaced = _stated(profile, observations, framework)
     contributions: dict[str, dict[int, list[Contribution]]] = {}
     for (name, year), entry in sorted(sums.items()):
         contributions.setdefault(name, {})[year] = _contributions(
             roster, entry, rules.factors[name], options.top, computed, name)
-    described: dict[str, Any] = resolved.describe() if resolved else {
-        "method": settings.method or "", "electricity": settings.electricity,
-        "grid_region": settings.grid_region}
-    accounting = Accounting(**{k: v for k, v in described.items() if v is not None},
-                            roster=Path(roster.file).name,
-                            enterprises=_rows_per_year(roster),
-                            stated=stated, carbon=_carbon_by_year(roster, computed))
+    accounting = _accounting(roster, computed, resolved, settings, rules, framework, stated)
     spec = DatasetFile(format="ecopark-dataset/1", framework=framework.id,
                        park=_park(roster, options, profile), year=(profile.year if profile
                                                                    and profile.year else years[-1]),
@@ -515,8 +423,36 @@ def _dataset(roster: Roster, framework: Framework, observations: dict[str, Serie
                        checklists=profile.checklists if profile else {},
                        lists=profile.lists if profile else {},
                        reported=profile.reported if profile else None,
-                       contributions=contributions, accounting=accounting)
+                       contributions=contributions, accounting=accounting,
+                       inventory=inventory.years, **_carried(profile, framework))
     return spec, replaced
+
+
+def _carried(profile: DatasetFile | None, framework: Framework) -> dict[str, Any]:
+    """The profile's sections for other frameworks' extensions, kept as they are."""
+    if profile is None:
+        return {}
+    others = [f for f in (profile.framework, *profile.also_frameworks) if f != framework.id]
+    return {"also_frameworks": others, "settings": profile.settings,
+            "exemptions": profile.exemptions, "gates": profile.gates}
+
+
+def _accounting(roster: Roster, computed: list[dict[str, float]], resolved: Resolved | None,
+                settings: Settings, rules: RollupRules, framework: Framework,
+                stated: dict[str, dict[int, float]]) -> Accounting:
+    """The settings used (none when no rule needs an accounting method), rows per year, the
+    park-stated totals replaced, the CO2 split; the inventory's origin in `note`."""
+    described: dict[str, Any] = resolved.describe() if resolved else {
+        "method": settings.method or "", "electricity": settings.electricity,
+        "grid_region": settings.grid_region} if needs_method(rules) else {}
+    method = inventory_method(framework) if rules.spec.inventory else None
+    note = "" if method is None else (
+        f"核算清单行由汇总规则 {Path(rules.file).name} 从名录的能源品种列生成；计算项（E_park 等）按核算"
+        f"方法 {method.id} {method.spec.version} 由清单计算 inventory lines from the roster's "
+        "carrier columns by the roll-up rules; computed items from the inventory")
+    return Accounting(**{k: v for k, v in described.items() if v is not None},
+                      roster=Path(roster.file).name, enterprises=_rows_per_year(roster),
+                      stated=stated, carbon=_carbon_by_year(roster, computed), note=note)
 
 
 def _method_bound(rule: Rule) -> bool:

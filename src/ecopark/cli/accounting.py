@@ -80,7 +80,8 @@ def rollup(roster: RosterArg,
            park_name: Annotated[str | None, typer.Option("--park-name", help="园区名称")] = None,
            base_year: Annotated[int | None, typer.Option("--base-year", help="规划基准年")] = None,
            lang: LangOpt = Lang.zh) -> None:
-    """企业汇总 — park items from an enterprise roster, each traceable to its enterprises."""
+    """企业汇总 — park items from an enterprise roster, each traceable to its enterprises (for
+    a framework with an inventory method, e.g. zero-carbon-park-2025, also its inventory lines)."""
     from ecopark.accounting.rollup import Options, load_rules
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
@@ -90,17 +91,40 @@ def rollup(roster: RosterArg,
 
     spec = _profile(profile)
     fw = load_framework(framework or (spec.framework if spec else "hj274-2015"))
+    rules = load_rules(fw)
+    _require_usable(fw, rules, spec, method=method, electricity=electricity,
+                    grid_region=grid_region, grid_year=grid_year, grid_set=grid_set)
     library = _library(coefficients)
     read = read_roster(roster, library)
     options = Options(_settings(method, electricity, grid_region, grid_year, grid_set), top,
                       park_name, base_year)
-    result = run_rollup(read, fw, library, load_rules(fw), options, spec, str(output))
+    result = run_rollup(read, fw, library, rules, options, spec, str(output))
     from ecopark.dataset import build_dataset
 
     findings = [*check_roster(read, result.computed, fw),
                 *check_dataset(build_dataset(result.spec, fw, str(output)), fw)]
     write_atomically(output, dataset_yaml(result.spec))
     _summary(read, result, findings, output, lang.value)
+
+
+def _require_usable(fw: Any, rules: Any, spec: Any, **given: object) -> None:
+    """Refuse what the roll-up would ignore or cannot fill: accounting-method options when no
+    rule uses a method, and a park field without default when there is no --profile."""
+    from ecopark.accounting.rollup import needs_method
+    from ecopark.errors import InvalidValue
+
+    unused = [f"--{k.replace('_', '-')}" for k, v in given.items() if v is not None]
+    if unused and not needs_method(rules):
+        raise InvalidValue(unused[0], f"{fw.id} 的汇总不使用企业核算方法，该选项无效 the roll-up for "
+                           f"{fw.id} uses no accounting method: the option would be ignored",
+                           "电力、热力因子由核算清单方法决定；等价值年份用 --profile 的 settings."
+                           "equal_value_year 设定 the inventory method sets the factors; set "
+                           "equal_value_year in the profile's settings")
+    missing = [k for k, f in fw.spec.profile_fields.items() if f.default is None]
+    if spec is None and missing:
+        raise InvalidValue("--profile", f"{fw.id} 需要园区信息 {', '.join(missing)}（如申报范围），"
+                           f"名录不能给出 the framework needs park facts the roster cannot give",
+                           "用 --profile 给出 park.yaml（数据文件格式）give them in a profile")
 
 
 def _profile(path: Path | None) -> Any:
@@ -131,10 +155,13 @@ def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: st
         out.print(f"{'核算方法' if zh else 'method'} {d['method']}，{'电力' if zh else 'electricity'} "
                   f"{d['electricity']}，{'电网因子' if zh else 'grid factor'} {d['grid_region']} "
                   f"{d['grid_year']}（{'所有年份同一因子' if zh else 'one factor for every year'}）")
-    replaced = "园区填报值被企业汇总替代，已保留于 accounting.stated" if zh else \
-        "park-stated value replaced by the roll-up, kept in accounting.stated"
-    for item, year in result.replaced:
-        out.print(f"[yellow]{replaced}: {item} {year}[/yellow]")
+    for year, lines in spec.inventory.items():
+        count = len(lines.electricity) + len(lines.heat) + len(lines.fuels) + \
+            len(lines.conversion) + len(lines.process)
+        out.print(f"{'核算清单' if zh else 'inventory'} {year}：{count} {'行' if zh else 'lines'}")
+    _replaced(out, result.replaced, zh)
+    for note in result.notes:
+        out.print(f"[yellow]{note}[/yellow]")
     for cell in read.ignored:
         out.print(f"[dim]{'忽略的列' if zh else 'ignored column'}: {cell}[/dim]")
     for key, unit in read.assumed.items():
@@ -142,6 +169,16 @@ def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: st
         out.print(f"[dim]{assumed} {unit}: {key}[/dim]")
     if findings:
         out.print(quality_table(findings, lang))
+
+
+def _replaced(out: Any, replaced: list[tuple[str, int]], zh: bool) -> None:
+    value = "园区填报值被企业汇总替代，已保留于 accounting.stated" if zh else \
+        "park-stated value replaced by the roll-up, kept in accounting.stated"
+    line = "园区填报的核算清单行被企业汇总替代（见 --profile 原文件）" if zh else \
+        "park-stated inventory line replaced by the roll-up (see the --profile file)"
+    for item, year in replaced:
+        out.print(f"[yellow]{line if item.startswith('inventory.') else value}: {item} {year}"
+                  "[/yellow]")
 
 
 # ------------------------------------------------------------------------ energy, carbon

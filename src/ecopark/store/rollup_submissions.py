@@ -6,6 +6,14 @@ the sum of the accepted submissions' values (each already in the item's canonica
 value the park stated itself (not written by a roll-up) is kept unless `overwrite` is asked
 for: a park's statistics usually cover more enterprises than report here. Every written value
 says where it comes from (`MARK`, the number of enterprises) and is audited like any change.
+
+A framework's rules may take an item's rule from another framework's file (`include`): a
+zero-carbon park-year rolls up the solid-waste and water items it shares with HJ 274 from
+submissions made on HJ 274's form. Inventory lines (the zero-carbon park's E_park and energy)
+are NOT rolled up here: a submission holds item values, not the carrier amounts the lines are
+made of. A park-year keeps its inventory (`repository.set_sections`); it comes from
+`ecopark rollup` of the enterprise roster, the workbook's 核算-* sheets, the dataset file, or
+the inventory page of the web platform.
 """
 
 from __future__ import annotations
@@ -52,7 +60,8 @@ class RollupLine:
 
 
 def additive_items(framework: Framework) -> tuple[str, ...]:
-    """The items the framework's roll-up rules define as sums over enterprises."""
+    """The items the framework's roll-up rules define as sums over enterprises (their own and
+    the ones they include from another framework's rules)."""
     try:
         rules = load_rules(framework)
     except DataFileError:

@@ -2,6 +2,8 @@
 
     roster-10.csv / roster-10.xlsx   10 enterprises × 2 years (2012, 2018); 8 exist in 2012
     roster-bad.csv / roster-bad.xlsx  one problem per row or header (see BAD)
+    roster-zc.csv                     3 enterprises × 2 years (2021, 2022), every kind of
+                                      inventory line of the zero-carbon roll-up (see ZC)
 
 Run: .venv/bin/python tests/data/accounting/make_rosters.py
 The credit codes are made up (prefix 91320412MA1AB + a serial) with check characters computed by
@@ -121,6 +123,44 @@ BAD = [
 ]
 
 
+# The zero-carbon roll-up (tests/zerocarbon/test_rollup.py): 甲 a chemical plant buying grid
+# power, gas and steam (2021 without a steam state: default factor; 2022 at 2 800 kJ/kg), 癸 a
+# coal-fired combined heat and power plant passing power and heat on, 丙 (2022 only) an
+# electronics plant with green power, its own PV, purchased and renewable heat, and diesel.
+ZC_HEADER = [
+    "年份", "企业名称", "统一社会信用代码", "行业代码", "新鲜水用量（立方米）", "重复用水量（立方米）",
+    "一般工业固体废物产生量（吨）", "一般工业固体废物综合利用量（吨）", "综合利用往年贮存量（吨）",
+    "工业生产过程二氧化碳排放量（吨）", "蒸汽焓值（kJ/kg）", "原煤（吨）", "柴油（吨）",
+    "天然气（立方米）", "外购电力（千瓦时）", "外购绿色电力（千瓦时）", "自发自用可再生电力（千瓦时）",
+    "外供电力（千瓦时）", "外购热力（吉焦）", "外购蒸汽（吨）", "可再生热力（吉焦）", "外供热力（吉焦）",
+]
+# key, industry: fresh m³, reuse m³, waste generated t, utilized t, stored waste of past years
+# utilized t, process CO2 t, steam
+# enthalpy kJ/kg, coal t, diesel t, gas m³, power kWh, green kWh, own PV kWh, power out kWh,
+# heat GJ, steam t, renewable heat GJ, heat out GJ
+ZC = {
+    2021: {
+        "甲": ("C2614", 90000, 350000, 1800, 1700, 0, None, None, None, None, 1000000,
+              10000000, None, None, None, None, 800, None, None),
+        "癸": ("D4411", 280000, 1400000, 28000, 26000, 400, None, None, 45000, None, None,
+              1000000, None, None, 6000000, None, None, None, 8000),
+    },
+    2022: {
+        "甲": ("C2614", 100000, 400000, 2000, 1800, 0, 500, 2800, None, None, 1200000,
+              12000000, None, None, None, None, 1000, None, None),
+        "癸": ("D4411", 300000, 1500000, 30000, 28000, 500, None, None, 50000, None, None,
+              1000000, None, None, 8000000, None, None, None, 10000),
+        "丙": ("C3982", 50000, 100000, 300, 300, 0, None, None, None, 10, None, None, 5000000,
+              2000000, None, 20000, None, 1000, None),
+    },
+}
+
+
+def zc_rows() -> list[list[object]]:
+    return [[year, NAMES[key], CODES[key], industry, *("" if a is None else a for a in amounts)]
+            for year, rows in ZC.items() for key, (industry, *amounts) in rows.items()]
+
+
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -145,7 +185,9 @@ def main() -> None:
     _write_xlsx(HERE / "roster-10.xlsx", HEADER, roster_rows())
     _write_csv(HERE / "roster-bad.csv", BAD_HEADER, BAD)
     _write_xlsx(HERE / "roster-bad.xlsx", BAD_HEADER, BAD)
-    for name in ("roster-10.csv", "roster-10.xlsx", "roster-bad.csv", "roster-bad.xlsx"):
+    _write_csv(HERE / "roster-zc.csv", ZC_HEADER, zc_rows())
+    for name in ("roster-10.csv", "roster-10.xlsx", "roster-bad.csv", "roster-bad.xlsx",
+                 "roster-zc.csv"):
         print(f"wrote {HERE / name}")
 
 
