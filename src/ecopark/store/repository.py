@@ -13,7 +13,6 @@ import math
 from typing import Any
 
 import yaml
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
