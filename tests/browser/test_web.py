@@ -2,7 +2,8 @@
 dashboard flags indicator 26 and an edited value changes its status; the trend chart draws;
 the example workbook is uploaded and confirmed after its preview; an enterprise gets a 403 page
 for another enterprise; the table downloads as .docx; a narrow phone screen never scrolls
-sideways. No page logs a console error (a CSP violation would)."""
+sideways; a line added to the zero-carbon demo's carbon inventory changes its intensity. No
+page logs a console error (a CSP violation would)."""
 
 from __future__ import annotations
 
@@ -110,12 +111,35 @@ def test_a_narrow_screen_never_scrolls_sideways(page: Page, live: DemoServer) ->
     page.fill("#park_name", long_name)
     page.click("button:has-text('添加园区')")
     page.set_viewport_size({"width": 375, "height": 740})
-    for path in ("/parks/1/years/2018", "/parks/1/years/2018/indicators/18", "/parks/2",
-                 "/parks", "/review", "/admin"):
+    for path in ("/parks/1/years/2018", "/parks/1/years/2018/indicators/18", "/parks/3",
+                 "/parks", "/review", "/admin", "/parks/2/years/2027/inventory"):
         page.goto(live.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, (path, width)
-    page.goto(f"{live.url}/parks/2")
+    page.goto(f"{live.url}/parks/3")  # 1: the seed park, 2: the zero-carbon demo
     expect(page.locator("h1")).to_have_text(long_name)
     expect(page.locator(".empty").first).to_contain_text("该园区尚无数据")
+    _no_errors(page)
+
+
+def test_a_line_added_to_the_carbon_inventory_changes_the_intensity(page: Page,
+                                                                     live: DemoServer) -> None:
+    """The zero-carbon demo (park 2, the spec's worked case): 50 000 MWh more grid power adds
+    41 625 t, E_park 103 625 → 145 250 t, 0.1727 → 0.2421 t/tce, not met."""
+    sign_in(page, live, "admin")
+    page.goto(f"{live.url}/parks/2/years/2027")
+    expect(page.locator("#ind-1 .value")).to_have_text("0.1727")
+    page.click("a:has-text('核算清单')")
+    expect(page.locator("h1")).to_have_text("2027年核算清单")
+    page.select_option("[id='electricity[3].class']", "grid")
+    page.fill("[id='electricity[3].amount']", "abc")
+    page.locator("[id='electricity[3].amount']").blur()
+    expect(page.locator("[id='electricity[3].amount-error']")).to_contain_text("不是数字")
+    page.fill("[id='electricity[3].amount']", "50000")
+    page.fill("[id='electricity[3].unit']", "MWh")
+    page.click("button:has-text('保存')")
+    expect(page).to_have_url(f"{live.url}/parks/2/years/2027?saved=1:met:not_met")
+    expect(page.locator("#ind-1 .value")).to_have_text("0.2421")
+    expect(page.locator("#ind-1 .status")).to_have_text("✗ 未达标")
+    expect(page.locator(".e-park")).to_have_text("145,250 t")
     _no_errors(page)

@@ -28,3 +28,36 @@ def sign_in(client: TestClient, world: World, user: str) -> None:
 
 def csrf_of(client: TestClient, path: str) -> str:
     return token(client.get(path).text)
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """What the page's form would submit as it stands: every named input (checkboxes when
+    checked), every select's selected option (else its first), every textarea."""
+    from html.parser import HTMLParser
+
+    fields: dict[str, str] = {}
+
+    class Reader(HTMLParser):
+        select: str | None = None
+        first: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = {k: v or "" for k, v in attrs}
+            name = a.get("name")
+            if tag == "input" and name and (a.get("type") != "checkbox" or "checked" in a):
+                fields[name] = a.get("value", "")
+            elif tag == "select" and name:
+                self.select, self.first = name, None
+            elif tag == "option" and self.select is not None:
+                if self.first is None:
+                    self.first = a.get("value", "")
+                    fields.setdefault(self.select, self.first)
+                if "selected" in a:
+                    fields[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "select":
+                self.select = None
+
+    Reader().feed(html)
+    return fields

@@ -73,7 +73,9 @@ def test_missing_things_are_404_pages(client: TestClient, world: World) -> None:
     sign_in(client, world, "admin")
     for path in ("/parks/999999", f"/parks/{world.park_a}/years/2031",
                  f"/parks/{world.park_a}/years/2018/indicators/99", "/nowhere",
-                 "/parks/abc", f"/parks/{world.park_a}/years/2018/edit/nonsense"):
+                 "/parks/abc", f"/parks/{world.park_a}/years/2018/edit/nonsense",
+                 f"/parks/{world.park_a}/years/2018/choices",  # HJ 274 leaves no choices
+                 f"/parks/{world.park_a}/years/2018/inventory"):  # nor an inventory
         reply = client.get(path)
         assert reply.status_code == 404, path
         assert reply.headers["content-type"].startswith("text/html") and "404" in reply.text

@@ -30,7 +30,9 @@ def test_every_form_refuses_a_missing_or_wrong_token(client: TestClient, world: 
     posts = [f"/parks/{world.park_a}/years/2018/edit/environment", f"/parks/{world.park_a}/upload",
              f"/parks/{world.park_a}/upload/confirm", f"/parks/{world.park_a}/publish",
              "/admin/parks", "/admin/users", f"/enterprises/{world.enterprise_a}/disclosure",
-             f"/parks/{world.park_a}/submissions/1/accept"]
+             f"/parks/{world.park_a}/submissions/1/accept",
+             f"/parks/{world.park_a}/years/2018/choices",
+             f"/parks/{world.park_a}/years/2018/inventory"]
     for path in posts:
         for data in ({}, {"csrf_token": "forged"}):
             reply = client.post(path, data={**data, "park_name": "X", "v:co2:2018": "1"})

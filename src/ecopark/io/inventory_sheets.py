@@ -41,7 +41,7 @@ from ecopark.io.sheetstyle import (
     whole,
 )
 
-__all__ = ["SECTIONS", "InventorySheets", "inventory_method", "write_inventory_sheets"]
+__all__ = ["SECTIONS", "InventorySheets", "inventory_method", "vocabularies", "write_inventory_sheets"]
 
 Kind = Literal["year", "number", "text", "choice"]
 
@@ -53,7 +53,7 @@ class Field:
     path: str
     names: tuple[str, ...]  # header labels, the first is written
     kind: Kind = "text"
-    vocab: str = ""  # for choice: a vocabulary of `_vocabularies`
+    vocab: str = ""  # for choice: a vocabulary of `vocabularies`
     closed: bool = True  # a choice that must be one of the vocabulary (fuels, products: open)
     width: int = 14
 
@@ -131,7 +131,7 @@ def inventory_method(frameworks: list[Framework]) -> str | None:
 
 
 @functools.cache
-def _vocabularies(method_id: str) -> dict[str, dict[str, tuple[str, ...]]]:
+def vocabularies(method_id: str) -> dict[str, dict[str, tuple[str, ...]]]:
     """Every vocabulary of the sheets: id → (name written in the dropdown, other names)."""
     from ecopark.accounting.coefficients import load_library
     from ecopark.accounting.inventory import load_method
@@ -153,7 +153,7 @@ def _vocabularies(method_id: str) -> dict[str, dict[str, tuple[str, ...]]]:
 
 def write_inventory_sheets(wb: Any, method_id: str) -> None:
     """One fill-in sheet per inventory section, with dropdowns of the method's vocabulary."""
-    vocab = _vocabularies(method_id)
+    vocab = vocabularies(method_id)
     for section in SECTIONS:
         ws = wb.create_sheet(section.names[0])
         title_row(ws, f"{section.title}（可不填 optional）", len(section.fields))
@@ -186,7 +186,7 @@ class InventorySheets:
     def __init__(self, context: Context, method_id: str) -> None:
         self.context, self.problems, self.places = context, context.problems, context.places
         self.names = {k: Names({key: list(names) for key, names in v.items()})
-                      for k, v in _vocabularies(method_id).items()}
+                      for k, v in vocabularies(method_id).items()}
         self.inventory: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
     def read(self) -> dict[int, dict[str, list[dict[str, Any]]]]:

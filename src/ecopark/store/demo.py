@@ -1,6 +1,8 @@
 """A demo database: the seed park (江苏武进经济开发区 2018, examples/wujin-2018/dataset.yaml), one
 key enterprise with a submitted report and its environmental information, the park's public
-disclosure page switched on, and one user per role with a fresh random password.
+disclosure page switched on, one user per role with a fresh random password, and a second park
+under the zero-carbon framework (the spec's worked case, examples/zero-carbon-demo/dataset.yaml,
+invented data) for its settings, gates, exemptions and carbon inventory.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ecopark.store.migrate import upgrade
 from ecopark.store.settings import Settings
 from ecopark.yamlfile import read_yaml
 
-__all__ = ["DEMO_ENTERPRISE", "DemoLogin", "create_demo", "seed_path"]
+__all__ = ["DEMO_ENTERPRISE", "DemoLogin", "create_demo", "seed_path", "zero_carbon_path"]
 
 DEMO_ENTERPRISE = "武进示范企业（演示）"
 DEMO_DISCLOSURE = ("（演示数据）主要污染物：COD、氨氮；废水经厂内预处理后接管园区污水处理厂；"
@@ -34,9 +36,18 @@ class DemoLogin:
 
 def seed_path() -> Path:
     """The seed dataset of a source checkout (examples/ is not part of an installed wheel)."""
-    path = Path(__file__).resolve().parents[3] / "examples" / "wujin-2018" / "dataset.yaml"
+    return _example("wujin-2018")
+
+
+def zero_carbon_path() -> Path:
+    """The zero-carbon demo dataset (the spec's worked case) of a source checkout."""
+    return _example("zero-carbon-demo")
+
+
+def _example(name: str) -> Path:
+    path = Path(__file__).resolve().parents[3] / "examples" / name / "dataset.yaml"
     if not path.is_file():
-        raise InputFileError(str(path), "找不到示例数据 the seed dataset is not here",
+        raise InputFileError(str(path), "找不到示例数据 the example dataset is not here",
                              "在 ecopark 源码目录中运行 run from an ecopark source checkout")
     return path
 
@@ -58,6 +69,9 @@ def create_demo(store: Store, settings: Settings) -> list[DemoLogin]:
         submissions.submit(session, draft)
         enterprise.key_enterprise, enterprise.disclosure = True, DEMO_DISCLOSURE
         park_year.park.publish_table = park_year.park.publish_enterprises = True
+        zero_carbon = DatasetFile.model_validate(read_yaml(zero_carbon_path()))
+        repository.save_dataset(session, zero_carbon, load_framework(zero_carbon.framework),
+                                source_file=str(zero_carbon_path()))
         for login in logins:
             auth.create_user(session, login.name, login.role, login.password, ph,
                              park=park_year.park if login.role == "park_officer" else None,

@@ -12,15 +12,15 @@ import re
 from starlette.datastructures import FormData
 
 from ecopark import units
-from ecopark.dataset import DatasetFile, Series, ValueEntry, build_dataset
+from ecopark.dataset import Dataset, DatasetFile, Series, ValueEntry, build_dataset
 from ecopark.errors import EcoparkError, UnitError
 from ecopark.framework import Framework, Item
 from ecopark.io.layout import unit_choices, unit_display
 from ecopark.numbers import ABSENT, parse_printed
 from ecopark.web.i18n import Translator
 
-__all__ = ["Cell", "ItemRow", "Problem", "category_rows", "check", "entry", "form_changes", "plain",
-           "quick_problem"]
+__all__ = ["Cell", "ItemRow", "Problem", "category_rows", "check", "computed_texts", "entry",
+           "form_changes", "plain", "quick_problem"]
 
 _FIELD = re.compile(r"^v:([A-Za-z_][A-Za-z0-9_]*):(\d{4})$")
 MAX_YEARS = 6
@@ -48,6 +48,11 @@ class ItemRow:
     spec: Item
     choices: tuple[str, ...]  # unit dropdown (empty: a count or a fact)
     cells: tuple[Cell, ...]
+
+    @property
+    def computed(self) -> bool:
+        """Computed from the carbon inventory: shown, never typed in."""
+        return self.spec.computed is not None
 
 
 Problem = tuple[str, str]  # (field, message in the user's language)
@@ -79,6 +84,18 @@ def _cell(item: str, year: int, series: Series | None, default: str) -> Cell:
     return Cell(item, year, "" if raw is None else plain(raw), default)
 
 
+def computed_texts(dataset: Dataset, rows: list[ItemRow]) -> dict[str, str]:
+    """field → the value the inventory gives a computed item's cell, in the item's unit."""
+    out: dict[str, str] = {}
+    for row in rows:
+        for cell in row.cells if row.computed else ():
+            found = dataset.values.get((cell.item, cell.year))
+            value = found.value if found is not None else None
+            out[cell.field] = "—" if not isinstance(value, float) else \
+                f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.6g}"
+    return out
+
+
 def plain(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
@@ -89,7 +106,7 @@ def form_changes(form: FormData, rows: list[ItemRow]) -> dict[str, tuple[Cell, s
     """field → (cell, new text, new unit) for every cell whose value or unit was changed."""
     out: dict[str, tuple[Cell, str, str]] = {}
     for row in rows:
-        for cell in row.cells:
+        for cell in row.cells if not row.computed else ():
             text = _text(form, cell.field)
             unit = _text(form, cell.unit_field) or cell.unit
             if text is None or (text == "" and not cell.text):

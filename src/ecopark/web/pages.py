@@ -17,6 +17,7 @@ from ecopark.web import (
     pages_park,
     pages_public,
     pages_review,
+    pages_sections,
 )
 from ecopark.web.render import ECHARTS, STATIC
 
@@ -37,7 +38,7 @@ def echarts() -> Response:
 
 def install(app: FastAPI) -> None:
     app.include_router(_vendor)
-    for module in (pages_auth, pages_park, pages_data, pages_downloads, pages_enterprise,
-                   pages_review, pages_admin, pages_public):
+    for module in (pages_auth, pages_park, pages_data, pages_sections, pages_downloads,
+                   pages_enterprise, pages_review, pages_admin, pages_public):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")

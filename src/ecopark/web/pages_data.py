@@ -19,15 +19,15 @@ from ecopark.evaluate import evaluate
 from ecopark.framework import Framework, load_framework
 from ecopark.store import models as m
 from ecopark.store import repository, sources
-from ecopark.web.assessed import assessed
+from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, Year, settings_of
-from ecopark.web.forms import category_rows, check, entry, form_changes
+from ecopark.web.forms import category_rows, check, computed_texts, entry, form_changes
 from ecopark.web.page_deps import CheckedForm, Viewer, field, upload, writable_park
 from ecopark.web.preview import make_preview, sign, signed
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import saved_upload
 
-__all__ = ["router"]
+__all__ = ["router", "status_changes"]
 
 router = APIRouter(include_in_schema=False)
 Category = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$")]
@@ -48,17 +48,19 @@ def edit_form(park_id: Id, year: Year, category: Category, request: Request, ses
               who: Viewer) -> Response:
     park = writable_park(session, who, park_id, "修改数据 change data")
     item = assessed(request, session, park, year)
-    return _edit_page(request, park, year, category, item.spec, item.framework)
+    return _edit_page(request, park, year, category, item)
 
 
-def _edit_page(request: Request, park: m.Park, year: int, category: str, spec: DatasetFile,
-               framework: Framework, status: int = 200, problems: dict[str, str] | None = None,
+def _edit_page(request: Request, park: m.Park, year: int, category: str, item: Assessed,
+               status: int = 200, problems: dict[str, str] | None = None,
                typed: dict[str, tuple[str, str]] | None = None) -> Response:
-    years, rows = category_rows(framework, spec, category, year)
+    framework = item.framework
+    years, rows = category_rows(framework, item.spec, category, year)
     return render(request, "edit.html", status=status, park=park, year=year,
                   category=_category(framework, category), categories=framework.spec.categories,
                   years=years, rows=rows, problems=problems or {}, typed=typed or {},
-                  framework=framework)
+                  framework=framework, computed=computed_texts(item.evaluation.dataset, rows),
+                  has_inventory=framework.spec.inventory is not None)
 
 
 @router.post("/parks/{park_id}/years/{year}/edit/{category}", response_class=HTMLResponse)
@@ -72,17 +74,16 @@ def save_form(park_id: Id, year: Year, category: Category, request: Request, for
     problems = check(framework, item.spec, changes, t)
     if problems:
         typed = {name: (text, unit) for name, (_, text, unit) in changes.items()}
-        return _edit_page(request, park, year, category, item.spec, framework, 422,
-                          dict(problems), typed)
+        return _edit_page(request, park, year, category, item, 422, dict(problems), typed)
     park_year = repository.get_park_year(session, park, year)
     for cell, text, unit in changes.values():
         repository.set_observation(session, park_year, cell.item, cell.year,
                                    entry(text, unit, framework.spec.items[cell.item]))
-    saved = _status_changes(item.evaluation, park_year) if changes else "none"
+    saved = status_changes(item.evaluation, park_year) if changes else "none"
     return RedirectResponse(f"/parks/{park.id}/years/{year}?saved={saved}", status_code=303)
 
 
-def _status_changes(before: object, park_year: m.ParkYear) -> str:
+def status_changes(before: object, park_year: m.ParkYear) -> str:
     framework, dataset = repository.dataset_of(park_year)
     after = evaluate(framework, dataset, park_year.year)
     old = {r.number: r.status.value for r in before.results}  # type: ignore[attr-defined]

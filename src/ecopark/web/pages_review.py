@@ -43,11 +43,13 @@ def comparison(request: Request, session: Db, who: Viewer,
                year: Annotated[int | None, Query(ge=1900, le=2200)] = None) -> Response:
     _reviewer(who, "比较园区 compare parks")
     parks = repository.list_parks(session)
-    years = sorted({y.year for p in parks for y in p.years}, reverse=True)
+    # parks assessed under another framework (e.g. zero-carbon-park-2025) are not compared here
+    years = sorted({y.year for p in parks for y in p.years if y.framework_key == FRAMEWORK},
+                   reverse=True)
     chosen = year if year is not None else (years[0] if years else None)
-    shown = [p for p in parks if any(y.year == chosen for y in p.years)]
+    shown = [p for p in parks if any(y.year == chosen and y.framework_key == FRAMEWORK
+                                     for y in p.years)]
     items = [assessed(request, session, p, chosen) for p in shown] if chosen else []
-    items = [i for i in items if i.framework.id == FRAMEWORK]
     table = compare([i.evaluation for i in items]) if items else None
     return render(request, "review.html", parks=shown, all_parks=parks, years=years,
                   year=chosen, table=table, items=items, framework=load_framework(FRAMEWORK))
