@@ -34,6 +34,8 @@ SHOTS = {  # file → (role, path, full page)
     "web-comparison.png": ("reviewer", "/review", False),
     "web-enterprise.png": ("enterprise", "/enterprises/1", False),
     "web-public.png": (None, "/public/parks/1", False),
+    "web-zero-carbon-inventory.png": ("admin", "/parks/2/years/2027/inventory", False),
+    "web-zero-carbon-choices.png": ("admin", "/parks/2/years/2027/choices", False),
 }
 
 
