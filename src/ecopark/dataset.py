@@ -34,7 +34,7 @@ import math
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ecopark import units
 from ecopark.accounting.inventory import InventoryYear
@@ -186,6 +186,20 @@ class DatasetFile(_Model):
     inventory: dict[int, InventoryYear] = Field(
         default_factory=dict, description="inventory lines by year (electricity, heat, fuels, "
         "conversion, process), from which `computed` items are calculated")
+
+    @field_validator("exemptions", mode="before")
+    @classmethod
+    def _numbered(cls, value: Any) -> Any:
+        """Indicator numbers stay numbers when the section comes back from JSON ("5" → 5),
+        at the top and under a framework id."""
+        if not isinstance(value, dict):
+            return value
+        return {_number_key(k): ({_number_key(n): r for n, r in v.items()}
+                                 if isinstance(v, dict) else v) for k, v in value.items()}
+
+
+def _number_key(key: Any) -> Any:
+    return int(key) if isinstance(key, str) and key.isascii() and key.isdigit() else key
 
 
 def dataset_json_schema() -> dict[str, Any]:

@@ -360,3 +360,31 @@ def test_a_setting_the_core_cannot_use_is_refused_on_the_form(
     assert reply.status_code == 422
     assert 'class="form-error"' in reply.text and "缺少系数" in reply.text
     assert 'value="2019"' in reply.text and _audit_rows(world) == before
+
+
+def test_a_zero_carbon_workbook_uploads_with_its_inventory(client: TestClient, world: World,
+                                                           zc: int, tmp_path: Path) -> None:
+    """The workbook names its framework in 园区信息; the upload keeps every section."""
+    import html
+    import re
+
+    from ecopark.io.workbook import write_template
+    from tests.zerocarbon.test_workbook_entry import fill_worked_case
+
+    book = tmp_path / "zero.xlsx"
+    write_template(load_framework("zero-carbon-park-2025"), [2025, YEAR], book)
+    fill_worked_case(book)
+    sign_in(client, world, "officer-z")
+    path = f"/parks/{zc}/upload"
+    preview = client.post(path, data={"csrf_token": csrf_of(client, path)},
+                          files={"file": ("zero.xlsx", book.read_bytes())})
+    assert preview.status_code == 200, preview.text[:2000]
+    fields = {k: html.unescape(v) for k, v in re.findall(
+        r'name="(payload|signature|filename|csrf_token)" value="([^"]*)"', preview.text)}
+    done = client.post(f"{path}/confirm", data=fields, follow_redirects=False)
+    assert done.status_code == 303
+    spec = _spec(world, zc)
+    assert [line.amount for line in spec.inventory[YEAR].electricity] == [50000, 300000, 50000000]
+    assert spec.exemptions == {5: "无余热源"} and spec.gates["clear_boundary"].met is True
+    dashboard = client.get(f"/parks/{zc}/years/{YEAR}").text
+    assert "103,625 t" in dashboard  # E_park from the uploaded inventory

@@ -74,8 +74,8 @@ def _workbook(path: Path, framework: str | None) -> tuple[DatasetFile, Framework
     if reader is None:
         raise InputFileError(str(path), "此版本不能导入工作簿 this ecopark cannot read workbooks "
                              "yet", "先转换为 YAML 数据文件 convert it to a YAML dataset first")
-    fw = load_framework(framework or "hj274-2015")
-    spec = _call(reader, path, fw)
+    # no framework given: the one the workbook's 园区信息 names (a zero-carbon workbook too)
+    spec = _call(reader, path, load_framework(framework) if framework else None)
     return spec, load_framework(spec.framework)
 
 
