@@ -247,3 +247,20 @@ def test_libreoffice_opens_the_zero_carbon_template(tmp_path: Path) -> None:
                    check=True, timeout=120, capture_output=True, env=env)
     pdf = tmp_path / "zero.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def test_the_workbook_is_assessed_under_every_framework_it_names(tmp_path: Path) -> None:
+    path = _template(tmp_path)
+    fill_worked_case(path)
+    hj274 = load_framework("hj274-2015")
+    assessed = evaluate(hj274, read_workbook(path, hj274))  # a zero-carbon workbook, under HJ 274
+    assert assessed.result(6).missing == ("swaste_stock_utilized", 2027)  # HJ 274 wants it too
+    result = CliRunner().invoke(app, ["assess", str(path), "--framework", "all", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [f["framework"] for f in json.loads(result.output)["frameworks"]] == [
+        FRAMEWORK, "hj274-2015"]
+    other = tmp_path / "other.xlsx"
+    write_template(load_framework(FRAMEWORK), [2027], other)  # names no other framework
+    with pytest.raises(WorkbookProblems) as caught:
+        read_workbook(other, load_framework("hj274-2015"))
+    assert caught.value.problems[0].cell == "B4"

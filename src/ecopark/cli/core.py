@@ -48,16 +48,21 @@ def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
 
 
 def _named_frameworks(dataset: Path) -> list[str]:
-    """The frameworks a YAML dataset names: `framework` and `also_frameworks`."""
+    """The frameworks a dataset or workbook names: `framework` and `also_frameworks`."""
     from pydantic import ValidationError
 
     from ecopark.dataset import DatasetFile, _schema_error
     from ecopark.errors import InputFileError
     from ecopark.yamlfile import read_yaml
 
+    if dataset.suffix.lower() in (".xlsx", ".xlsm"):
+        from ecopark.io.workbook import read_workbook_spec
+
+        workbook = read_workbook_spec(dataset)
+        return list(dict.fromkeys([workbook.framework, *workbook.also_frameworks]))
     if dataset.suffix.lower() not in (".yaml", ".yml"):
-        raise InputFileError(str(dataset), "--framework all 只适用于 YAML 数据文件 needs a YAML "
-                             "dataset", "先用 ecopark import 转换 convert it with ecopark import")
+        raise InputFileError(str(dataset), "--framework all 只适用于数据文件或工作簿 needs a "
+                             "dataset or workbook", "用 .yaml 或 .xlsx use a .yaml or .xlsx file")
     try:
         spec = DatasetFile.model_validate(read_yaml(dataset, floats_as_text=True))
     except ValidationError as exc:

@@ -43,7 +43,8 @@ class ParkInfo:
             self.context.small[park.name] = rows
         self._park_sheet = park
         fixed = self._park_cells(park, rows, list(PARK_FIELDS))
-        self.framework = fw = self._framework(fixed.get("framework"), framework)
+        self.framework = fw = self._framework(fixed.get("framework"), framework,
+                                              fixed.get("also_frameworks"))
         if fw is None:
             return None
         self.others = self._also(fixed.get("also_frameworks"), fw)
@@ -79,10 +80,17 @@ class ParkInfo:
         row = next((r for r in self.context.small[place[0]] if r.number == row_number), None)
         return Found(row.value(column) if row else "", place[0], place[1])
 
-    def _framework(self, found: Found | None, given: Framework | None) -> Framework | None:
+    def _framework(self, found: Found | None, given: Framework | None,
+                   also: Found | None = None) -> Framework | None:
+        """The workbook's own framework: the one 园区信息 names, or `given`. A workbook read
+        under a framework it is also assessed under keeps its own (the caller assesses the
+        data under `given`, as for a YAML dataset)."""
         written = cell_text(found.value) if found else ""
         if given is None:
             return self._load_framework(written or DEFAULT_FRAMEWORK, found)
+        listed = re.split(r"[\s,，、;；]+", cell_text(also.value)) if also else []
+        if written and given.id in listed and written in available_frameworks():
+            return self._load_framework(written, found)
         if found is not None and written and normalize_label(written) != normalize_label(given.id):
             self.problems.add(found.sheet, found.cell, f"工作簿的指标体系为 “{written}”，而指定的是 "
                               f"{given.id} the workbook is for {written!r}, not {given.id}",

@@ -64,9 +64,10 @@ def _read(path: Path, framework: Framework | None) -> tuple[DatasetFile, Dataset
         data = reader.read(framework)
     fw = reader.framework
     assert fw is not None and data is not None  # reader.read raised otherwise
+    assessed = framework if framework is not None else fw  # one it is also assessed under
     try:
         spec = DatasetFile.model_validate(data)
-        return spec, build_dataset(spec, fw, str(path))
+        return spec, build_dataset(spec, assessed, str(path))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
