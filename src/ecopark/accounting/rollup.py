@@ -332,7 +332,7 @@ def _source(roster: Roster, entry: _Sum, year: int, name: str, rules: RollupRule
 def _observations(roster: Roster, sums: dict[tuple[str, int], _Sum], rules: RollupRules,
                   framework: Framework, resolved: Resolved | None) -> dict[str, Series]:
     out: dict[str, Series] = {}
-    rows = _rows_per_year(roster)
+    rows = roster.rows_per_year()
     for (name, year), entry in sorted(sums.items()):
         value: float | int = _round(math.fsum(entry.values) * rules.factors[name])
         if rules.spec.items[name].count is not None:
@@ -342,12 +342,6 @@ def _observations(roster: Roster, sums: dict[tuple[str, int], _Sum], rules: Roll
             roster, entry, year, name, rules, resolved, rows))
     return out
 
-
-def _rows_per_year(roster: Roster) -> dict[int, int]:
-    rows: dict[int, int] = {}
-    for record in roster.records:
-        rows[record.year] = rows.get(record.year, 0) + 1
-    return rows
 
 
 def _round(value: float) -> float:
@@ -451,7 +445,7 @@ def _accounting(roster: Roster, computed: list[dict[str, float]], resolved: Reso
         f"方法 {method.id} {method.spec.version} 由清单计算 inventory lines from the roster's "
         "carrier columns by the roll-up rules; computed items from the inventory")
     return Accounting(**{k: v for k, v in described.items() if v is not None},
-                      roster=Path(roster.file).name, enterprises=_rows_per_year(roster),
+                      roster=Path(roster.file).name, enterprises=roster.rows_per_year(),
                       stated=stated, carbon=_carbon_by_year(roster, computed), note=note)
 
 

@@ -143,7 +143,7 @@ def years(roster: Roster, gathered: dict[int, dict[LineKey, Gathered]], rules: R
     order of the rule file, each with its source."""
     order = {line_key(c, r): i for i, (c, r) in reversed(list(enumerate(
         rules.spec.inventory.items())))}
-    rows = _rows_per_year(roster)
+    rows = roster.rows_per_year()
     name = Path(roster.file).name
     out: dict[int, InventoryYear] = {}
     for year, lines in gathered.items():
@@ -157,12 +157,6 @@ def years(roster: Roster, gathered: dict[int, dict[LineKey, Gathered]], rules: R
                       f"{Path(rules.file).name}", "note": notes.get(year, ""), **built})
     return out
 
-
-def _rows_per_year(roster: Roster) -> dict[int, int]:
-    rows: dict[int, int] = {}
-    for record in roster.records:
-        rows[record.year] = rows.get(record.year, 0) + 1
-    return rows
 
 
 def _line(key: LineKey, line: Gathered, source: str, note: str) -> Any:

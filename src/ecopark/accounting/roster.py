@@ -14,6 +14,7 @@ whether it disclosed its environmental information.
 
 from __future__ import annotations
 
+import collections
 import csv
 import dataclasses
 import datetime
@@ -189,6 +190,10 @@ class Roster:
 
     def carriers(self) -> list[str]:
         return sorted({c for r in self.records for c in r.carriers})
+
+    def rows_per_year(self) -> dict[int, int]:
+        """How many roster rows each year has (for the roll-up's source texts)."""
+        return dict(collections.Counter(r.year for r in self.records))
 
     def where(self, record: EnterpriseYear, key: str) -> str:
         """The cell of a record's field (for messages)."""
