@@ -91,6 +91,11 @@ def test_a_setting_with_its_reason_and_an_exemption_are_saved(client: TestClient
     assert spec.gates["clear_boundary"].met and spec.gates["clear_boundary"].evidence
     dashboard = client.get(reply.headers["location"])
     assert 'id="ind-2"' in dashboard.text and "○ 豁免" in dashboard.text
+    assert "2:not_met:exempted" in reply.headers["location"]
+    assert "状态变化" in dashboard.text and "未达标 → " in dashboard.text  # the notice names it
+    again = _post(client, path, {"setting:band_edge_100": "upper"})  # changes no status
+    assert again.headers["location"].endswith("?saved=none")
+    assert "没有指标的达标状态发生变化" in client.get(again.headers["location"]).text
 
 
 def test_an_exemption_without_a_reason_is_refused_next_to_its_field(

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ecopark.dataset import (
@@ -71,15 +71,21 @@ def get_park_year(session: Session, park: m.Park, year: int | None = None) -> m.
     return found
 
 
+# Every page of a park-year asks for both first: one query, its statement built once (with bind
+# parameters; building one costs more than running it on SQLite).
+_PARK_VERSION = select(
+    select(m.ParkYear.id).where(m.ParkYear.park_id == bindparam("park"),
+                                m.ParkYear.year == bindparam("year")).scalar_subquery(),
+    select(func.max(m.AuditEntry.id)).where(m.AuditEntry.park_id == bindparam("park"))
+    .scalar_subquery())
+
+
 def park_version(session: Session, park: m.Park, year: int) -> tuple[int, int]:
     """The park-year's id and the park's data version (its latest audit entry), without loading
     the park-year: every change to the park's rows changes the version."""
-    park_year_id = session.scalar(select(m.ParkYear.id).where(
-        m.ParkYear.park_id == park.id, m.ParkYear.year == year))
+    park_year_id, version = session.execute(_PARK_VERSION, {"park": park.id, "year": year}).one()
     if park_year_id is None:
         raise NotFound("园区年度数据 park-year", f"{park.name} {year}")
-    version = session.scalar(select(func.max(m.AuditEntry.id)).where(
-        m.AuditEntry.park_id == park.id))
     return park_year_id, version or 0
 
 

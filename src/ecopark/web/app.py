@@ -4,6 +4,11 @@ security-header and body-limit middleware."""
 
 from __future__ import annotations
 
+import functools
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from ecopark import __version__
@@ -43,7 +48,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     for framework in available_frameworks():  # parsed and compiled once, before any request
         load_framework(framework)
     app = FastAPI(title="ecopark", version=__version__, description=_DESCRIPTION,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
+                  lifespan=_lifespan)
     app.state.settings, app.state.store = settings, store
     app.state.replies = ReplyCache[bytes]()
     app.state.views = ReplyCache[Assessed](size=256)
@@ -54,3 +60,18 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    _freeze_start_up()
+    yield
+
+
+@functools.cache  # once per process: what is frozen is never collected (tests build many apps)
+def _freeze_start_up() -> None:
+    """Keep what exists when serving starts (modules, frameworks, templates, routes: about
+    200,000 objects) out of the garbage collector's full passes. Each pass otherwise walks them
+    all — about 80 ms of CPU in which no request is answered, every thousand or so requests."""
+    gc.collect()
+    gc.freeze()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -18,7 +19,7 @@ from ecopark.store.permissions import Principal
 from ecopark.store.settings import Settings
 
 __all__ = ["COOKIE", "CSRF_HEADER", "Db", "Id", "Limit", "Offset", "Replace", "Who", "Year",
-           "client_ip", "settings_of", "store_of"]
+           "client_ip", "request_session", "settings_of", "store_of"]
 
 COOKIE = "ecopark_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -49,8 +50,14 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def request_session(request: Request) -> AbstractContextManager[Session]:
+    """The request's transaction: committed when the block ends; the actor is set once the
+    user is known."""
+    return store_of(request).session(actor="anonymous")
+
+
 def _session(request: Request) -> Iterator[Session]:
-    with store_of(request).session(actor="anonymous") as session:
+    with request_session(request) as session:
         yield session
 
 

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ecopark.analysis.gap import threshold
 from ecopark.errors import NotFound
+from ecopark.evaluate import Status
 from ecopark.framework import Framework
 from ecopark.store import models as m
 from ecopark.store import repository
@@ -22,8 +24,8 @@ from ecopark.units import pretty
 from ecopark.web.assessed import Assessed, assessed, flagged
 from ecopark.web.deps import Db, Id, Year
 from ecopark.web.i18n import Translator
-from ecopark.web.page_deps import Viewer, readable_park
-from ecopark.web.render import render, render_cached, translator_of
+from ecopark.web.page_deps import Viewer, in_one_thread, readable_park
+from ecopark.web.render import ECHARTS, render, render_cached, translator_of
 
 __all__ = ["home_of", "router"]
 
@@ -68,8 +70,15 @@ def _summary(request: Request, session: Db, park_row: m.Park, year: int) -> dict
 
 
 @router.get("/parks/{park_id}/years/{year}", response_class=HTMLResponse)
-def dashboard(park_id: Id, year: Year, request: Request, session: Db, who: Viewer,
-              saved: Annotated[str, Query(max_length=500)] = "") -> Response:
+async def dashboard(park_id: Id, year: Year, request: Request,
+                    saved: Annotated[str, Query(max_length=500)] = "") -> Response:
+    # the busiest page: one hand-off to the thread pool, not four (page_deps.in_one_thread)
+    return await in_one_thread(request, lambda session, who: _dashboard(
+        request, session, who, park_id, year, saved))
+
+
+def _dashboard(request: Request, session: Session, who: Principal, park_id: int, year: int,
+               saved: str) -> Response:
     found = readable_park(session, who, park_id)
     item = assessed(request, session, found, year)
     values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
@@ -83,9 +92,12 @@ def dashboard(park_id: Id, year: Year, request: Request, session: Db, who: Viewe
 
 
 def _changes(saved: str) -> list[tuple[int, str, str]]:
-    """The status changes of a save, carried in the redirect: "26:not_met:met,…"."""
+    """The status changes of a save, carried in the redirect: "26:not_met:met,…"; "none" is a
+    save that changed no status (shown as such)."""
+    if saved == "none":
+        return [(0, "", "")]
     out = []
-    statuses = {"met", "not_met", "missing", "not_applicable", "not_evaluable"}
+    statuses = {status.value for status in Status}
     for part in saved.split(",")[:40]:
         pieces = part.split(":")
         if len(pieces) == 3 and pieces[0].isdigit() and {pieces[1], pieces[2]} <= statuses:
@@ -146,7 +158,8 @@ def trends(park_id: Id, request: Request, session: Db, who: Viewer,
     t = translator_of(request)
     chart = _chart(framework, n, points, t) if framework else None
     return render(request, "trends.html", park=found, items=items, number=n, points=points,
-                  framework=framework, chart=json.dumps(chart, ensure_ascii=False))
+                  framework=framework, chart=json.dumps(chart, ensure_ascii=False),
+                  echarts=ECHARTS.is_file())
 
 
 def _point(item: Assessed, number: int) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def _context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
     who: Principal | None = getattr(request.state, "who", None)
     return {"_": t.gettext, "t": t, "who": who, "csrf": getattr(request.state, "csrf", ""),
             "path": request.url.path, "full_path": _full_path(request), "locales": LOCALES,
-            "nav": nav(who), "echarts": ECHARTS.is_file(), **values}
+            "nav": nav(who), **values}
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
