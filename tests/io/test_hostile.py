@@ -160,6 +160,10 @@ def test_sparse_sheets_are_refused_before_calamine_allocates_them(tmp_path: Path
         "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(b"worksheets/", b"WORKSHEETS/")}))
     files["two parts of one name"] = str(two_parts_of_one_name(Path(files["far cell first"]),
                                                                tmp_path / "twice.xlsx"))
+    for n, quoted in enumerate(('foo=">"', "foo='<'")):  # XML allows < and > in attributes
+        files[f"quoted {quoted}"] = str(sheet_workbook(tmp_path / f"quoted{n}.xlsx", (
+            '<row r="1"><c r="A1"><v>1</v></c></row>'
+            f'<row r="1048576"><c {quoted} r="XFD1048576"><v>2</v></c></row>')))
     child = """
 import json, resource, sys
 from pathlib import Path
@@ -180,8 +184,11 @@ print(json.dumps(out))
                           text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     same_name = "压缩包内有重名部件 the file holds two parts of the same name"
-    assert json.loads(done.stdout) == {case: same_name if case == "two parts of one name" else TOO_BIG
-                                       for case in files}
+    found = json.loads(done.stdout)
+    damaged = {case: found.pop(case) for case in list(found) if case.startswith("quoted")}
+    assert found == {case: same_name if case == "two parts of one name" else TOO_BIG
+                     for case in found}
+    assert len(damaged) == 2 and all(p.startswith("工作簿已损坏") for p in damaged.values())
 
 
 def two_parts_of_one_name(source: Path, target: Path) -> Path:

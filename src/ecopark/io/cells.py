@@ -119,6 +119,8 @@ def _not_a_number(shown: str) -> Problem:
 def read_number(raw: Raw, percent_format: bool = False) -> Number | Absent | Problem | None:
     """A number cell. `percent_format`: the cell is formatted as a percentage, so its stored
     0.8117 means 81.17 %."""
+    if type(raw) is str:  # what bulk readers leave after plain_number: "/", "12,345.60" …
+        return _typed_number(raw) if raw.strip() else None
     if not percent_format:
         value = plain_number(raw)
         if value is not None:

@@ -112,6 +112,22 @@ class Row:
         return all(not cell_text(self.value(c)) for c in wanted)
 
 
+# Row's frozen __init__ sets each field through object.__setattr__ (0.6 µs a row): the rows of a
+# sheet read in bulk have their slots filled directly instead (0.35 µs), the same Row objects.
+_SET_NUMBER = Row.__dict__["number"].__set__
+_SET_VALUES = Row.__dict__["values"].__set__
+_SET_PERCENT = Row.__dict__["percent"].__set__
+
+
+def _plain_row(number: int, values: list[Raw]) -> Row:
+    """Row(number, values), built without running its __init__."""
+    row: Row = object.__new__(Row)
+    _SET_NUMBER(row, number)
+    _SET_VALUES(row, values)
+    _SET_PERCENT(row, _NONE)
+    return row
+
+
 @dataclasses.dataclass(frozen=True)
 class Column:
     """A column looked for by name: `names[0]` is what the template writes, the others are
@@ -252,7 +268,7 @@ class Sheet:
         merges = _Merges(self.merged) if fill_merged and self._data.merged_cell_ranges else None
         if not (pad or errors or percent or merges):  # the common case, kept tight
             rows = cast(Iterator[list[Raw]], self._data.iter_rows())
-            yield from map(Row, itertools.count(1), rows, itertools.repeat(_NONE))
+            yield from map(_plain_row, itertools.count(1), rows)
             return
         for number, raw in enumerate(self._data.iter_rows(), 1):
             values = pad + cast(list[Raw], raw) if pad else cast(list[Raw], raw)
