@@ -95,3 +95,21 @@ def test_the_log_is_append_only(store: Store, hj274: Framework, statement: str) 
     with pytest.raises(DatabaseError, match="append-only"), store.engine.begin() as connection:
         connection.execute(text(statement))
     assert {e.actor for e in _entries(store)} == {"loader"}
+
+
+def test_replacing_the_printed_table_logs_the_rows_it_drops(store: Store,
+                                                            hj274: Framework) -> None:
+    """Rows dropped from a replaced collection (orphans) are logged as deletes too."""
+    spec = seed_spec()
+    assert spec.reported is not None
+    with store.session(actor="loader") as session:
+        repository.save_dataset(session, spec, hj274)
+    shorter = spec.reported.model_copy(update={"indicators": {1: "39.31"}, "rows": [],
+                                               "text": []})
+    with store.session(actor="officer") as session:
+        park_year = repository.get_park_year(session, repository.park_by_name(
+            session, spec.park.name), 2018)
+        repository.replace_reported(session, park_year, shorter)
+    dropped = [e for e in _entries(store) if e.actor == "officer" and e.action == "delete"
+               and e.table_name == "reported_values"]
+    assert len(dropped) == len(spec.reported.indicators)

@@ -35,8 +35,24 @@ _SECRET = frozenset({"password_hash", "token_hash"})
 
 def install(session: Session) -> None:
     """Audit every flush of `session` (idempotent)."""
+    if not event.contains(session, "before_flush", _orphans_deleted):
+        event.listen(session, "before_flush", _orphans_deleted)
     if not event.contains(session, "after_flush", _after_flush):
         event.listen(session, "after_flush", _after_flush)
+
+
+def _orphans_deleted(session: Session, _context: object, _instances: object) -> None:
+    """Rows dropped from a `delete-orphan` collection (a replaced list of children) are deleted
+    by the flush itself, after `session.deleted` was read: delete them explicitly first, so the
+    log sees them as it sees any delete."""
+    for obj in list(session.dirty):
+        state = inspect(obj)
+        for relation in state.mapper.relationships:
+            if not relation.cascade.delete_orphan:
+                continue
+            for child in state.attrs[relation.key].history.deleted or ():
+                if child is not None and inspect(child).persistent:
+                    session.delete(child)
 
 
 def _after_flush(session: Session, _context: object) -> None:

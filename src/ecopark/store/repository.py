@@ -218,7 +218,6 @@ def set_sections(session: Session, park_year: m.ParkYear, changes: dict[str, Any
     for name in SECTIONS:
         row = kept.get(name)
         if name not in texts and row is not None:
-            session.delete(row)  # explicitly: an orphan deleted by the flush is not audited
             park_year.sections.remove(row)
         elif name in texts and row is None:
             park_year.sections.append(m.DatasetSection(position=SECTIONS.index(name), name=name,
