@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from ecopark import units
+from ecopark.accounting.coefficients import Factor
 from ecopark.errors import DataFileError, UnitError
 from ecopark.yamlfile import read_yaml
 
@@ -177,18 +178,11 @@ class FuelUse(_Model):
     note: str = ""
 
 
-class ProductFactor(_Model):
-    value: float = Field(gt=0)
-    unit: str
-    source: str
-    note: str = ""
-
-
 class Product(_Model):
     name_zh: str
     name_en: str
     aliases: list[str] = []
-    factor: ProductFactor | None = None
+    factor: Factor | None = None  # a cited default, as in the coefficient sets
     note: str = ""
 
 
