@@ -57,14 +57,20 @@ def _call(function: Any, path: Path, framework: Framework | None) -> Any:
     return function(path, framework) if wanted >= 2 and framework is not None else function(path)
 
 
+def _require_dataset(path: Path, others: tuple[str, ...]) -> None:
+    """A file that is none of the `others` must be a dataset file (YAML or JSON)."""
+    suffix = path.suffix.lower()
+    if suffix not in DATASET_SUFFIXES:
+        raise InputFileError(str(path), f"不支持的文件类型 unsupported file type {suffix!r}",
+                             f"用 use {', '.join(DATASET_SUFFIXES + others)}")
+
+
 def read_dataset_spec(path: Path, framework: str | None = None) -> tuple[DatasetFile, Framework]:
     """A dataset file or workbook as a `DatasetFile`, with the framework it is for."""
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         return _workbook(path, framework)
-    if suffix not in DATASET_SUFFIXES:
-        raise InputFileError(str(path), f"不支持的文件类型 unsupported file type {suffix!r}",
-                             f"用 use {', '.join(DATASET_SUFFIXES + WORKBOOK_SUFFIXES)}")
+    _require_dataset(path, WORKBOOK_SUFFIXES)
     spec = parse_spec(read_yaml(path), str(path))
     return spec, load_framework(framework or spec.framework)
 
@@ -85,9 +91,7 @@ def read_reported(path: Path, framework: Framework) -> Reported:
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         return _printed_table(path, framework)
-    if suffix not in DATASET_SUFFIXES:
-        raise InputFileError(str(path), f"不支持的文件类型 unsupported file type {suffix!r}",
-                             f"用 use {', '.join(DATASET_SUFFIXES + TABLE_SUFFIXES)}")
+    _require_dataset(path, TABLE_SUFFIXES)
     data = read_yaml(path)
     if isinstance(data, dict) and "format" in data:
         reported = parse_spec(data, str(path)).reported
