@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ecopark.errors import SettingsError
+from ecopark.store.timeouts import Timeouts
 
 __all__ = ["DEFAULT_SECRET", "MIN_SECRET_LENGTH", "Settings"]
 
@@ -39,8 +40,16 @@ class Settings(BaseSettings):
                                       "login rate limit, in seconds")
     secure_cookies: bool | None = Field(None, description="仅经 HTTPS 发送 Cookie; None: when "
                                         "the request came over https")
+    db_wait_seconds: float = Field(5.0, gt=0, le=300, description="数据库等待上限 seconds a "
+                                   "request waits for a connection or another writer's lock "
+                                   "before it is answered 503 (busy, retry later)")
+    statement_timeout_seconds: float = Field(30.0, gt=0, le=3600, description="语句超时 seconds "
+                                             "one database statement may run")
     argon2_time_cost: int = Field(3, ge=1, description="argon2 time cost (iterations)")
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost, KiB")
+
+    def timeouts(self) -> Timeouts:
+        return Timeouts(wait=self.db_wait_seconds, statement=self.statement_timeout_seconds)
 
     def secret(self) -> str:
         return self.secret_key.get_secret_value()
