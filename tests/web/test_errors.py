@@ -178,3 +178,30 @@ def test_a_write_that_cannot_get_the_database_in_time_is_503_with_retry_after(
         assert _error(error, 503)["type"] == "DatabaseBusy"
         assert client.put(url, json=body, headers=world.headers("admin")).status_code == 200
     impatient.dispose()
+
+
+def test_concurrent_writers_through_the_api_all_succeed(client: TestClient, world: World,
+                                                        store: Store) -> None:
+    """Eight clients each writing five values at once: every write is answered 200 (none
+    fails because another committed first) and the last value written is the one stored."""
+    import threading
+
+    url = f"{V1}/parks/{world.park_a}/years/2018/observations/energy/2018"
+    statuses: list[int] = []
+
+    def write(offset: int) -> None:
+        for i in range(5):
+            reply = client.put(url, json={"value": 100000 + offset * 10 + i, "unit": "tce"},
+                               headers=world.headers("admin"))
+            statuses.append(reply.status_code)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 40
+    with store.engine.connect() as connection:
+        changes = connection.execute(select(func.count()).select_from(m.AuditEntry).where(
+            m.AuditEntry.table_name == "observations", m.AuditEntry.action == "update")).scalar_one()
+    assert changes == 40

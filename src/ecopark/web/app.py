@@ -16,7 +16,7 @@ from ecopark.framework import available_frameworks, load_framework
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
-from ecopark.web import api, errors, pages
+from ecopark.web import api, errors, pages, turns
 from ecopark.web.assessed import Assessed
 from ecopark.web.cache import ReplyCache
 from ecopark.web.middleware import BodyLimit, SecurityHeaders
@@ -63,7 +63,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    turns.install(app, app.state.settings.read_slots)
     _freeze_start_up()
     yield
 

@@ -6,6 +6,11 @@ audit-log entry (`repository.park_version`). Every change to a park's rows write
 in the same transaction, so a changed park has a new version and a stale reply is never
 served; replaced park-years have new ids. Bounded (least recently used out), per process,
 thread-safe.
+
+One computation per key at a time: when a write has just made every reply stale, the readers
+that ask for the same new key wait for the first one's result instead of each computing it
+(50 readers would otherwise spend 50 evaluations of CPU on every write). If that first
+computation fails, each waiting reader computes on its own.
 """
 
 from __future__ import annotations
@@ -21,10 +26,19 @@ Key = tuple[str, int, int]
 T = TypeVar("T")
 
 
+class _Flight(Generic[T]):
+    """A computation under way: the others asking for its key wait for its reply."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.reply: T | None = None
+
+
 class ReplyCache(Generic[T]):
     def __init__(self, size: int = 512) -> None:
         self.size = size
         self._replies: OrderedDict[Key, T] = OrderedDict()
+        self._flights: dict[Key, _Flight[T]] = {}
         self._lock = threading.Lock()
 
     def get_or_make(self, key: Key, make: Callable[[], T]) -> T:
@@ -33,9 +47,24 @@ class ReplyCache(Generic[T]):
             if found is not None:
                 self._replies.move_to_end(key)
                 return found
-        reply = make()
+            flight = self._flights.get(key)
+            leading = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+        if not leading:
+            flight.done.wait()
+            return flight.reply if flight.reply is not None else make()
+        try:
+            flight.reply = make()
+            self._keep(key, flight.reply)
+            return flight.reply
+        finally:
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()
+
+    def _keep(self, key: Key, reply: T) -> None:
         with self._lock:
             self._replies[key] = reply
             while len(self._replies) > self.size:
                 self._replies.popitem(last=False)
-        return reply

@@ -4,7 +4,7 @@ the response is sent) and the signed-in principal (bearer token or session cooki
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager
 from typing import Annotated
 
@@ -17,6 +17,7 @@ from ecopark.store import auth
 from ecopark.store.engine import Store
 from ecopark.store.permissions import Principal
 from ecopark.store.settings import Settings
+from ecopark.web.turns import turn
 
 __all__ = ["COOKIE", "CSRF_HEADER", "Db", "Id", "Limit", "Offset", "Replace", "Who", "Year",
            "client_ip", "request_session", "settings_of", "store_of"]
@@ -59,7 +60,13 @@ def request_session(request: Request) -> AbstractContextManager[Session]:
     return store_of(request).session(actor="anonymous", write=write)
 
 
-def _session(request: Request) -> Iterator[Session]:
+async def _turn(request: Request) -> AsyncIterator[None]:
+    async with turn(request):
+        yield
+
+
+def _session(request: Request, _turn: Annotated[None, Depends(_turn, scope="function")]
+             ) -> Iterator[Session]:
     with request_session(request) as session:
         yield session
 

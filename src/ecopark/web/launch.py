@@ -31,6 +31,7 @@ class DemoServer:
     url: str
     logins: dict[str, tuple[str, str]]  # role → (user name, password)
     log: Path
+    process: subprocess.Popen[bytes]  # None from poll() while it serves; a crash's signal after
 
 
 def free_port() -> int:
@@ -42,6 +43,7 @@ def free_port() -> int:
 def _environment(fast_hashing: bool) -> dict[str, str]:
     env = {**os.environ}
     env.pop("ECOPARK_SECRET_KEY", None)  # demo mode makes its own
+    env["PYTHONFAULTHANDLER"] = "1"  # a native crash leaves every thread's stack in the log
     if fast_hashing:  # cheap argon2 parameters: sign-ins in tests and benchmarks stay fast
         env.update(ECOPARK_ARGON2_MEMORY_KIB="64", ECOPARK_ARGON2_TIME_COST="1")
     return env
@@ -68,21 +70,22 @@ def _wait(server: subprocess.Popen[bytes], url: str, log: Path, timeout: float) 
 
 
 @contextmanager
-def demo_server(folder: Path, timeout: float = 60.0,
-                fast_hashing: bool = True) -> Iterator[DemoServer]:
-    """Serve a fresh demo database kept in `folder` (with the server's log) until the block
-    ends. Needs a source checkout: the demo loads examples/wujin-2018."""
+def demo_server(folder: Path, timeout: float = 60.0, fast_hashing: bool = True,
+                db: str | None = None) -> Iterator[DemoServer]:
+    """Serve a fresh demo database — an SQLite file kept in `folder`, or the empty database
+    `db` — until the block ends; the server's log is kept in `folder`. Needs a source
+    checkout: the demo loads examples/wujin-2018."""
     port = free_port()
     log = folder / "serve.log"
     command = [sys.executable, "-m", "ecopark", "serve", "--demo", "--port", str(port),
-               "--db", f"sqlite:///{folder / 'demo.sqlite'}"]
+               "--db", db or f"sqlite:///{folder / 'demo.sqlite'}"]
     with log.open("w") as out, subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                                 env=_environment(fast_hashing)) as server:
         try:
             url = f"http://127.0.0.1:{port}"
             _wait(server, f"{url}/login", log, timeout)
             found = _LOGIN.findall(log.read_text(encoding="utf-8"))
-            yield DemoServer(url, {role: (name, pw) for role, name, pw in found}, log)
+            yield DemoServer(url, {role: (name, pw) for role, name, pw in found}, log, server)
         finally:
             server.terminate()
             server.wait(timeout=30)

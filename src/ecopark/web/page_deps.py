@@ -23,6 +23,7 @@ from ecopark.store import auth
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
 from ecopark.web.deps import COOKIE, Db, request_session, settings_of
+from ecopark.web.turns import turn
 
 __all__ = ["CSRF_FIELD", "CheckedForm", "Page", "RawForm", "Viewer", "field", "in_one_thread",
            "readable_enterprise", "readable_park", "upload", "writable_park"]
@@ -53,7 +54,8 @@ async def in_one_thread(request: Request, page: Page) -> Response:
     20 concurrent clients those hand-offs (thread wake-ups, GIL switches) cost about as much CPU
     as the page's own work. Unlike dependencies, the user is looked up after FastAPI has
     checked the address, so a malformed one is a 404 page even before signing in."""
-    return await run_in_threadpool(_in_session, request, page)
+    async with turn(request):
+        return await run_in_threadpool(_in_session, request, page)
 
 
 def _in_session(request: Request, page: Page) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +149,8 @@ def delete_year(park_id: Id, year: Year, session: Db, who: Who) -> Response:
 @router.get("/parks/{park_id}/years/{year}/dataset", response_model=DatasetFile,
             response_model_exclude_none=True,
             summary="导出数据集 the park-year as a dataset (the stored file, identical)")
-def get_dataset(park_id: Id, year: Year, session: Db, who: Who) -> DatasetFile:
-    return repository.read_spec(_park_year(session, who, park_id, year))
+def get_dataset(park_id: Id, year: Year, request: Request, session: Db, who: Who) -> Response:
+    return _reply(request, session, who, park_id, year, "dataset")
 
 
 @router.get("/parks/{park_id}/years/{year}/observations", summary="观测值 the observations")
@@ -195,14 +196,13 @@ _VERIFICATION = _contract("verification_json: findings (printed vs recomputed); 
 
 def _reply(request: Request, session: Session, who: Principal, park_id: int, year: int,
            kind: str) -> Response:
-    """An evaluation or verification, from the reply cache while the park's data are unchanged.
-    The contract is plain JSON already: it is encoded once, as it is."""
+    """An evaluation, verification or dataset, from the reply cache while the park's data are
+    unchanged, encoded once."""
     park = visible_park(session, who, park_id)
     park_year_id, version = repository.park_version(session, park, year)
 
     def make() -> bytes:
-        park_year = repository.get_park_year(session, park, year)
-        return _json(_evaluation(park_year) if kind == "evaluation" else _verification(park_year))
+        return _json(_REPLIES[kind](repository.get_park_year(session, park, year)))
 
     cache: ReplyCache[bytes] = request.app.state.replies
     return Response(cache.get_or_make((kind, park_year_id, version), make),
@@ -221,6 +221,14 @@ def _evaluation(park_year: m.ParkYear) -> dict[str, Any]:
 def _verification(park_year: m.ParkYear) -> dict[str, Any]:
     framework, dataset = repository.dataset_of(park_year)
     return verification_json(verify(evaluate(framework, dataset, park_year.year)))
+
+
+def _dataset(park_year: m.ParkYear) -> dict[str, Any]:
+    return repository.read_spec(park_year).model_dump(mode="json", exclude_none=True)
+
+
+_REPLIES: dict[str, Callable[[m.ParkYear], dict[str, Any]]] = {
+    "evaluation": _evaluation, "verification": _verification, "dataset": _dataset}
 
 
 @router.get("/parks/{park_id}/years/{year}/evaluation", response_class=JSONResponse,
