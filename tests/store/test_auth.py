@@ -318,3 +318,21 @@ def test_no_admin_deactivates_itself_nor_the_last_admin(store: Store, settings: 
         assert raised.value.problem.startswith("不能停用最后一位管理员")
         auth.set_active(session, chief, True, auth.principal(root))
         assert chief.active
+
+
+def test_a_flood_of_wrong_guesses_does_not_fail_real_sign_ins(store: Store,
+                                                             settings: Settings) -> None:
+    """Regression: 20 threads of random names made every real sign-in fail ("database is
+    locked") while the attempts were recorded in the sign-in's own transaction."""
+    _user(store, settings)
+
+    def attempt(n: int) -> str:
+        name, password = ("alice", "correct horse") if n % 10 == 0 else (f"x{n}", "guess-it")
+        try:
+            return auth.login(store, name, password, f"10.0.{n % 20}.{n}", settings).name
+        except AuthError:
+            return "refused"
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        outcomes = Counter(pool.map(attempt, range(100)))
+    assert outcomes == {"alice": 10, "refused": 90}
