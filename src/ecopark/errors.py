@@ -17,6 +17,7 @@ The tree::
     ├── MissingData(item, year, detail)          raised inside evaluation, reported as a status
     ├── StoreError(problem, hint)                the database: unreachable, wrong schema, not empty
     │   └── Conflict(problem, hint, kind, key)   exists already, or not allowed in its state
+    ├── DatabaseBusy(waited, retry_after)        no lock or connection within the wait limit
     ├── NotFound(kind, key)                      no such park, park-year, user … (or not visible)
     ├── AuthError(reason)                        not signed in, wrong password, bad token
     ├── TooManyAttempts(user, ip, retry_after)   login rate limit reached
@@ -37,6 +38,7 @@ __all__ = [
     "AuthError",
     "Conflict",
     "DataFileError",
+    "DatabaseBusy",
     "DatasetError",
     "EcoparkError",
     "FormulaError",
@@ -243,6 +245,18 @@ class StoreError(EcoparkError):
     hint: str = ""
     _zh: ClassVar[str] = "数据库：{problem}"
     _en: ClassVar[str] = "database: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class DatabaseBusy(EcoparkError):
+    """The database could not serve in time (another writer's lock, a statement past its
+    timeout, no free connection): nothing was changed; the same request can be sent again."""
+
+    waited: str
+    retry_after: int
+    _zh: ClassVar[str] = "数据库繁忙，已等待 {waited} 秒，未作任何更改；请 {retry_after} 秒后重试"
+    _en: ClassVar[str] = ("the database is busy (waited {waited} s); nothing was changed; retry "
+                          "in {retry_after} s")
 
 
 @dataclasses.dataclass(eq=False)

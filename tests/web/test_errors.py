@@ -14,6 +14,7 @@ from ecopark.errors import PermissionDenied
 from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings
+from ecopark.store.timeouts import Timeouts
 from ecopark.web.app import create_app
 from ecopark.web.errors import status_of
 
@@ -120,12 +121,13 @@ def test_an_oversized_body_is_413_and_writes_nothing(small_client: TestClient, w
     assert _audit_rows(store) == before
 
 
-def test_every_domain_error_is_a_client_error_except_an_unreachable_database() -> None:
+def test_every_domain_error_is_a_client_error_except_an_unreachable_or_busy_database() -> None:
     from ..test_errors import ALL, _sample
 
     for cls in ALL:
         status = status_of(_sample(cls))
-        assert (status == 503) if cls.__name__ == "StoreError" else 400 <= status < 500, cls
+        server_side = cls.__name__ in ("StoreError", "DatabaseBusy")
+        assert (status == 503) if server_side else 400 <= status < 500, cls
 
 
 def test_security_headers(client: TestClient) -> None:
@@ -155,3 +157,24 @@ def test_nan_and_infinity_are_refused(client: TestClient, world: World, store: S
                        headers=admin)
     assert _error(value, 422)["fields"]["field"].startswith("body.value")
     assert _audit_rows(store) == before
+
+
+def test_a_write_that_cannot_get_the_database_in_time_is_503_with_retry_after(
+        store: Store, settings: Settings, world: World) -> None:
+    """Another writer holds the lock past the wait limit: the API answers 503 with Retry-After
+    and changes nothing; reads still answer; the same request succeeds once the lock is free."""
+    if store.dialect != "sqlite":
+        pytest.skip("the write lock held from outside is SQLite's")
+    impatient = Store(store.url, Timeouts(wait=0.2))
+    url = f"{V1}/parks/{world.park_a}/years/2018/observations/energy/2018"
+    body = {"value": 123456, "unit": "tce"}
+    with TestClient(create_app(settings, impatient)) as client:
+        with store.session("another writer") as holding:
+            holding.add(m.Park(name="占用写锁的园区"))
+            holding.flush()
+            error = client.put(url, json=body, headers=world.headers("admin"))
+            assert client.get(url.rsplit("/", 2)[0], headers=world.headers("admin")).status_code == 200
+        assert error.headers["retry-after"] == "1"
+        assert _error(error, 503)["type"] == "DatabaseBusy"
+        assert client.put(url, json=body, headers=world.headers("admin")).status_code == 200
+    impatient.dispose()

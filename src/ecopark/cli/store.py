@@ -40,12 +40,13 @@ def _actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
-def _open(db: str | None, create: bool = False) -> Any:
+def _open(db: str | None, create: bool = False, timeouts: Any = None) -> Any:
     """The store; with `create`, a database without any schema gets one first."""
     from ecopark.store.engine import Store, resolve_url
     from ecopark.store.migrate import current_revision, require_current, upgrade
+    from ecopark.store.timeouts import FOR_COMMANDS
 
-    store = Store(resolve_url(db))
+    store = Store(resolve_url(db), timeouts or FOR_COMMANDS)
     try:
         if create and current_revision(store) is None and not store.table_names():
             upgrade(store)
@@ -87,8 +88,9 @@ def db_upgrade(db: DbOpt = None) -> None:
 def _upgrade(db: str | None) -> None:
     from ecopark.store.engine import Store, resolve_url
     from ecopark.store.migrate import upgrade
+    from ecopark.store.timeouts import FOR_COMMANDS
 
-    store = Store(resolve_url(db))
+    store = Store(resolve_url(db), FOR_COMMANDS)
     try:
         before, after = upgrade(store)
     finally:
@@ -125,8 +127,9 @@ def db_restore(file: Annotated[Path, typer.Argument(help="备份文件 backup fi
     """恢复到空数据库 — restore a backup (either format) into an empty database."""
     from ecopark.store.backup import restore
     from ecopark.store.engine import Store, resolve_url
+    from ecopark.store.timeouts import FOR_COMMANDS
 
-    store = Store(resolve_url(db))
+    store = Store(resolve_url(db), FOR_COMMANDS)
     try:
         used = restore(store, file)
     finally:
@@ -372,7 +375,7 @@ def serve(db: DbOpt = None,
     from ecopark.web.app import create_app
 
     settings = Settings()
-    store = _demo_store(db, settings) if demo else _open(db)
+    store = _demo_store(db, settings) if demo else _open(db, timeouts=settings.timeouts())
     try:
         application = create_app(_demo_settings(settings) if demo else settings, store)
         typer.echo(f"网页 web pages:   http://{host}:{port}/      (中文 / English)")
@@ -404,7 +407,7 @@ def _demo_store(db: str | None, settings: Any) -> Any:
 
     url = resolve_url(db) if db else \
         f"sqlite:///{Path(tempfile.mkdtemp(prefix='ecopark-demo-')) / 'demo.sqlite'}"
-    store = Store(url)
+    store = Store(url, settings.timeouts())
     logins = create_demo(store, settings)
     typer.echo(f"演示数据库 demo database: {store.display_url}")
     typer.echo("演示账号 demo logins (角色 role, 用户名 user name, 密码 password):")

@@ -144,7 +144,7 @@ def _revoke_all(session: Session, user: m.User) -> None:
 def login(store: Store, name: str, password: str, ip: str, settings: Settings) -> m.User:
     """Check a name and password (limited, see `login_limits`); raise AuthError."""
     login_limits.reserve(store, name, ip, settings)
-    with store.session(actor=name) as session:
+    with store.session(actor=name, write=False) as session:
         user = session.scalars(select(m.User).where(m.User.name == name)).one_or_none()
     ok = _verify(settings, user, password)
     login_limits.finish(store, name, ip, ok, settings)

@@ -7,11 +7,13 @@ per counter (INSERT … ON CONFLICT DO UPDATE … RETURNING, a row lock on Postg
 lock on SQLite), so concurrent guesses are counted exactly and no more than the limit are ever
 checked. When a counter is over its limit the transaction is rolled back (a refused attempt
 counts nowhere) and TooManyAttempts is raised. A successful sign-in then gives its count back
-and clears the account's counter (`finish`).
+and clears the account's counter (`finish`). The price of exact counting: more concurrent
+sign-ins of one account than its limit (even right ones) are refused while they are in flight.
 
-Both are short transactions of their own, apart from the password check; when the database
-stays busy past its timeout they log a warning and let the sign-in go on, so bookkeeping never
-makes a legitimate sign-in fail.
+Both are short write transactions of their own (on SQLite BEGIN IMMEDIATE: they take the write
+lock first, so they wait rather than fail), apart from the password check; when the database
+stays busy past its wait limit they log a warning and let the sign-in go on, so bookkeeping
+never makes a legitimate sign-in fail.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ecopark.errors import StoreError, TooManyAttempts
+from ecopark.errors import DatabaseBusy, StoreError, TooManyAttempts
 from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings
@@ -61,7 +63,7 @@ def reserve(store: Store, name: str, ip: str, settings: Settings) -> None:
     try:
         with store.session(actor=name) as session:
             _reserve(session, name, ip, settings)
-    except StoreError as exc:
+    except (DatabaseBusy, StoreError) as exc:
         _log.warning("login bookkeeping skipped (database busy): %s", exc)
 
 
@@ -98,7 +100,7 @@ def finish(store: Store, name: str, ip: str, ok: bool, settings: Settings) -> No
             if ok:
                 _give_back(session, name, ip, settings)
             _forget_old(session, settings)
-    except StoreError as exc:
+    except (DatabaseBusy, StoreError) as exc:
         _log.warning("login bookkeeping skipped (database busy): %s", exc)
 
 

@@ -14,6 +14,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ecopark.errors import SettingsError
+from ecopark.store.timeouts import Timeouts
 
 __all__ = ["DEFAULT_SECRET", "MIN_SECRET_LENGTH", "IPNetwork", "Settings"]
 
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
                                  "separated) whose X-Forwarded-For is believed; empty: none")
     secure_cookies: bool | None = Field(None, description="仅经 HTTPS 发送 Cookie; None: when "
                                         "the request came over https")
+    db_wait_seconds: float = Field(5.0, gt=0, le=300, description="数据库等待上限 seconds a "
+                                   "request waits for a connection or another writer's lock "
+                                   "before it is answered 503 (busy, retry later)")
+    statement_timeout_seconds: float = Field(30.0, gt=0, le=3600, description="语句超时 seconds "
+                                             "one database statement may run")
     argon2_time_cost: int = Field(3, ge=1, description="argon2 time cost (iterations)")
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost, KiB")
 
@@ -62,6 +68,9 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise SettingsError("ECOPARK_TRUSTED_PROXIES", f"不是地址或网段 not an address or "
                                 f"network: {exc}", "例如 e.g. 10.0.0.5,10.1.0.0/16") from None
+
+    def timeouts(self) -> Timeouts:
+        return Timeouts(wait=self.db_wait_seconds, statement=self.statement_timeout_seconds)
 
     def secret(self) -> str:
         return self.secret_key.get_secret_value()

@@ -37,7 +37,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     current (run `ecopark db upgrade`)."""
     settings.check_for_server()
     if store is None:
-        store = Store(resolve_url(settings.database_url))
+        store = Store(resolve_url(settings.database_url), settings.timeouts())
         try:
             require_current(store)
         except BaseException:

@@ -72,8 +72,11 @@ def _within(address: str, networks: list[IPNetwork]) -> bool:
 
 def request_session(request: Request) -> AbstractContextManager[Session]:
     """The request's transaction: committed when the block ends; the actor is set once the
-    user is known."""
-    return store_of(request).session(actor="anonymous")
+    user is known. GET and HEAD only read (they never wait for a writer); every other method
+    writes, holding the write lock from its first statement so that it waits its turn instead
+    of failing when another writer commits first."""
+    write = request.method not in _SAFE
+    return store_of(request).session(actor="anonymous", write=write)
 
 
 def _session(request: Request) -> Iterator[Session]:

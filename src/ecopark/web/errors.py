@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from ecopark.errors import (
     AuthError,
     Conflict,
+    DatabaseBusy,
     EcoparkError,
     NotFound,
     PermissionDenied,
@@ -33,7 +34,7 @@ __all__ = ["BodyTooLarge", "error_body", "handle", "install", "status_of"]
 
 _STATUS: tuple[tuple[type[EcoparkError], int], ...] = (
     (NotFound, 404), (PermissionDenied, 403), (AuthError, 401), (TooManyAttempts, 429),
-    (Conflict, 409), (StoreError, 503))
+    (Conflict, 409), (StoreError, 503), (DatabaseBusy, 503))
 
 _HTTP = {404: ("NotFound", "没有这个地址", "no such route"),
          405: ("MethodNotAllowed", "此地址不支持该方法", "method not allowed on this route")}
@@ -46,7 +47,7 @@ class BodyTooLarge(HTTPException):
 
 
 def status_of(error: EcoparkError) -> int:
-    """Client errors are 4xx; only an unreachable database (StoreError) is 503."""
+    """Client errors are 4xx; only an unreachable or busy database is 503."""
     for cls, status in _STATUS:
         if isinstance(error, cls):
             return status
@@ -68,7 +69,9 @@ def _fields(error: EcoparkError) -> dict[str, Any]:
 
 
 def _domain(exc: EcoparkError) -> tuple[int, dict[str, Any], Mapping[str, str] | None]:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    headers: dict[str, str] | None = None
+    if isinstance(exc, TooManyAttempts | DatabaseBusy):
+        headers = {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, AuthError):
         headers = {"WWW-Authenticate": "Bearer"}
     body = error_body(type(exc).__name__, exc.message("zh"), exc.message("en"), _fields(exc))
@@ -106,7 +109,10 @@ async def handle(request: Request, exc: Exception) -> Response:
     else:  # pragma: no cover - registered for the three classes above only
         raise exc
     if is_page(request.url.path):
-        return page_error(request, exc, status)
+        page = page_error(request, exc, status)
+        if headers and "Retry-After" in headers:
+            page.headers["Retry-After"] = headers["Retry-After"]
+        return page
     return JSONResponse(body, status_code=status, headers=headers)
 
 
