@@ -111,3 +111,22 @@ def test_forwarded_addresses_are_believed_from_trusted_proxies_only(
     assert _signed_in_from(proxied, world, "203.0.113.9, 10.1.2.3") == "203.0.113.9"
     stranger = TestClient(create_app(trusting, world.store), client=("198.51.100.1", 50000))
     assert _signed_in_from(stranger, world, "203.0.113.9") == "198.51.100.1"
+
+
+def test_the_admin_page_applies_the_policy_and_ends_sessions(client: TestClient,
+                                                             world: World) -> None:
+    reviewer = TestClient(client.app)
+    sign_in(reviewer, world, "reviewer")
+    assert reviewer.get("/parks").status_code == 200
+    sign_in(client, world, "admin")
+    url = f"/admin/users/{world.users['reviewer']}/password"
+    weak = client.post(url, data={"csrf_token": csrf_of(client, "/admin"),
+                                  "password": "reviewer-2026"})
+    assert weak.status_code == 422 and "密码不能包含用户名" in weak.text
+    reset = client.post(url, data={"csrf_token": csrf_of(client, "/admin"),
+                                   "password": "a brand new passphrase"}, follow_redirects=False)
+    assert reset.status_code == 303
+    assert reviewer.get("/parks", follow_redirects=False).status_code == 303  # to /login
+    itself = client.post(f"/admin/users/{world.users['admin']}/active",
+                         data={"csrf_token": csrf_of(client, "/admin"), "active": "0"})
+    assert itself.status_code == 409 and "不能停用自己" in itself.text

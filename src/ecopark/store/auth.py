@@ -22,7 +22,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Row, bindparam, delete, func, select
+from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ecopark.errors import AuthError, Conflict, InvalidValue, NotFound, PermissionDenied
@@ -123,9 +123,11 @@ def _keep_an_admin(session: Session, user: m.User, by: Principal | None) -> None
                        kind="用户 user", key=user.name)
     if user.role != "admin" or not user.active:
         return
-    others = session.scalar(select(func.count()).select_from(m.User).where(
-        m.User.role == "admin", m.User.active.is_(True), m.User.id != user.id))
-    if not others:
+    # the active admins' rows stay locked to the end of the transaction (PostgreSQL; SQLite
+    # writers hold the write lock), so two admins cannot deactivate each other at once
+    admins = session.scalars(select(m.User.id).where(
+        m.User.role == "admin", m.User.active.is_(True)).with_for_update()).all()
+    if not set(admins) - {user.id}:
         raise Conflict(problem="不能停用最后一位管理员 the last active admin cannot be "
                        "deactivated", kind="用户 user", key=user.name)
 
