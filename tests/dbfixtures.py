@@ -130,7 +130,7 @@ def build_world(store: Store, settings: Settings, hj274: Framework) -> World:
             submissions.submit(session, draft)
         users, tokens, passwords = {}, {}, {}
         for name, (role, park, ent) in USERS.items():
-            passwords[name] = f"pw-{name}-123"
+            passwords[name] = f"Pw-{len(passwords)}-not-a-common-one"
             user = auth.create_user(session, name, role, passwords[name], ph,
                                     park=parks[park] if park else None,
                                     enterprise=ents[ent] if ent else None)

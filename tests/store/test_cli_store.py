@@ -88,6 +88,42 @@ def test_users_and_tokens(db_url: str) -> None:
     store.dispose()
 
 
+def test_tokens_are_listed_and_revoked(db_url: str) -> None:
+    ecopark("db", "init", "--db", db_url)
+    ecopark("users", "add", "boss", "--role", "admin", "--password-stdin", "--db", db_url,
+            stdin="a long passphrase\n")
+    code, token, err = ecopark("tokens", "create", "boss", "--label", "grafana", "--scope",
+                               "read", "--days", "7", "--db", db_url)
+    assert code == 0 and token.startswith("ecp_") and "令牌 token 1" in err
+    code, listing, _ = ecopark("tokens", "list", "--db", db_url)
+    fields = listing.strip().split("\t")
+    assert code == 0 and token.strip() not in listing
+    assert (fields[0], fields[1], fields[2], fields[3], fields[6]) == (
+        "1", "boss", "read", "active", "grafana")
+    assert ecopark("tokens", "revoke", "1", "--db", db_url)[1] == "已撤销 revoked token 1 (boss)\n"
+    assert "\trevoked\t" in ecopark("tokens", "list", "boss", "--db", db_url)[1]
+    code, _, err = ecopark("tokens", "revoke", "9", "--db", db_url)
+    assert code == 2 and "9" in err
+    code, _, err = ecopark("tokens", "create", "boss", "--scope", "all", "--db", db_url)
+    assert code == 2 and "scope" in err
+
+
+def test_the_last_admin_cannot_be_deactivated(db_url: str) -> None:
+    ecopark("db", "init", "--db", db_url)
+    ecopark("users", "add", "boss", "--role", "admin", "--password-stdin", "--db", db_url,
+            stdin="a long passphrase\n")
+    code, _, err = ecopark("users", "deactivate", "boss", "--db", db_url)
+    assert code == 2 and "不能停用最后一位管理员" in err
+    code, _, err = ecopark("users", "add", "weak", "--role", "reviewer", "--password-stdin",
+                           "--db", db_url, stdin="qwerty123\n")
+    assert code == 2 and "password" in err
+    ecopark("users", "add", "helper", "--role", "reviewer", "--password-stdin", "--db", db_url,
+            stdin="another passphrase\n")
+    assert ecopark("users", "deactivate", "helper", "--db", db_url)[0] == 0
+    assert "helper\treviewer\t—\t—\t(停用 inactive)" in ecopark("users", "list", "--db",
+                                                                 db_url)[1]
+
+
 def test_backup_and_restore(db_url: str, tmp_path: Path) -> None:
     ecopark("load", str(SEED), "--db", db_url)
     dump = tmp_path / "backup.json"

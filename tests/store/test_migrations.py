@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from ecopark.cli import app
 from ecopark.errors import StoreError
 from ecopark.store import auth, repository
+from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.migrate import current_revision, head_revision, require_current, upgrade
 from ecopark.store.models import Base
@@ -57,6 +58,17 @@ def test_upgrading_the_first_schema_keeps_every_row(v1: Path) -> None:
     assert auth.login(store, "v1-admin", "v1-password", "127.0.0.1", settings).role == "admin"
     with store.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == audit_rows
+    store.dispose()
+
+
+def test_tokens_of_the_first_schema_become_write_tokens_that_expire(v1: Path) -> None:
+    store = Store(f"sqlite:///{v1}")
+    upgrade(store)
+    with store.session(actor="test") as session:
+        [token] = auth.list_tokens(session)
+    assert (token.user, token.scope, token.state) == ("v1-admin", "write", "active")
+    assert token.expires_at is not None
+    assert 89 <= (token.expires_at - m.utcnow()).days <= 90
     store.dispose()
 
 

@@ -89,9 +89,11 @@ CALLS = [
     Call("POST", "/parks", ADMIN, body=lambda: {"name": "另一个新园区"}),
 ]
 
-# Routes about the caller only (no other park's resource to aim at); checked separately below.
+# Routes about the caller only (no other park's resource to aim at); checked separately below
+# (the tokens in tests/web/test_tokens.py: one's own, or anyone's by an admin).
 SELF_ONLY = {("POST", "/auth/login"), ("POST", "/auth/logout"), ("GET", "/auth/me"),
-             ("POST", "/auth/tokens"), ("GET", "/parks")}
+             ("POST", "/auth/tokens"), ("GET", "/parks"), ("GET", "/tokens"),
+             ("POST", "/tokens"), ("DELETE", "/tokens/{token_id}")}
 
 
 def _template(path: str) -> str:

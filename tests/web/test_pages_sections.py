@@ -40,7 +40,7 @@ def zc(world: World, settings: Settings) -> Iterator[int]:
         enterprise = submissions.create_enterprise(session, park_year.park, "零碳示例企业")
         for name, role, ent in (("officer-z", "park_officer", None),
                                 ("ent-z", "enterprise", enterprise)):
-            world.passwords[name] = f"pw-{name}-123"
+            world.passwords[name] = f"Secret-{len(name)}-pass-Q7"
             auth.create_user(session, name, role, world.passwords[name], ph,
                              park=park_year.park if ent is None else None, enterprise=ent)
         park_id = park_year.park.id

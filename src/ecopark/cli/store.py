@@ -1,6 +1,6 @@
 """Commands over the store: `db init|upgrade|backup|restore`, `load`, `export`, `parks`,
-`users add|passwd|list`, `tokens create`, and `serve` (the web pages and the API; `--demo` for a
-demo database).
+`users add|passwd|deactivate|activate|list`, `tokens create|list|revoke`, and `serve` (the web
+pages and the API; `--demo` for a demo database).
 
 The database is `--db` (a URL or an SQLite file path), else ECOPARK_DATABASE_URL, else an SQLite
 file in the user data directory.
@@ -27,8 +27,10 @@ DbOpt = Annotated[str | None, typer.Option(
 ParkOpt = Annotated[str | None, typer.Option("--park", help="园区名称 park name")]
 
 db_app = typer.Typer(no_args_is_help=True, help="数据库 — create, upgrade, back up, restore.")
-users_app = typer.Typer(no_args_is_help=True, help="用户 — add users, set passwords.")
-tokens_app = typer.Typer(no_args_is_help=True, help="API 令牌 — bearer tokens for scripts.")
+users_app = typer.Typer(no_args_is_help=True, help="用户 — add users, set passwords, "
+                        "(de)activate.")
+tokens_app = typer.Typer(no_args_is_help=True, help="API 令牌 — bearer tokens for scripts: "
+                         "create, list, revoke.")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
@@ -255,13 +257,39 @@ def _enterprise(session: Any, park: Any, name: str) -> Any:
 @handles_errors
 def users_passwd(name: Annotated[str, typer.Argument(help="用户名 user name")],
                  password_stdin: PasswordStdin = False, db: DbOpt = None) -> None:
-    """设置密码 — set a user's password."""
+    """设置密码 — set a user's password (ends its sessions, revokes its tokens)."""
     from ecopark.store import auth
 
     password = _password(password_stdin)
     with open_session(db) as session:
-        auth.set_password(auth.user_by_name(session, name), password, _hasher())
-    typer.echo(f"已设置密码 password set for {name}")
+        auth.set_password(session, auth.user_by_name(session, name), password, _hasher())
+    typer.echo(f"已设置密码，会话与令牌已撤销 password set for {name}; its sessions and tokens "
+               "are revoked")
+
+
+@users_app.command("deactivate")
+@handles_errors
+def users_deactivate(name: Annotated[str, typer.Argument(help="用户名 user name")],
+                     db: DbOpt = None) -> None:
+    """停用用户 — deactivate a user (ends its sessions, revokes its tokens; not the last admin)."""
+    _set_active(name, False, db)
+    typer.echo(f"已停用 deactivated {name}")
+
+
+@users_app.command("activate")
+@handles_errors
+def users_activate(name: Annotated[str, typer.Argument(help="用户名 user name")],
+                   db: DbOpt = None) -> None:
+    """启用用户 — activate a deactivated user again."""
+    _set_active(name, True, db)
+    typer.echo(f"已启用 activated {name}")
+
+
+def _set_active(name: str, active: bool, db: str | None) -> None:
+    from ecopark.store import auth
+
+    with open_session(db) as session:
+        auth.set_active(session, auth.user_by_name(session, name), active, None)
 
 
 @users_app.command("list")
@@ -279,17 +307,55 @@ def users_list(db: DbOpt = None) -> None:
                        f"{user.enterprise_id or '—'}{state}")
 
 
+ScopeOpt = Annotated[str, typer.Option("--scope", help="read（只读 GET/HEAD）| write")]
+DaysOpt = Annotated[int | None, typer.Option("--days", help="有效天数 days the token lasts "
+                                             "(default: ECOPARK_TOKEN_DAYS, 90)")]
+
+
 @tokens_app.command("create")
 @handles_errors
 def tokens_create(name: Annotated[str, typer.Argument(help="用户名 user name")],
                   label: Annotated[str, typer.Option(help="用途 what it is for")] = "",
-                  db: DbOpt = None) -> None:
+                  scope: ScopeOpt = "write", days: DaysOpt = None, db: DbOpt = None) -> None:
     """新建 API 令牌 — a bearer token for NAME, printed once (only its hash is stored)."""
+    from ecopark.store import auth
+    from ecopark.store.settings import Settings
+
+    with open_session(db) as session:
+        row, token = auth.issue_token(session, auth.user_by_name(session, name), label, scope,
+                                      days or Settings().token_days)
+        typer.echo(f"令牌 token {row.id}，到期 expires {row.expires_at:%Y-%m-%d %H:%M} UTC",
+                   err=True)
+    typer.echo(token)
+
+
+@tokens_app.command("list")
+@handles_errors
+def tokens_list(name: Annotated[str | None, typer.Argument(help="用户名 user name (default: "
+                                                           "every user)")] = None,
+                db: DbOpt = None) -> None:
+    """令牌列表 — id, user, scope, state, created, expires and label (never the secret)."""
     from ecopark.store import auth
 
     with open_session(db) as session:
-        token = auth.create_token(session, auth.user_by_name(session, name), label)
-    typer.echo(token)
+        user_id = auth.user_by_name(session, name).id if name else None
+        for t in auth.list_tokens(session, user_id):
+            expires = f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "—"
+            typer.echo(f"{t.id}\t{t.user}\t{t.scope}\t{t.state}\t{t.created_at:%Y-%m-%d}\t"
+                       f"{expires}\t{t.label or '—'}")
+
+
+@tokens_app.command("revoke")
+@handles_errors
+def tokens_revoke(token_id: Annotated[int, typer.Argument(help="令牌编号 token id (see "
+                                                          "`tokens list`)")],
+                  db: DbOpt = None) -> None:
+    """撤销令牌 — revoke a token by its id."""
+    from ecopark.store import auth
+
+    with open_session(db) as session:
+        info = auth.revoke_token(session, token_id)
+    typer.echo(f"已撤销 revoked token {info.id} ({info.user})")
 
 
 # --------------------------------------------------------------------------- serve
@@ -314,7 +380,10 @@ def serve(db: DbOpt = None,
         application = create_app(_demo_settings(settings) if demo else settings, store)
         typer.echo(f"网页 web pages:   http://{host}:{port}/      (中文 / English)")
         typer.echo(f"API 文档 API docs: http://{host}:{port}/docs  ({store.display_url})")
-        uvicorn.run(application, host=host, port=port, log_level="info")
+        # X-Forwarded-* are believed from ECOPARK_TRUSTED_PROXIES only (none by default)
+        proxies = ",".join(str(p) for p in settings.proxies())
+        uvicorn.run(application, host=host, port=port, log_level="info",
+                    proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     finally:
         store.dispose()
 

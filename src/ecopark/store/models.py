@@ -11,7 +11,7 @@ number in the item's canonical unit, and every list keeps its order (`position`)
                          text_statements
     frameworks ─< framework_versions ─< park_years
     parks ─< enterprises ─< submissions ─< submission_values
-    roles ─< users ─< api_tokens, sessions;  login_attempts;  audit_log (append-only)
+    roles ─< users ─< api_tokens, sessions;  login_attempts, login_counters;  audit_log (append-only)
 """
 
 from __future__ import annotations
@@ -37,14 +37,16 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
-    "ROLES", "SUBMISSION_STATUSES", "ApiToken", "AuditEntry", "Base", "ChecklistEntry",
-    "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow", "FrameworkVersion", "ListField",
-    "ListRecord", "LoginAttempt", "ObservationRow", "Park", "ParkYear", "ProfileValue",
-    "ReportedRowRow", "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow",
-    "SessionRow", "Submission", "SubmissionValue", "TextStatementRow", "User", "utcnow",
+    "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base",
+    "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
+    "FrameworkVersion", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
+    "ObservationRow", "Park", "ParkYear", "ProfileValue", "ReportedRowRow", "ReportedTable",
+    "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
+    "SubmissionValue", "TextStatementRow", "User", "utcnow",
 ]
 
 ROLES = ("admin", "park_officer", "enterprise", "reviewer")
+TOKEN_SCOPES = ("read", "write")
 SUBMISSION_STATUSES = ("draft", "submitted", "accepted", "rejected")
 
 NAMING = {
@@ -447,7 +449,8 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A bearer token for scripts; only its SHA-256 is stored."""
+    """A bearer token for scripts; only its SHA-256 is stored. `scope` is read (GET and HEAD
+    only) or write; a token without `expires_at` is treated as expired."""
 
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -456,6 +459,8 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None]
+    expires_at: Mapped[dt.datetime | None]
+    scope: Mapped[str] = mapped_column(String(8), default="write", server_default="write")
 
 
 class SessionRow(Base):
@@ -478,6 +483,17 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginCounter(Base):
+    """Failed sign-ins counted per key (`user:<name>`, `ip:<address>`, `global`) since
+    `window_start`; changed only by single UPSERT statements, so concurrent logins count
+    exactly (see `login_limits.py`)."""
+
+    __tablename__ = "login_counters"
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime]
 
 
 class AuditEntry(Base):

@@ -3,10 +3,12 @@ each field is read from the environment variable `ECOPARK_<NAME>` (e.g. ECOPARK_
 used by the CLI and the server, and listed in docs/store-and-api.md.
 
 Unsafe defaults are refused outside demo mode: `check_for_server()` raises SettingsError when
-the secret key is the default (or too short).
+the secret key is the default (or too short), or a trusted proxy is not an address.
 """
 
 from __future__ import annotations
+
+import ipaddress
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,7 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ecopark.errors import SettingsError
 from ecopark.store.timeouts import Timeouts
 
-__all__ = ["DEFAULT_SECRET", "MIN_SECRET_LENGTH", "Settings"]
+__all__ = ["DEFAULT_SECRET", "MIN_SECRET_LENGTH", "IPNetwork", "Settings"]
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_SECRET = "change-me"  # the placeholder that is refused outside demo mode
 MIN_SECRET_LENGTH = 32
@@ -34,10 +38,18 @@ class Settings(BaseSettings):
                                 "request body accepted, in bytes")
     session_hours: int = Field(12, ge=1, le=24 * 30, description="会话有效期 hours a browser "
                                "session lasts")
-    login_max_failures: int = Field(5, ge=1, description="登录失败上限 failed logins allowed per "
-                                    "user and address within the window")
+    login_max_failures: int = Field(5, ge=1, description="每账户登录失败上限 failed logins "
+                                    "allowed per account (from any address) within the window")
+    login_max_per_address: int = Field(20, ge=1, description="每地址登录失败上限 failed logins "
+                                       "allowed per address (any user names) within the window")
+    login_max_global: int = Field(1000, ge=1, description="全站登录失败上限 failed logins "
+                                  "allowed in all within the window")
     login_window_seconds: int = Field(900, ge=1, description="登录失败计数窗口 window of the "
-                                      "login rate limit, in seconds")
+                                      "login limits, in seconds")
+    token_days: int = Field(90, ge=1, le=3650, description="API 令牌默认有效期 days a new API "
+                            "token lasts unless told otherwise")
+    trusted_proxies: str = Field("", description="可信代理 addresses or networks (comma-"
+                                 "separated) whose X-Forwarded-For is believed; empty: none")
     secure_cookies: bool | None = Field(None, description="仅经 HTTPS 发送 Cookie; None: when "
                                         "the request came over https")
     db_wait_seconds: float = Field(5.0, gt=0, le=300, description="数据库等待上限 seconds a "
@@ -50,6 +62,15 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(3, ge=1, description="argon2 time cost (iterations)")
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost, KiB")
 
+    def proxies(self) -> list[IPNetwork]:
+        """The trusted proxies as networks; SettingsError names an entry that is not one."""
+        try:
+            return [ipaddress.ip_network(p.strip(), strict=False)
+                    for p in self.trusted_proxies.split(",") if p.strip()]
+        except ValueError as exc:
+            raise SettingsError("ECOPARK_TRUSTED_PROXIES", f"不是地址或网段 not an address or "
+                                f"network: {exc}", "例如 e.g. 10.0.0.5,10.1.0.0/16") from None
+
     def timeouts(self) -> Timeouts:
         return Timeouts(wait=self.db_wait_seconds, statement=self.statement_timeout_seconds)
 
@@ -58,6 +79,7 @@ class Settings(BaseSettings):
 
     def check_for_server(self) -> None:
         """Refuse to serve with the default or a short secret, unless in demo mode."""
+        self.proxies()
         if self.demo:
             return
         secret = self.secret()

@@ -4,6 +4,7 @@ the response is sent) and the signed-in principal (bearer token or session cooki
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager
 from typing import Annotated
@@ -16,7 +17,7 @@ from ecopark.errors import AuthError
 from ecopark.store import auth
 from ecopark.store.engine import Store
 from ecopark.store.permissions import Principal
-from ecopark.store.settings import Settings
+from ecopark.store.settings import IPNetwork, Settings
 from ecopark.web.turns import turn
 
 __all__ = ["COOKIE", "CSRF_HEADER", "Db", "Id", "Limit", "Offset", "Replace", "Who", "Year",
@@ -25,6 +26,7 @@ __all__ = ["COOKIE", "CSRF_HEADER", "Db", "Id", "Limit", "Offset", "Replace", "W
 COOKIE = "ecopark_session"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+_READ = frozenset({"GET", "HEAD"})  # what a read-scoped token may do
 
 Id = Annotated[int, Path(ge=1, le=2**31 - 1, description="id")]
 Year = Annotated[int, Path(ge=1900, le=2200, description="年份 year")]
@@ -48,7 +50,25 @@ def settings_of(request: Request) -> Settings:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, unless the peer is a trusted proxy
+    (ECOPARK_TRUSTED_PROXIES): then the last X-Forwarded-For entry no trusted proxy added."""
+    peer = request.client.host if request.client else "unknown"
+    proxies = settings_of(request).proxies()
+    if not proxies or not _within(peer, proxies):
+        return peer
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _within(hop, proxies):
+            return hop[:64]
+    return peer
+
+
+def _within(address: str, networks: list[IPNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def request_session(request: Request) -> AbstractContextManager[Session]:
@@ -78,7 +98,8 @@ def _principal(request: Request, session: Db,
                bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
                cookie: Annotated[str | None, Depends(_cookie)]) -> Principal:
     if bearer is not None:
-        who = auth.principal_from_token(session, bearer.credentials)
+        who = auth.principal_from_token(session, bearer.credentials,
+                                        write=request.method not in _READ)
     elif cookie:
         who = auth.principal_from_session(session, cookie)
         _check_csrf(request, cookie)

@@ -1,5 +1,6 @@
-"""Administration: users (add, (de)activate, set a password), their roles, parks and
-enterprises. Admins only; every form error is shown next to its field."""
+"""Administration: users (add, (de)activate, set a password), their roles, API tokens (listed,
+revoked; never their secrets), parks and enterprises. Admins only; every form error is shown
+next to its field."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def _page(request: Request, session: Session, status: int = 200, form: str = "",
     enterprises = session.scalars(select(m.Enterprise).order_by(m.Enterprise.name)).all()
     return render(request, "admin.html", status=status, users=users, parks=parks,
                   enterprises=enterprises, form=form, errors=errors or {}, typed=typed or {},
-                  role_names=m.ROLES)
+                  role_names=m.ROLES, tokens=auth.list_tokens(session))
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -100,9 +101,7 @@ def toggle_user(user_id: Id, form: CheckedForm, session: Db, who: Viewer) -> Res
     user = session.get(m.User, user_id)
     if user is None:
         raise NotFound("用户 user", str(user_id))
-    if user.id == who.user_id:
-        raise InvalidValue("active", "不能停用自己 you cannot deactivate yourself")
-    user.active = field(form, "active") == "1"
+    auth.set_active(session, user, field(form, "active") == "1", who)
     session.flush()
     return RedirectResponse("/admin#users", status_code=303)
 
@@ -114,14 +113,25 @@ def set_password(user_id: Id, request: Request, form: CheckedForm, session: Db,
     user = session.get(m.User, user_id)
     if user is None:
         raise NotFound("用户 user", str(user_id))
-    password = str(form.get("password") or "")
+    password = str(form.get("password") or "")[:1000]
+    t = translator_of(request)
     if len(password) < auth.MIN_PASSWORD:
-        t = translator_of(request)
         return _page(request, session, 422, f"password-{user.id}", {
             f"password-{user.id}": t.gettext("At least %(n)s characters.", n=auth.MIN_PASSWORD)})
-    auth.set_password(user, password, auth.hasher(settings_of(request)))
+    try:
+        auth.set_password(session, user, password, auth.hasher(settings_of(request)))
+    except InvalidValue as exc:
+        return _page(request, session, 422, f"password-{user.id}",
+                     {f"password-{user.id}": exc.message(t.lang)})
     session.flush()
     return RedirectResponse("/admin#users", status_code=303)
+
+
+@router.post("/admin/tokens/{token_id}/revoke")
+def revoke_token(token_id: Id, form: CheckedForm, session: Db, who: Viewer) -> Response:
+    _admin(who)
+    auth.revoke_token(session, token_id, who)
+    return RedirectResponse("/admin#tokens", status_code=303)
 
 
 @router.post("/admin/parks", response_class=HTMLResponse)

@@ -1,4 +1,5 @@
-"""Signing in and out, tokens, users (admin) and the whole audit log (admin)."""
+"""Signing in and out, tokens (listed and revoked: one's own, or anyone's by an admin), users
+(admin) and the whole audit log (admin)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from ecopark.web.schemas import (
     LoginIn,
     LoginOut,
     TokenIn,
+    TokenInfoOut,
     TokenOut,
     UserIn,
     UserOut,
@@ -73,9 +75,38 @@ def me(session: Db, who: Who) -> UserOut:
 
 @router.post("/auth/tokens", status_code=201, tags=["auth 登录"],
              summary="为自己创建 API 令牌 a bearer token for the caller (shown once)")
-def create_token(body: TokenIn, session: Db, who: Who) -> TokenOut:
-    return TokenOut(token=auth.create_token(session, _user(session, who.user_id), body.label),
-                    label=body.label)
+def create_auth_token(body: TokenIn, request: Request, session: Db, who: Who) -> TokenOut:
+    return create_token(body, request, session, who)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@router.get("/tokens", tags=["tokens 令牌"],
+            summary="API 令牌列表 tokens: the caller's, or any user's (admin)")
+def list_tokens(session: Db, who: Who,
+                user_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> list[TokenInfoOut]:
+    if user_id is not None and user_id != who.user_id:
+        require_admin(who, "查看他人的令牌 list another user's tokens")
+    if user_id is None and not who.admin:
+        user_id = who.user_id
+    return [TokenInfoOut.of(t) for t in auth.list_tokens(session, user_id)]
+
+
+@router.post("/tokens", status_code=201, tags=["tokens 令牌"],
+             summary="为自己创建 API 令牌 a bearer token for the caller (its secret shown once)")
+def create_token(body: TokenIn, request: Request, session: Db, who: Who) -> TokenOut:
+    days = body.days or settings_of(request).token_days
+    row, token = auth.issue_token(session, _user(session, who.user_id), body.label, body.scope,
+                                  days)
+    return TokenOut(id=row.id, token=token, label=row.label, scope=row.scope,
+                    expires_at=row.expires_at)
+
+
+@router.delete("/tokens/{token_id}", tags=["tokens 令牌"],
+               summary="撤销令牌 revoke a token (one's own; any, admin)")
+def revoke_token(token_id: Id, session: Db, who: Who) -> TokenInfoOut:
+    return TokenInfoOut.of(auth.revoke_token(session, token_id, who))
 
 
 def _user(session: Session, user_id: int) -> m.User:
@@ -113,15 +144,16 @@ def get_user(user_id: Id, session: Db, who: Who) -> UserOut:
 
 
 @router.patch("/users/{user_id}", tags=["users 用户"],
-              summary="改密码或停用 set a password or (de)activate (admin)")
+              summary="改密码或停用 set a password or (de)activate (admin); both end the "
+              "user's sessions and tokens")
 def patch_user(user_id: Id, body: UserPatch, request: Request, session: Db,
                who: Who) -> UserOut:
     require_admin(who, "修改用户 change a user")
     user = _user(session, user_id)
     if body.password is not None:
-        auth.set_password(user, body.password, auth.hasher(settings_of(request)))
+        auth.set_password(session, user, body.password, auth.hasher(settings_of(request)))
     if body.active is not None:
-        user.active = body.active
+        auth.set_active(session, user, body.active, who)
     session.flush()
     return UserOut.of(user)
 

@@ -10,10 +10,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ecopark.store import models as m
+from ecopark.store.auth import TokenInfo
+from ecopark.store.passwords import MIN_PASSWORD
 
 __all__ = ["AuditOut", "EnterpriseIn", "EnterpriseOut", "ErrorOut", "LoginIn", "LoginOut",
            "ObservationIn", "ObservationOut", "ParkIn", "ParkOut", "ParkYearOut", "RejectIn",
-           "SubmissionIn", "SubmissionOut", "SubmissionValueIn", "TokenIn", "TokenOut",
+           "SubmissionIn", "SubmissionOut", "SubmissionValueIn", "TokenIn", "TokenInfoOut", "TokenOut",
            "UserIn", "UserOut", "UserPatch"]
 
 Name = Field(min_length=1, max_length=200)
@@ -68,23 +70,48 @@ class LoginOut(BaseModel):
 
 class TokenIn(_In):
     label: str = Field("", max_length=200)
+    scope: Literal["read", "write"] = Field("write", description="read: GET and HEAD only")
+    days: int | None = Field(None, ge=1, le=3650, description="有效天数 days the token lasts "
+                             "(default: ECOPARK_TOKEN_DAYS, 90)")
 
 
 class TokenOut(BaseModel):
+    id: int
     token: str = Field(description="shown once; send as `Authorization: Bearer <token>`")
     label: str
+    scope: str
+    expires_at: dt.datetime | None
+
+
+class TokenInfoOut(BaseModel):
+    """A token as listed: never its secret."""
+
+    id: int
+    user: str
+    label: str
+    scope: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    state: Literal["active", "expired", "revoked"]
+
+    @classmethod
+    def of(cls, info: TokenInfo) -> TokenInfoOut:
+        return cls(id=info.id, user=info.user, label=info.label, scope=info.scope,
+                   created_at=info.created_at, expires_at=info.expires_at,
+                   revoked_at=info.revoked_at, state=info.state)
 
 
 class UserIn(_In):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[^\s/]+$")
     role: Role
-    password: str = Field(min_length=8, max_length=1000)
+    password: str = Field(min_length=MIN_PASSWORD, max_length=1000)
     park_id: int | None = None
     enterprise_id: int | None = None
 
 
 class UserPatch(_In):
-    password: str | None = Field(None, min_length=8, max_length=1000)
+    password: str | None = Field(None, min_length=MIN_PASSWORD, max_length=1000)
     active: bool | None = None
 
 
