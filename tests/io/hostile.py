@@ -130,3 +130,13 @@ def paragraph_bomb(path: Path, paragraphs: int) -> Path:
     return rezip(DOCX, path, change={"word/document.xml": lambda xml: xml.replace(
         b"<w:body>", b"<w:body>" + b"<w:p/>" * paragraphs, 1)},
         add={"word/media/filler.bin": filler})
+
+
+def alias_bomb(levels: int) -> str:
+    """A dataset whose list record is `levels` levels of ten aliases each: 10**levels records
+    once expanded, in under 1 KB of YAML."""
+    lines = ["format: ecopark-dataset/1", "framework: hj274-2015", "park:", "  name: 测试园区",
+             "  base_year: 2016", "year: 2018", "observations:",
+             "  iva: {values: {2016: 100, 2018: 121}}", "a0: &a0 {name: 项目, year: 2018}"]
+    lines += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, levels + 1)]
+    return "\n".join([*lines, "lists:", f"  eco_chain_projects: *a{levels}", ""])
