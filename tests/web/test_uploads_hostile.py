@@ -83,3 +83,29 @@ def test_a_child_over_its_memory_limit_is_a_typed_error(store: Store, small_sett
             "行列与段落 split the file, or delete the sheets, rows and paragraphs not needed")
         assert client.get(f"{V1}/parks/{world.park_a}/years/2018/verification",
                           headers=world.headers("reviewer")).status_code == 200
+
+
+# ------------------------------------------------------------------------ control characters in names
+
+
+@pytest.mark.parametrize("name", ["园区\u202etxt.exe", "园\x00区", "园区\u2066"])
+def test_the_api_refuses_a_park_name_with_a_control_character(client: TestClient, world: World,
+                                                              name: str) -> None:
+    reply = client.post(f"{V1}/parks", json={"name": name}, headers=world.headers("admin"))
+    assert reply.status_code == 422
+    assert "含有不可见的控制字符 U+" in reply.text
+    names = [p["name"] for p in client.get(f"{V1}/parks", headers=world.headers("admin")).json()]
+    assert name not in names
+
+
+def test_a_web_form_refuses_a_park_name_with_a_right_to_left_override(client: TestClient,
+                                                                      world: World) -> None:
+    from .pages import csrf_of, sign_in
+
+    sign_in(client, world, "admin")
+    reply = client.post("/admin/parks", data={"csrf_token": csrf_of(client, "/admin"),
+                                              "park_name": "园区\u202eexe.txt"},
+                        follow_redirects=False)
+    assert reply.status_code == 422
+    assert "park_name" in reply.text and "U+202E" in reply.text
+    assert "\u202e" not in client.get("/parks").text
