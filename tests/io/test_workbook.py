@@ -441,3 +441,14 @@ def test_defined_names_are_read(tmp_path: Path) -> None:
             "park_name": ("园区信息", "B3"), "framework": ("园区信息", "B4"),
             "base_year": ("园区信息", "B5"), "eval_year": ("园区信息", "B6"),
             "region_class": ("园区信息", "B7")}
+
+
+def test_a_right_to_left_override_in_the_park_name_is_refused_at_its_cell(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(WORKBOOKS / "tiny-park.xlsx")
+    assert book["园区信息"]["B3"].value == "示例生态工业园"
+    book["园区信息"]["B3"] = "示例\u202e工业园"
+    book.save(tmp_path / "rlo.xlsx")
+    with pytest.raises(WorkbookProblems) as caught:
+        read_workbook(tmp_path / "rlo.xlsx")
+    assert [(p.sheet, p.cell, p.problem) for p in caught.value.problems] == [
+        ("园区信息", "B3", "含有不可见的控制字符 U+202E contains the invisible control character U+202E")]
