@@ -152,9 +152,9 @@ BAD_DATASETS = [
                                "the number at line 8 has more than 30 digits")),
     Bad("quoted_number_of_400_digits", dataset_text(f"  iva: {{values: {{2018: '{'9' * 400}.5'}}}}\n"),
         DatasetError, "observations.iva.values.2018", (f"不是有限数 not a finite number: '{'9' * 37}...'",)),
-    Bad("number_beyond_1e18", dataset_text("  iva: {values: {2018: 25000000000000000000}}\n"), DatasetError,
+    Bad("number_beyond_1e30", dataset_text("  iva: {values: {2018: 2.5e+31}}\n"), DatasetError,
         "observations.iva.values.2018",
-        ("数值过大（超过 1e+18）the number is larger than 1e+18: '25000000000000000000'",)),
+        ("数值过大（超过 1e+30）the number is larger than 1e+30: '2.5e+31'",)),
     Bad("nul_in_park_name", dataset_text(head=HEAD.replace("name: 测试园区", 'name: "测试\\0园区"')),
         DatasetError, "park.name", ("含有不可见的控制字符 U+0000 contains the invisible control "
                                     "character U+0000", "retype the text")),

@@ -13,7 +13,7 @@ import unicodedata
 
 __all__ = ["ABSENT", "MAX_MAGNITUDE", "Printed", "format_value", "parse_printed", "within_precision"]
 
-MAX_MAGNITUDE = 1e18  # larger than any quantity a park reports, in any unit
+MAX_MAGNITUDE = 1e30  # far beyond any quantity a park reports, in any unit
 ABSENT = frozenset({"", "/", "-", "—", "--", "——", "－", "／", "无", "n/a", "N/A"})
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
