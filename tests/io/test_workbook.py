@@ -452,3 +452,18 @@ def test_a_right_to_left_override_in_the_park_name_is_refused_at_its_cell(tmp_pa
         read_workbook(tmp_path / "rlo.xlsx")
     assert [(p.sheet, p.cell, p.problem) for p in caught.value.problems] == [
         ("园区信息", "B3", "含有不可见的控制字符 U+202E contains the invisible control character U+202E")]
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("9" * 400, "不是有限数 not a finite number: 'inf'"),
+    (1e40, "数值过大（超过 1e+30）the number is larger than 1e+30: '1e+40'")],
+    ids=["400 digits as text", "1e40"])
+def test_a_number_beyond_a_sane_magnitude_is_refused_at_its_cell(tmp_path: Path, value: object,
+                                                                 problem: str) -> None:
+    book = openpyxl.load_workbook(WORKBOOKS / "tiny-park.xlsx")
+    assert book["基础数据"]["A6"].value == "iva"
+    book["基础数据"]["F6"] = value
+    book.save(tmp_path / "big.xlsx")
+    with pytest.raises(WorkbookProblems) as caught:
+        read_workbook(tmp_path / "big.xlsx")
+    assert [(p.sheet, p.cell, p.problem) for p in caught.value.problems] == [("基础数据", "F6", problem)]
