@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import resource
 import tempfile
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,7 +35,9 @@ __all__ = ["Limits", "dataset_spec", "limits_of", "parse_upload", "printed", "re
            "upload_name"]
 
 T = TypeVar("T")
-_CONTEXT = multiprocessing.get_context("forkserver")
+_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()  # not on Windows: spawn
+_CONTEXT: ForkServerContext | SpawnContext = multiprocessing.get_context("forkserver") \
+    if _FORKSERVER else multiprocessing.get_context("spawn")
 _CONTEXT.set_forkserver_preload(["ecopark.web.uploads", "ecopark.store.sources",
                                  "ecopark.io.workbook", "ecopark.io.printed_table"])
 _STARTUP_SECONDS = 20  # a first upload starts the fork server, which imports the readers
@@ -108,9 +110,7 @@ def _reply(receive: Connection, seconds: float) -> tuple[str, Any] | None:
 def _child(send: Connection, limits: Limits, reader: Callable[..., Any],
            args: tuple[Any, ...]) -> None:
     """In the child: limit, read, send back the value or the error."""
-    memory = limits.memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+    _limit(limits)
     try:
         reply: tuple[str, Any] = ("ok", reader(*args))
     except EcoparkError as exc:
@@ -121,6 +121,17 @@ def _child(send: Connection, limits: Limits, reader: Callable[..., Any],
         reply = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
     send.send(reply)
     send.close()
+
+
+def _limit(limits: Limits) -> None:
+    """Cap the child's address space and CPU time (POSIX; elsewhere only the wall clock)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    memory = limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
 
 
 def _too_much(file: str, limits: Limits) -> InputFileError:
