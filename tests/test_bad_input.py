@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ from ecopark.errors import (
 )
 from ecopark.evaluate import Status, evaluate
 from ecopark.framework import CHECKS, FRAMEWORK_DIR, build_framework, load_framework
+from tests.io.hostile import alias_bomb
 
 FW = load_framework("hj274-2015")
 RUNNER = CliRunner()
@@ -135,6 +138,29 @@ BAD_DATASETS = [
     Bad("list_record_without_year",
         dataset_text() + "lists:\n  eco_chain_projects: [{name: A}]\n",
         DatasetError, "lists.eco_chain_projects[0].year", ("integer year",)),
+    Bad("alias", dataset_text() + "lists:\n  eco_chain_projects:\n    - &p {name: A, year: 2018}\n"
+        "    - *p\n", InputFileError, None,
+        ("lists.eco_chain_projects[1]：引用了第 11 行的锚点（YAML 别名 *），数据文件中不允许",
+         "aliases are not allowed", "write the content out in full")),
+    Bad("duplicate_key", dataset_text("  iva: {values: {2016: 100}}\n  energy: {values: {2018: 5}}\n"
+                                      "  iva: {values: {2018: 121}}\n"), InputFileError, None,
+        ("observations：键 “iva” 重复：第 8 行与第 10 行 duplicate key 'iva' at lines 8 and 10",)),
+    Bad("duplicate_year", dataset_text("  iva:\n    values:\n      2018: 100\n      2018: 121\n"),
+        InputFileError, None, ("observations.iva.values：键 “2018” 重复：第 10 行与第 11 行",)),
+    Bad("number_of_400_digits", dataset_text(f"  iva: {{values: {{2018: {'9' * 400}}}}}\n"),
+        InputFileError, None, ("observations.iva.values.2018：第 8 行的数值超过 30 位",
+                               "the number at line 8 has more than 30 digits")),
+    Bad("quoted_number_of_400_digits", dataset_text(f"  iva: {{values: {{2018: '{'9' * 400}.5'}}}}\n"),
+        DatasetError, "observations.iva.values.2018", (f"不是有限数 not a finite number: '{'9' * 37}...'",)),
+    Bad("number_beyond_1e30", dataset_text("  iva: {values: {2018: 2.5e+31}}\n"), DatasetError,
+        "observations.iva.values.2018",
+        ("数值过大（超过 1e+30）the number is larger than 1e+30: '2.5e+31'",)),
+    Bad("nul_in_park_name", dataset_text(head=HEAD.replace("name: 测试园区", 'name: "测试\\0园区"')),
+        DatasetError, "park.name", ("含有不可见的控制字符 U+0000 contains the invisible control "
+                                    "character U+0000", "retype the text")),
+    Bad("right_to_left_override_in_a_list_record",
+        dataset_text() + "lists:\n  eco_chain_projects: [{name: \"项目\u202etxt.exe\", year: 2018}]\n",
+        DatasetError, "lists.eco_chain_projects[0].name", ("U+202E",)),
 ]
 
 
@@ -459,3 +485,54 @@ def test_an_empty_yaml_value_is_not_reported_never_zero(tmp_path: Path) -> None:
     assert result.status is Status.MISSING and result.missing == ("iva", 2018)
     assert result.reason_en == "missing iva for 2018 (left empty)"
     assert "报表为空" in result.reason_zh
+
+
+# ---------------------------------------------------- hostile YAML
+
+CAPPED = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
+from ecopark.dataset import load_dataset
+from ecopark.errors import EcoparkError
+started = time.perf_counter()
+try:
+    load_dataset(sys.argv[1])
+    out = {"read": True}
+except EcoparkError as exc:
+    out = {"error": type(exc).__name__, "problem": exc.problem}
+out["seconds"] = time.perf_counter() - started
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("levels", [8, 9])
+def test_an_alias_bomb_is_refused_before_it_expands(tmp_path: Path, levels: int) -> None:
+    """8 levels of aliases took 54 s and 2.8 GB, 9 levels 5.5 GB: refused at the first alias,
+    in a child capped at 512 MB, within seconds."""
+    path = write(tmp_path, alias_bomb(levels))
+    done = subprocess.run([sys.executable, "-c", CAPPED, str(path)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout)
+    assert found.pop("seconds") < 5
+    assert found == {"error": "InputFileError", "problem": "a1[0]：引用了第 9 行的锚点（YAML 别名 *），"
+                     "数据文件中不允许 refers to the anchor at line 9 (a YAML alias); aliases are "
+                     "not allowed"}
+
+
+def test_a_nul_in_a_park_name_is_refused_before_a_table_is_written(tmp_path: Path) -> None:
+    """It loaded, then `table -o x.xlsx` failed with a traceback (Excel cannot store NUL)."""
+    path = write(tmp_path, dataset_text(head=HEAD.replace("name: 测试园区", 'name: "测试\\0园区"')))
+    result = cli("table", path, "-o", tmp_path / "x.xlsx")
+    assert_cli_error(result, "park.name", "U+0000")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_every_shipped_yaml_file_loads_without_aliases() -> None:
+    """The one loader refuses aliases in every file: none of the shipped ones needs them."""
+    from ecopark.yamlfile import read_yaml
+
+    shipped = sorted((FRAMEWORK_DIR.parent).rglob("*.yaml"))
+    assert len(shipped) > 5
+    for path in shipped:
+        assert read_yaml(path) is not None, path

@@ -54,8 +54,11 @@ from ecopark.dataset_extensions import (
 )
 from ecopark.errors import DatasetError, UnitError
 from ecopark.framework import Framework, Item
-from ecopark.numbers import parse_printed
+from ecopark.numbers import MAX_MAGNITUDE, parse_printed
 from ecopark.profile import Profile
+from ecopark.text import HINT as TEXT_HINT
+from ecopark.text import find_unsafe
+from ecopark.text import problem as text_problem
 from ecopark.yamlfile import read_yaml
 
 __all__ = ["Accounting", "Contribution", "Dataset", "DatasetFile", "Observation",
@@ -289,6 +292,7 @@ def _schema_error(exc: ValidationError, file: str) -> DatasetError:
 
 
 def build_dataset(spec: DatasetFile, framework: Framework, file: str) -> Dataset:
+    _check_text(spec, file)
     _check_framework_id(spec, framework, file)
     others = other_frameworks(spec.framework, spec.also_frameworks, framework.id, file)
     values: dict[tuple[str, int], Observation] = {}
@@ -341,6 +345,13 @@ def _check_framework_id(spec: DatasetFile, framework: Framework, file: str) -> N
                            f"{framework.id!r} the dataset is for {spec.framework!r}")
 
 
+def _check_text(spec: DatasetFile, file: str) -> None:
+    """No text of the dataset (names, notes, sources, labels, keys) holds a control character."""
+    found = find_unsafe(spec.model_dump(exclude_none=True))
+    if found is not None:
+        raise DatasetError(file, found[0], text_problem(found[1]), TEXT_HINT)
+
+
 def _known_item(framework: Framework, name: str, file: str) -> Item:
     item = framework.spec.items.get(name)
     if item is None:
@@ -371,12 +382,21 @@ def _observation(framework: Framework, item: Item, name: str, year: int,
         raise DatasetError(file, where, f"不是数字 not a number: {printed.text!r}",
                            "填写数字，未填报写 \"/\" write a number, or \"/\" if not reported")
     if not math.isfinite(printed.number):
-        raise DatasetError(file, where, f"不是有限数 not a finite number: {printed.text!r}")
+        raise DatasetError(file, where, f"不是有限数 not a finite number: {_short(printed.text)}")
+    if abs(printed.number) > MAX_MAGNITUDE:
+        raise DatasetError(file, where, f"数值过大（超过 {MAX_MAGNITUDE:.0e}）the number is larger "
+                           f"than {MAX_MAGNITUDE:.0e}: {_short(printed.text)}",
+                           "检查数值与单位 check the number and its unit")
     value = printed.number * _factor(unit, item, where, file, printed.text)
     if value < 0 and not item.allow_negative:
         raise DatasetError(file, where, f"{item.name_zh} 不能为负 cannot be negative: {value:g}",
                            "检查符号 check the sign")
     return Observation(name, year, value, source, entry.note or series.note, given)
+
+
+def _short(text: str) -> str:
+    """A value as quoted in a message, cut to 40 characters."""
+    return repr(text if len(text) <= 40 else f"{text[:37]}...")
 
 
 def _factor(unit: str, item: Item, where: str, file: str, text: str) -> float:

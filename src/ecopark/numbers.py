@@ -7,11 +7,13 @@ precision it was printed with.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import unicodedata
 
-__all__ = ["ABSENT", "Printed", "format_value", "parse_printed", "within_precision"]
+__all__ = ["ABSENT", "MAX_MAGNITUDE", "Printed", "format_value", "parse_printed", "within_precision"]
 
+MAX_MAGNITUDE = 1e30  # far beyond any quantity a park reports, in any unit
 ABSENT = frozenset({"", "/", "-", "—", "--", "——", "－", "／", "无", "n/a", "N/A"})
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^[+-]?\.\d+$")
 
@@ -39,8 +41,9 @@ def parse_printed(raw: object) -> Printed:
     if isinstance(raw, bool):
         return Printed(str(raw))
     if isinstance(raw, int | float):
-        text = repr(raw)
-        return Printed(text, float(raw), _decimals(text))
+        number = _float(raw)
+        text = repr(raw) if math.isfinite(number) else repr(number)
+        return Printed(text, number, _decimals(text))
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     text = text.replace("−", "-").replace("–", "-")
     if text in ABSENT:
@@ -50,6 +53,14 @@ def parse_printed(raw: object) -> Printed:
     if _NUMBER.match(body):
         return Printed(text, float(body.replace(",", "")), _decimals(body), percent)
     return Printed(text)
+
+
+def _float(number: int | float) -> float:
+    """The number as a float; an integer beyond the float range is infinite (then refused)."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _decimals(text: str) -> int:

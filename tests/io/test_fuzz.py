@@ -6,7 +6,8 @@ and the same 对照考核表 written as a workbook. A mutation edits the zip con
 part's bytes (the part decompressed, edited, the zip written again): bits flipped, bytes
 replaced, spans deleted or repeated, the file cut short, and tokens inserted that parsers meet
 in hostile files (far cell references, second r attributes, entity declarations, huge merges and
-grid spans, broken UTF-8, error values, formulas without values …). `derandomize=True` makes
+grid spans, broken UTF-8, error values, formulas without values, far cells within one sheet's
+limit, sheets listed twice, storms of paragraphs, control characters …). `derandomize=True` makes
 every run try the same examples.
 """
 
@@ -49,13 +50,18 @@ TOKENS = (
     "<w:t>数据基准年为9999年</w:t>".encode(), "<w:t>规划基准年（1066年）</w:t>".encode(),
     b"<w:t>1e999</w:t>", b"<w:t>/</w:t>", b'<sheet name="" sheetId="0" r:id="rId1"/>',
     "<sheet name=\"园区信息\" sheetId=\"9\" r:id=\"rId2\"/>".encode(), b"9" * 400,
+    # the budgets of a whole file: far cells within one sheet's limit, a sheet listed twice, a
+    # storm of paragraphs, control characters in text
+    b'<c r="CV49999"><v>1</v></c>', b'<sheet name="x2" sheetId="10" r:id="rId1"/>',
+    b"<w:p/>" * 300, b"<w:tr><w:tc><w:p/></w:tc></w:tr>" * 50, "\u202e".encode(), b"\x00",
 )
 VALUES = (  # what an attribute value or a text node becomes: well-formed XML, hostile content
     b"", b"0", b"-1", b"1", b"2018", b"99999999999", b"1e308", b"NaN", b"A1", b"XFD1048576",
     b"C3:A1", b"A1:XFD1048576", b"A0", b"$B$5", b"'\xe5\x9b\xad'!$B$3", b"#REF!", b"e", b"s", b"str",
     b"inlineStr", b"9", b"10", b"0.00%", b"/", b"\xe2\x80\x94", b"12,345.6", b"\xef\xbc\x91\xef\xbc\x92",
     b"rId1", b"../x.xml", b"true", b"x" * 300, b"&amp;", b"&lt;c r=&quot;A1&quot;&gt;",
-    b"2147483647", "万元/".encode(), b"(", b"1/0", b"restart", b"continue",
+    b"2147483647", "万元/".encode(), b"(", b"1/0", b"restart", b"continue", b"CV49999",
+    "园区\u202etxt".encode(), b"9" * 400,
 )
 EDITS = ("flip", "byte", "delete", "repeat", "insert", "insert", "insert", "cut", "value", "value",
          "value", "text", "text")

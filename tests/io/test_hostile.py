@@ -5,6 +5,7 @@ typed error that says what is wrong, or read safely; none crashes or runs away w
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import struct
 import subprocess
@@ -19,24 +20,31 @@ from typer.testing import CliRunner
 
 from ecopark.cli import app
 from ecopark.errors import WorkbookError, WorkbookProblems
-from ecopark.framework import Framework
+from ecopark.framework import Framework, load_framework
 from ecopark.io import load
+from ecopark.io.docx_budget import MAX_XML_BYTES
 from ecopark.io.printed_table import read_printed_table
-from ecopark.io.sheet import MAX_CELLS, open_workbook
+from ecopark.io.sheet import MAX_CELLS, MAX_SHEETS, open_workbook
 from ecopark.io.workbook import read_workbook
 from tests.io.hostile import (
     DOCX,
+    MAIN_NS,
     WORKBOOKS,
     lie_about_size,
+    paragraph_bomb,
     parts,
     rezip,
     sheet_workbook,
+    sheets_workbook,
+    sparse_sheets,
     with_entities,
     write_zip,
 )
 
 TINY = WORKBOOKS / "tiny-park.xlsx"
 TOO_BIG = f"工作表超过 {MAX_CELLS:,} 个单元格 the sheet has more than {MAX_CELLS:,} cells"
+TOGETHER = f"各工作表合计超过 {MAX_CELLS:,} 个单元格（计至此表）the sheets together have more " \
+    f"than {MAX_CELLS:,} cells"
 PASSWORD = "文件已加密（设有打开密码）或为旧版 .xls/.doc 格式 the file is password-protected or a " \
     "legacy .xls/.doc"
 
@@ -410,3 +418,73 @@ def test_a_sheet_that_two_readers_would_read_differently_is_refused(
     with pytest.raises(WorkbookError) as caught:
         open_workbook(path)
     assert caught.value.problem.startswith("工作簿已损坏，无法读取 the workbook is damaged (ValueError: ")
+
+
+# ------------------------------------------------------------------------ budgets of a whole file
+
+CAPPED = """
+import json, resource, sys, time
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
+from ecopark.errors import EcoparkError
+from ecopark.io import load
+started = time.perf_counter()
+try:
+    load(Path(sys.argv[1]))
+    out = {"read": True}
+except EcoparkError as exc:
+    out = {"error": type(exc).__name__, "sheet": getattr(exc, "sheet", ""), "problem": exc.problem}
+out["seconds"] = time.perf_counter() - started
+print(json.dumps(out))
+"""
+
+
+def capped_load(path: Path) -> dict[str, object]:
+    """`ecopark.io.load(path)` in a child whose address space is capped at 512 MB."""
+    done = subprocess.run([sys.executable, "-c", CAPPED, str(path)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return dict(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(("sheets", "size"), [(60, 19_202), (10, 4_144)])
+def test_many_sparse_sheets_are_refused_before_any_is_read(tmp_path: Path, sheets: int,
+                                                           size: int) -> None:
+    """Each sheet spans A1:CV49999, just under the cell limit: read one by one and kept, 60 of
+    them took 7.5 GB. Their extents are added up when the workbook is opened: the second sheet
+    passes the budget, nothing is read."""
+    path = sparse_sheets(tmp_path / "sheets.xlsx", sheets)
+    assert path.stat().st_size == size
+    found = capped_load(path)
+    assert found.pop("seconds", 9) < 3  # type: ignore[operator]
+    assert found == {"error": "WorkbookError", "sheet": "表2", "problem": TOGETHER}
+
+
+def test_a_workbook_of_too_many_sheets_is_refused(tmp_path: Path) -> None:
+    xml = f'<worksheet xmlns="{MAIN_NS}"><sheetData/></worksheet>'
+    path = sheets_workbook(tmp_path / "many.xlsx", {f"表{n}": xml for n in range(MAX_SHEETS + 1)})
+    with pytest.raises(WorkbookError) as caught:
+        open_workbook(path)
+    assert caught.value.problem == f"工作簿有 251 个工作表，超过 {MAX_SHEETS} 个 the workbook has " \
+        f"more than {MAX_SHEETS} sheets"
+
+
+def test_a_word_document_of_empty_paragraphs_is_refused_while_streaming(tmp_path: Path) -> None:
+    """3.4 million `<w:p/>` (20 MB of XML in a 370 KB file, within the guard's ratio): python-docx
+    would build a tree of them all. Counted while streaming, refused at the 200,001st."""
+    path = paragraph_bomb(tmp_path / "paragraphs.docx", 3_400_000)
+    assert path.stat().st_size < 400_000
+    found = capped_load(path)
+    assert found.pop("seconds", 9) < 3  # type: ignore[operator]
+    assert found == {"error": "WorkbookError", "sheet": "", "problem": "文件过大或过于复杂：文档的"
+                     "段落超过 200,000 个 the document has more than 200,000 paragraphs"}
+
+
+def test_a_word_document_whose_xml_is_too_large_is_refused_from_the_zip_directory(
+        tmp_path: Path) -> None:
+    filler = random.Random(13).randbytes(400_000)  # keeps the zip within the guard's ratio
+    path = rezip(DOCX, tmp_path / "big.docx", add={"word/padding.xml": b" " * (MAX_XML_BYTES + 1),
+                                                   "word/media/filler.bin": filler})
+    with pytest.raises(WorkbookError) as caught:
+        read_printed_table(path, load_framework("hj274-2015"))
+    assert caught.value.problem == "文档 XML 解压后 65 MB，超过 64 MB the document's XML is too large"

@@ -386,8 +386,8 @@ def test_a_sheet_over_the_cell_limit_is_refused(tmp_path: Path) -> None:
     wb.active.title = "名册"
     wb.active["A1"], wb.active["Z200000"] = "企业名称", "x"  # 26 × 200,000 = 5,200,000 cells
     wb.save(path)
-    with open_workbook(path) as book, pytest.raises(WorkbookError) as caught:
-        book.sheet("名册")
+    with pytest.raises(WorkbookError) as caught:
+        open_workbook(path)  # every sheet's extent is checked when the workbook is opened
     assert (caught.value.sheet, caught.value.problem) == (
         "名册", f"工作表超过 {MAX_CELLS:,} 个单元格 the sheet has more than {MAX_CELLS:,} cells")
 
@@ -441,3 +441,29 @@ def test_defined_names_are_read(tmp_path: Path) -> None:
             "park_name": ("园区信息", "B3"), "framework": ("园区信息", "B4"),
             "base_year": ("园区信息", "B5"), "eval_year": ("园区信息", "B6"),
             "region_class": ("园区信息", "B7")}
+
+
+def test_a_right_to_left_override_in_the_park_name_is_refused_at_its_cell(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(WORKBOOKS / "tiny-park.xlsx")
+    assert book["园区信息"]["B3"].value == "示例生态工业园"
+    book["园区信息"]["B3"] = "示例\u202e工业园"
+    book.save(tmp_path / "rlo.xlsx")
+    with pytest.raises(WorkbookProblems) as caught:
+        read_workbook(tmp_path / "rlo.xlsx")
+    assert [(p.sheet, p.cell, p.problem) for p in caught.value.problems] == [
+        ("园区信息", "B3", "含有不可见的控制字符 U+202E contains the invisible control character U+202E")]
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("9" * 400, "不是有限数 not a finite number: 'inf'"),
+    (1e40, "数值过大（超过 1e+30）the number is larger than 1e+30: '1e+40'")],
+    ids=["400 digits as text", "1e40"])
+def test_a_number_beyond_a_sane_magnitude_is_refused_at_its_cell(tmp_path: Path, value: object,
+                                                                 problem: str) -> None:
+    book = openpyxl.load_workbook(WORKBOOKS / "tiny-park.xlsx")
+    assert book["基础数据"]["A6"].value == "iva"
+    book["基础数据"]["F6"] = value
+    book.save(tmp_path / "big.xlsx")
+    with pytest.raises(WorkbookProblems) as caught:
+        read_workbook(tmp_path / "big.xlsx")
+    assert [(p.sheet, p.cell, p.problem) for p in caught.value.problems] == [("基础数据", "F6", problem)]

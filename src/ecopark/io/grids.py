@@ -7,8 +7,10 @@ number format, read from the styles by `ecopark.io.parts`), so 7.90 keeps its tw
 decimals and 0.3931 formatted 0.00% is "39.31%".
 
 Both go through the guard first (`ecopark.io.guard.inspect`: encrypted, legacy, zip bombs);
-workbooks through `ecopark.io.sheet.open_workbook` (each sheet's extent checked before it is
-read); python-docx parses with entities left unresolved. A damaged file is a WorkbookError.
+workbooks through `ecopark.io.sheet.open_workbook` (the extents of all sheets together checked
+before any is read); Word documents through `ecopark.io.docx_budget` (parts, paragraphs,
+tables, rows and cells counted while streaming, before python-docx builds its tree);
+python-docx parses with entities left unresolved. A damaged file is a WorkbookError.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from ecopark.errors import WorkbookError
+from ecopark.io.docx_budget import check_docx
 from ecopark.io.guard import inspect
 from ecopark.io.refs import column_letters
-from ecopark.io.sheet import MAX_CELLS, Sheet, open_workbook
+from ecopark.io.sheet import Sheet, open_workbook
 
 __all__ = ["MAX_GRID", "Grid", "read_grids"]
 
@@ -81,6 +84,7 @@ def _word(path: Path) -> tuple[list[Grid], list[str]]:
     from docx.text.paragraph import Paragraph
 
     try:
+        check_docx(path)
         document = docx.Document(str(path))
         body = document.element.body
 
@@ -145,12 +149,7 @@ def _grid_value(element: Any, where_in: str, table: str, row: int, path: Path) -
 
 def _excel(path: Path) -> tuple[list[Grid], list[str]]:
     with open_workbook(path) as book:
-        sheets = [book.sheet(name) for name in book.worksheet_names]  # extents checked first
-        cells = sum(sheet.cells for sheet in sheets)
-        if cells > MAX_CELLS:
-            raise WorkbookError(str(path), "", "", f"工作簿共 {cells:,} 个单元格，超过 {MAX_CELLS:,} "
-                                f"the workbook has more than {MAX_CELLS:,} cells",
-                                "把对照考核表单独保存为一个文件 save the 对照考核表 in a file of its own")
+        sheets = [book.sheet(name) for name in book.worksheet_names]  # within MAX_CELLS together
         grids = [_sheet_grid(sheet, book.number_formats(sheet.name)) for sheet in sheets]
     return grids, [text for grid in grids for row in grid.rows for text in row if text]
 

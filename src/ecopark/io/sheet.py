@@ -6,8 +6,11 @@ row by row. What calamine does not tell is read from the file's XML parts by `ec
 in one streaming pass per sheet, with no XML tree built: formula cells without a cached value
 (the file was written by a program and never opened in Excel/WPS), error values (#DIV/0!, which
 calamine reads as empty), numbers formatted as a percentage (0.8117 shown as 81.17%), and the
-sheet's extent, so that a sheet of more than `MAX_CELLS` cells (counted from A1 to its last row
-and column, which is what calamine allocates) is refused before calamine reads it.
+sheet's extent. Every sheet is scanned when the workbook is opened, before calamine reads any:
+a workbook of more than `MAX_SHEETS` sheets, or whose sheets hold more than `MAX_CELLS` cells
+together (each counted from A1 to its last row and column, which is what calamine allocates),
+is refused then, so the readers that keep every sheet (the printed table) stay within one
+budget however many sheets a file has.
 
 Every file goes through `ecopark.io.guard.inspect` first (encrypted, legacy, zip bombs); macros
 in an .xlsm are never run, the file is read as data.
@@ -38,11 +41,12 @@ from ecopark.io.guard import inspect
 from ecopark.io.parts import Parts, SheetScan, cell_formats, read_parts, scan_sheet
 from ecopark.io.refs import cell_ref, column_letters, parse_ref
 
-__all__ = ["HEADER_SCAN", "MAX_CELLS", "Column", "Header", "Row", "Sheet", "Workbook", "cell_ref",
-           "column_letters", "find_header", "label_forms", "label_matches", "near_miss",
+__all__ = ["HEADER_SCAN", "MAX_CELLS", "MAX_SHEETS", "Column", "Header", "Row", "Sheet", "Workbook",
+           "cell_ref", "column_letters", "find_header", "label_forms", "label_matches", "near_miss",
            "normalize_label", "open_workbook", "parse_ref"]
 
-MAX_CELLS = 5_000_000
+MAX_CELLS = 5_000_000  # in all sheets of a workbook together
+MAX_SHEETS = 250
 HEADER_SCAN = 30
 _NONE: frozenset[int] = frozenset()
 # What a damaged or hostile zip/XML raises in the standard library, defusedxml and calamine.
@@ -316,6 +320,37 @@ class Workbook:
             self._archive.close()
             raise self._damaged(exc) from None
         self.sheet_names: list[str] = list(self._book.sheet_names)
+        try:
+            self._scans = self._scan_all()
+        except BaseException:
+            self.close()
+            raise
+
+    def _scan_all(self) -> dict[str, SheetScan]:
+        """Every worksheet's scan, refused once the sheets together exceed the budget."""
+        if len(self.sheet_names) > MAX_SHEETS:
+            raise WorkbookError(self.file, "", "", f"工作簿有 {len(self.sheet_names):,} 个工作表，"
+                                f"超过 {MAX_SHEETS} 个 the workbook has more than {MAX_SHEETS} "
+                                "sheets", "删除多余的工作表 delete the sheets not needed")
+        scans: dict[str, SheetScan] = {}
+        total = 0
+        for name in self.worksheet_names:
+            scans[name] = scan = self._scan(name, MAX_CELLS - total)
+            total += scan.cells
+            if scan.cells > MAX_CELLS:
+                raise self._too_big(name)
+            if total > MAX_CELLS:
+                raise self._too_big_together(name)
+        return scans
+
+    def _scan(self, name: str, budget: int) -> SheetScan:
+        part = self._parts.sheets.get(name, "")
+        try:
+            if part not in self._archive.namelist():
+                raise KeyError(f"no part for sheet {name!r}")
+            return scan_sheet(self._archive, part, self._parts.percent_styles, budget)
+        except BaseException as exc:
+            raise self._damaged(exc) from None
 
     def _damaged(self, exc: BaseException) -> WorkbookError:
         """The error for what a parser raised; anything but a damaged file is raised again."""
@@ -363,18 +398,13 @@ class Workbook:
         return dict(self._parts.names)
 
     def sheet(self, name: str) -> Sheet:
-        """A worksheet, checked before calamine reads it: its extent within MAX_CELLS."""
-        part = self._parts.sheets.get(name, "")
+        """A worksheet, its extent checked when the workbook was opened (within MAX_CELLS)."""
+        scan = self._scans.get(name)
+        if scan is None:
+            raise self._damaged(KeyError(f"no worksheet {name!r}"))
         try:
-            if part not in self._archive.namelist():
-                raise KeyError(f"no part for sheet {name!r}")
-            scan = scan_sheet(self._archive, part, self._parts.percent_styles, MAX_CELLS)
-            if scan.cells > MAX_CELLS:
-                raise self._too_big(name)
             data = self._book.get_sheet_by_name(name)
             merged = sum((b - t + 1) * (r - left + 1) for (t, left), (b, r) in _merged(data))
-        except WorkbookError:
-            raise
         except BaseException as exc:
             raise self._damaged(exc) from None
         if merged > MAX_CELLS:  # merges overlap only in a damaged or hostile file
@@ -395,6 +425,12 @@ class Workbook:
         return WorkbookError(self.file, name, "", f"工作表超过 {MAX_CELLS:,} 个单元格 the sheet has "
                              f"more than {MAX_CELLS:,} cells", "删除多余的行列或拆分文件 delete unused "
                              "rows and columns, or split the file")
+
+    def _too_big_together(self, name: str) -> WorkbookError:
+        return WorkbookError(self.file, name, "", f"各工作表合计超过 {MAX_CELLS:,} 个单元格（计至此表）"
+                             f"the sheets together have more than {MAX_CELLS:,} cells",
+                             "删除多余的工作表和行列，或拆分文件 delete unused sheets, rows and "
+                             "columns, or split the file")
 
 
 def open_workbook(path: Path) -> Workbook:

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
                             "(the others wait their turn without holding a thread)")
     argon2_time_cost: int = Field(3, ge=1, description="argon2 time cost (iterations)")
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost, KiB")
+    upload_memory_mb: int = Field(1024, ge=256, description="上传文件解析内存上限 address space "
+                                  "of the child process that parses an upload, in MB")
+    upload_cpu_seconds: int = Field(60, ge=1, description="上传文件解析 CPU 时间上限 CPU time "
+                                    "of the child process that parses an upload, in seconds")
 
     def proxies(self) -> list[IPNetwork]:
         """The trusted proxies as networks; SettingsError names an entry that is not one."""

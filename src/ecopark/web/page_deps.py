@@ -22,6 +22,7 @@ from ecopark.errors import AuthError, NotFound, PermissionDenied
 from ecopark.store import auth
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
+from ecopark.text import check_text
 from ecopark.web.deps import COOKIE, Db, request_session, settings_of
 from ecopark.web.turns import turn
 
@@ -94,9 +95,10 @@ RawForm = Annotated[FormData, Depends(_raw_form)]
 
 
 def field(form: FormData, name: str, limit: int = 10_000) -> str:
-    """A text field of a form ('' when absent), trimmed and bounded."""
+    """A text field of a form ('' when absent), trimmed and bounded; InvalidValue when it holds
+    a control character (NUL, a bidirectional override …)."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return check_text(value.strip()[:limit], name) if isinstance(value, str) else ""
 
 
 def upload(form: FormData, name: str = "file") -> UploadFile | None:

@@ -18,14 +18,14 @@ from ecopark.errors import EcoparkError, InvalidValue, NotFound, WorkbookProblem
 from ecopark.evaluate import evaluate
 from ecopark.framework import Framework, load_framework
 from ecopark.store import models as m
-from ecopark.store import repository, sources
+from ecopark.store import repository
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.forms import category_rows, check, computed_texts, entry, form_changes
 from ecopark.web.page_deps import CheckedForm, Viewer, field, upload, writable_park
 from ecopark.web.preview import make_preview, sign, signed
 from ecopark.web.render import render, translator_of
-from ecopark.web.uploads import saved_upload
+from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload
 
 __all__ = ["router", "status_changes"]
 
@@ -111,7 +111,7 @@ def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Db
         return render(request, "upload.html", status=422, park=park, problems=[],
                       error=t.gettext("Choose a file to upload."))
     try:
-        spec, framework = _read(file)
+        spec, framework = _read(file, limits_of(settings_of(request)))
         return _preview_page(request, session, park, who.user_id, spec, framework,
                              file.filename or "")
     except WorkbookProblems as exc:
@@ -122,9 +122,9 @@ def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Db
                       error=exc.message(t.lang))
 
 
-def _read(file: UploadFile) -> tuple[DatasetFile, Framework]:
-    with saved_upload(file) as path:
-        return sources.read_dataset_spec(path)
+def _read(file: UploadFile, limits: Limits) -> tuple[DatasetFile, Framework]:
+    spec = parse_upload(file, limits, dataset_spec)
+    return spec, load_framework(spec.framework)
 
 
 def _stored(session: Session, park: m.Park, year: int) -> DatasetFile | None:

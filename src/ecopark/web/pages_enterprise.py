@@ -23,7 +23,7 @@ from ecopark.store import models as m
 from ecopark.store import submissions
 from ecopark.store.permissions import Principal, can_decide, can_submit, deny
 from ecopark.store.rollup_submissions import additive_items, apply_rollup, plan_rollup
-from ecopark.web.deps import Db, Id, Year
+from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.forms import entry, plain, quick_problem
 from ecopark.web.page_deps import (
     CheckedForm,
@@ -34,7 +34,7 @@ from ecopark.web.page_deps import (
     writable_park,
 )
 from ecopark.web.render import render, translator_of
-from ecopark.web.uploads import saved_upload
+from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload
 
 __all__ = ["router"]
 
@@ -138,7 +138,7 @@ def upload_draft(enterprise_id: Id, year: Year, request: Request, form: CheckedF
         return _page(request, who, enterprise, year, 422,
                      error=t.gettext("Choose a file to upload."))
     try:
-        values = _workbook_values(file, framework, year)
+        values = _workbook_values(file, framework, year, limits_of(settings_of(request)))
         if not values:
             return _page(request, who, enterprise, year, 422, error=t.gettext(
                 "The workbook has no values of this form's items for %(year)s.", year=year))
@@ -148,11 +148,9 @@ def upload_draft(enterprise_id: Id, year: Year, request: Request, form: CheckedF
     return RedirectResponse(f"/enterprises/{enterprise.id}?year={year}", status_code=303)
 
 
-def _workbook_values(file: Any, framework: Framework, year: int) -> list[submissions.SubmittedValue]:
-    from ecopark.store.sources import read_dataset_spec
-
-    with saved_upload(file) as path:
-        spec, _ = read_dataset_spec(path, framework.id)
+def _workbook_values(file: Any, framework: Framework, year: int,
+                     limits: Limits) -> list[submissions.SubmittedValue]:
+    spec = parse_upload(file, limits, dataset_spec, framework.id)
     out = []
     for item in additive_items(framework):
         series = spec.observations.get(item)

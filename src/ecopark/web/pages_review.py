@@ -16,16 +16,15 @@ from ecopark.dataset import Dataset, build_dataset
 from ecopark.errors import EcoparkError, WorkbookProblems
 from ecopark.evaluate import evaluate
 from ecopark.framework import load_framework
-from ecopark.io.printed_table import read_printed_table
 from ecopark.store import models as m
 from ecopark.store import repository, sources
 from ecopark.store.permissions import Principal, deny
 from ecopark.verify import Verification, verify
 from ecopark.web.assessed import assessed
-from ecopark.web.deps import Db
+from ecopark.web.deps import Db, settings_of
 from ecopark.web.page_deps import CheckedForm, Viewer, field, upload
 from ecopark.web.render import render, translator_of
-from ecopark.web.uploads import saved_upload
+from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload, printed, suffix
 
 __all__ = ["router"]
 
@@ -79,7 +78,7 @@ def verify_upload(request: Request, form: CheckedForm, session: Db, who: Viewer)
         return _verify_page(request, session, 422, t.gettext("Choose a file to upload."),
                             chosen=chosen)
     try:
-        dataset = _printed(file, _park_year(session, chosen))
+        dataset = _printed(file, _park_year(session, chosen), limits_of(settings_of(request)))
         result = verify(evaluate(load_framework(dataset.framework_id), dataset))
     except WorkbookProblems as exc:
         return _verify_page(request, session, 422, exc.message(t.lang).splitlines()[0],
@@ -96,11 +95,9 @@ def _park_year(session: Session, chosen: str) -> m.ParkYear | None:
     return session.get(m.ParkYear, int(chosen))
 
 
-def _printed(file: UploadFile, park_year: m.ParkYear | None) -> Dataset:
-    framework = load_framework(FRAMEWORK)
+def _printed(file: UploadFile, park_year: m.ParkYear | None, limits: Limits) -> Dataset:
     base, year = (park_year.base_year, park_year.year) if park_year else (None, None)
-    with saved_upload(file) as path:
-        if path.suffix in sources.TABLE_SUFFIXES:
-            return read_printed_table(path, framework, base_year=base, year=year)
-        spec, fw = sources.read_dataset_spec(path)
-        return build_dataset(spec, fw, file.filename or "upload")
+    if suffix(file) in sources.TABLE_SUFFIXES:
+        return parse_upload(file, limits, printed, FRAMEWORK, base, year)
+    spec = parse_upload(file, limits, dataset_spec)
+    return build_dataset(spec, load_framework(spec.framework), file.filename or "upload")

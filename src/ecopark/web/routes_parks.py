@@ -3,11 +3,8 @@ core's JSON contract), the printed table (verification uploads), and a park's au
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, UploadFile
@@ -17,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from ecopark.contract import assessment_json, verification_json
 from ecopark.dataset import DatasetFile, Reported, ValueEntry
-from ecopark.errors import Conflict, EcoparkError
+from ecopark.errors import Conflict
 from ecopark.evaluate import evaluate
 from ecopark.framework import load_framework
 from ecopark.store import models as m
-from ecopark.store import repository, sources
+from ecopark.store import repository
 from ecopark.store.permissions import (
     Principal,
     can_read_park,
@@ -33,7 +30,7 @@ from ecopark.store.permissions import (
 )
 from ecopark.verify import verify
 from ecopark.web.cache import ReplyCache
-from ecopark.web.deps import Db, Id, Limit, Offset, Replace, Who, Year
+from ecopark.web.deps import Db, Id, Limit, Offset, Replace, Who, Year, settings_of
 from ecopark.web.schemas import (
     AuditOut,
     ObservationIn,
@@ -42,6 +39,8 @@ from ecopark.web.schemas import (
     ParkOut,
     ParkYearOut,
 )
+from ecopark.web.uploads import dataset_spec, limits_of, parse_upload, upload_name
+from ecopark.web.uploads import reported as read_reported
 
 __all__ = ["router", "visible_park"]
 
@@ -122,13 +121,13 @@ def store_dataset(park_id: Id, spec: DatasetFile, session: Db, who: Who,
 
 @router.post("/parks/{park_id}/years/upload", status_code=201,
              summary="上传数据文件 upload a dataset file (YAML/JSON, or a workbook)")
-def upload_dataset(park_id: Id, file: UploadFile, session: Db, who: Who,
+def upload_dataset(park_id: Id, file: UploadFile, request: Request, session: Db, who: Who,
                    replace: Replace = False) -> ParkYearOut:
     park = _writable_park(session, who, park_id, "存入数据 store data")
-    with _saved(file) as path:
-        spec, framework = sources.read_dataset_spec(path)
-    stored = repository.save_dataset(session, spec, framework, park=park.name,
-                                     source_file=_name(file), replace=replace)
+    spec = parse_upload(file, limits_of(settings_of(request)), dataset_spec)
+    stored = repository.save_dataset(session, spec, load_framework(spec.framework),
+                                     park=park.name, source_file=upload_name(file),
+                                     replace=replace)
     return ParkYearOut.of(stored)
 
 
@@ -269,37 +268,12 @@ def put_reported(park_id: Id, year: Year, body: Reported, session: Db,
              responses=_VERIFICATION,
              summary="上传对照考核表文件 upload the printed table as a file (YAML; .docx/.xlsx "
              "when the table reader is installed); returns the verification")
-def upload_reported(park_id: Id, year: Year, file: UploadFile, session: Db,
+def upload_reported(park_id: Id, year: Year, file: UploadFile, request: Request, session: Db,
                     who: Who) -> JSONResponse:
     park_year = _reported_park_year(session, who, park_id, year)
-    with _saved(file) as path:
-        reported = sources.read_reported(path, load_framework(park_year.framework_key))
+    reported = parse_upload(file, limits_of(settings_of(request)), read_reported,
+                            park_year.framework_key)
     repository.replace_reported(session, park_year, reported)
     return JSONResponse(_verification(park_year))
 
 
-# --------------------------------------------------------------------------- uploads
-
-
-def _name(file: UploadFile) -> str:
-    return Path(file.filename or "upload").name[:200]
-
-
-class _saved:
-    """The upload in a temporary file that keeps its suffix (readers choose by suffix)."""
-
-    def __init__(self, file: UploadFile) -> None:
-        self.file = file
-        self.dir = tempfile.TemporaryDirectory(prefix="ecopark-upload-")
-
-    def __enter__(self) -> Path:
-        suffix = Path(_name(self.file)).suffix.lower()[:10]
-        path = Path(self.dir.name) / f"upload{suffix}"
-        path.write_bytes(self.file.file.read())
-        return path
-
-    def __exit__(self, kind: object, exc: BaseException | None, _tb: object) -> None:
-        self.dir.cleanup()
-        if isinstance(exc, EcoparkError) and getattr(exc, "file", None) is not None:
-            renamed = dataclasses.replace(exc, file=_name(self.file))  # type: ignore[call-arg]
-            raise renamed from None

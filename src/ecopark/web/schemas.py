@@ -7,11 +7,12 @@ import datetime as dt
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ecopark.store import models as m
 from ecopark.store.auth import TokenInfo
 from ecopark.store.passwords import MIN_PASSWORD
+from ecopark.text import problem, unsafe_char
 
 __all__ = ["AuditOut", "EnterpriseIn", "EnterpriseOut", "ErrorOut", "LoginIn", "LoginOut",
            "ObservationIn", "ObservationOut", "ParkIn", "ParkOut", "ParkYearOut", "RejectIn",
@@ -26,6 +27,15 @@ Year = Field(ge=1900, le=2200)
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: object) -> object:
+        """No text field holds a control character (NUL, a bidirectional override …)."""
+        char = unsafe_char(value) if isinstance(value, str) else None
+        if char is not None:
+            raise ValueError(problem(char))
+        return value
 
 
 class ErrorDetail(BaseModel):
