@@ -45,9 +45,9 @@ def test_backup_restore_gives_identical_exports(store: Store, hj274: Framework, 
             backup.backup(store, tmp_path / "b", fmt)
         return
     _fill(store, hj274)
-    assert backup.backup(store, tmp_path / "backup", fmt) == fmt
+    assert backup.backup(store, tmp_path / "backup", fmt).fmt == fmt
     target = Store(empty_url)
-    assert backup.restore(target, tmp_path / "backup") == fmt
+    assert backup.restore(target, tmp_path / "backup").fmt == fmt
     assert _exports(target) == _exports(store)
     assert backup.dump(target)["tables"] == backup.dump(store)["tables"]
     with target.session(actor="after") as session:  # ids continue after the restored ones

@@ -1,4 +1,4 @@
-"""Commands over the store: `db init|upgrade|backup|restore`, `load`, `export`, `parks`,
+"""Commands over the store: `db init|upgrade|backup|restore|verify-audit`, `load`, `export`, `parks`,
 `users add|passwd|list`, `tokens create`, and `serve` (the web pages and the API; `--demo` for a
 demo database).
 
@@ -26,7 +26,8 @@ DbOpt = Annotated[str | None, typer.Option(
     "in the user data directory)")]
 ParkOpt = Annotated[str | None, typer.Option("--park", help="园区名称 park name")]
 
-db_app = typer.Typer(no_args_is_help=True, help="数据库 — create, upgrade, back up, restore.")
+db_app = typer.Typer(no_args_is_help=True,
+                     help="数据库 — create, upgrade, back up, restore, verify the audit log.")
 users_app = typer.Typer(no_args_is_help=True, help="用户 — add users, set passwords.")
 tokens_app = typer.Typer(no_args_is_help=True, help="API 令牌 — bearer tokens for scripts.")
 app.add_typer(db_app, name="db")
@@ -103,33 +104,67 @@ FormatOpt = Annotated[str | None, typer.Option(
 @handles_errors
 def db_backup(file: Annotated[Path, typer.Argument(help="备份文件 backup file")],
               db: DbOpt = None, fmt: FormatOpt = None) -> None:
-    """备份 — a consistent copy (SQLite file) or a portable JSON dump of every table."""
+    """备份 — a consistent copy (SQLite file) or a portable JSON dump of every table, with its
+    checksum; warns when the audit log's hash chain is broken."""
     from ecopark.store.backup import backup
 
     if fmt not in (None, "sqlite", "json"):
         raise InvalidValue("--format", f"未知格式 unknown format {fmt!r}", "用 use sqlite or json")
     store = _open(db)
     try:
-        used = backup(store, file, fmt)
+        written = backup(store, file, fmt)
     finally:
         store.dispose()
-    typer.echo(f"已备份 backed up {store.display_url} → {file} ({used})")
+    if not written.chain.intact:
+        typer.echo(f"警告 warning: {_broken(written.chain)}", err=True)
+    typer.echo(f"已备份 backed up {store.display_url} → {file} ({written.fmt}, {written.checksum})")
+    typer.echo(f"审计日志 audit log: {written.chain.checked} 条 entries, 链尾 head "
+               f"{written.chain.head}")
 
 
 @db_app.command("restore")
 @handles_errors
 def db_restore(file: Annotated[Path, typer.Argument(help="备份文件 backup file")],
                db: DbOpt = None) -> None:
-    """恢复到空数据库 — restore a backup (either format) into an empty database."""
+    """恢复到空数据库 — restore a backup (either format) into an empty database, all or nothing:
+    its checksum and audit hash chain are verified first."""
     from ecopark.store.backup import restore
     from ecopark.store.engine import Store, resolve_url
 
     store = Store(resolve_url(db))
     try:
-        used = restore(store, file)
+        restored = restore(store, file)
     finally:
         store.dispose()
-    typer.echo(f"已恢复 restored {file} ({used}) → {store.display_url}")
+    for warning in restored.warnings:
+        typer.echo(f"警告 warning: {warning}", err=True)
+    typer.echo(f"已恢复 restored {file} ({restored.fmt}) → {store.display_url}; 审计日志完整 "
+               f"audit log intact: {restored.chain.checked} 条 entries")
+
+
+@db_app.command("verify-audit")
+@handles_errors
+def db_verify_audit(db: DbOpt = None) -> None:
+    """核查审计日志 — walk the audit log's hash chain; exit 1 at the first broken link."""
+    from ecopark.store.audit import verify
+
+    store = _open(db)
+    try:
+        with store.connect() as connection:
+            check = verify(connection)
+    finally:
+        store.dispose()
+    if not check.intact:
+        typer.echo(_broken(check), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"审计日志完整 the audit log is intact: 已核查 {check.checked} 条 entries checked; "
+               f"链尾 head {check.head}")
+
+
+def _broken(check: Any) -> str:
+    return (f"审计日志哈希链在第 {check.broken_id} 条记录处断开 the audit log's hash chain is broken "
+            f"at entry {check.broken_id}: {check.problem}（此前 {check.checked} 条完好 "
+            f"{check.checked} entries before it are intact）")
 
 
 # --------------------------------------------------------------------------- load, export

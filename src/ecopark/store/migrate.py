@@ -15,7 +15,8 @@ from sqlalchemy import Connection
 from ecopark.errors import StoreError
 from ecopark.store.engine import Store
 
-__all__ = ["MIGRATIONS", "current_revision", "head_revision", "require_current", "upgrade"]
+__all__ = ["MIGRATIONS", "current_revision", "head_revision", "is_known", "require_current",
+           "upgrade", "upgrade_on"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,6 +34,12 @@ def head_revision() -> str:
     return head
 
 
+def is_known(revision: str) -> bool:
+    """Whether this version of ecopark has a migration of that id (a newer one's it has not)."""
+    scripts = ScriptDirectory.from_config(_config())
+    return revision in {script.revision for script in scripts.walk_revisions()}
+
+
 def current_revision(store: Store) -> str | None:
     """The schema revision of the database (None: no ecopark schema yet)."""
     with store.connect() as connection:
@@ -48,6 +55,11 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str]:
     after = current_revision(store)
     assert after is not None
     return before, after
+
+
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Upgrade inside the caller's transaction (a restore: schema and rows commit together)."""
+    command.upgrade(_config(connection), revision)
 
 
 def _refuse_foreign(store: Store, revision: str | None) -> None:
