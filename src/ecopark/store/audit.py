@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, event, insert, inspect, select, text
@@ -243,11 +244,12 @@ def verify(connection: Connection) -> ChainCheck:
     query = select(table.c.id, table.c.prev_hash, table.c.hash,
                    *(table.c[key] for key in CHAINED)).order_by(table.c.id)
     previous, checked = GENESIS, 0
-    for row in connection.execution_options(yield_per=1000).execute(query).mappings():
-        problem = _link_problem(previous, row)
-        if problem:
-            return ChainCheck(checked, previous, row["id"], problem)
-        previous, checked = row["hash"], checked + 1
+    with closing(connection.execution_options(yield_per=1000).execute(query)) as rows:
+        for row in rows.mappings():
+            problem = _link_problem(previous, row)
+            if problem:
+                return ChainCheck(checked, previous, row["id"], problem)
+            previous, checked = row["hash"], checked + 1
     return ChainCheck(checked, previous)
 
 
