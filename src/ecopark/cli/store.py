@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ecopark.cli.common import FrameworkOpt, app, handles_errors
+from ecopark.cli.common import FrameworkOpt, app, handles_errors, writing
 from ecopark.errors import InvalidValue
 
 DbOpt = Annotated[str | None, typer.Option(
@@ -206,7 +206,8 @@ def export(park: Annotated[str, typer.Option("--park", help="园区名称 park n
     if str(output) == "-":
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        with writing(output):
+            output.write_text(text, encoding="utf-8")
         typer.echo(f"已导出 wrote {output}", err=True)
 
 

@@ -92,14 +92,19 @@ def backup(store: Store, path: Path, fmt: str | None = None) -> Written:
 
 def _atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename: never a half backup."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    temp = Path(name)
+    temp: Path | None = None
     try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+        temp = Path(name)
         write(temp)
         os.replace(temp, path)
+    except OSError as exc:
+        raise InputFileError(path.name, f"无法写入 cannot write: {exc.strerror or exc}",
+                             "检查备份路径及其权限 check the backup's path and permissions") from None
     finally:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
 
 
 def _sqlite_backup(store: Store, path: Path) -> str:
@@ -114,7 +119,8 @@ def _sqlite_backup(store: Store, path: Path) -> str:
 
     _atomically(path, copy)
     digest = _file_sha256(path)
-    _sidecar(path).write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+    _atomically(_sidecar(path), lambda temp: temp.write_text(f"{digest}  {path.name}\n",
+                                                             encoding="utf-8"))
     return f"sha256:{digest}"
 
 
