@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from typer.testing import CliRunner
 
 from ecopark import Framework
+from ecopark.cli import app
 from ecopark.errors import InputFileError, StoreError
 from ecopark.store import backup, repository
 from ecopark.store import models as m
@@ -317,3 +319,24 @@ def test_nul_in_text_restores_exactly_or_is_refused_by_name(tmp_path: Path, empt
         return
     assert "table login_attempts, row 1, column user_name）：含 NUL 字符" in \
         _refusal(empty_url, tmp_path / "nul.sqlite")
+
+
+def test_a_broken_chain_is_a_warning_on_backup_and_a_refusal_on_restore(
+        store: Store, hj274: Framework, db_url: str, tmp_path: Path, empty_url: str) -> None:
+    _fill(store, hj274)
+    with store.engine.begin() as connection:
+        if store.dialect == "sqlite":
+            connection.execute(text("DROP TRIGGER audit_log_no_update"))
+        else:
+            connection.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
+        connection.execute(text("UPDATE audit_log SET actor = 'forger' WHERE id = 3"))
+    runner = CliRunner()
+    made = runner.invoke(app, ["db", "backup", str(tmp_path / "b.json"), "--format", "json",
+                               "--db", db_url])
+    assert made.exit_code == 0
+    assert made.stderr.startswith("警告 warning: 审计日志哈希链在第 3 条记录处断开 the audit log's "
+                                  "hash chain is broken at entry 3: 内容与其哈希不符")
+    refused = runner.invoke(app, ["db", "restore", str(tmp_path / "b.json"), "--db", empty_url])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert refused.stderr.startswith("错误: 数据库：备份 backup b.json 的审计日志哈希链在第 3 条记录处断开")
+    assert _nothing_left(empty_url)

@@ -31,7 +31,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -77,14 +77,14 @@ def backup(store: Store, path: Path, fmt: str | None = None) -> Written:
     """Write a backup of `store` to `path` (atomically) with its checksum."""
     require_current(store)
     fmt = fmt or ("sqlite" if store.dialect == "sqlite" else "json")
-    with store.connect() as connection:
-        chain = audit.verify(connection)
     if fmt == "sqlite":
         if store.dialect != "sqlite":
             raise StoreError("SQLite 文件格式只适用于 SQLite 数据库 the sqlite format needs an "
                              "SQLite store", "用 --format json use --format json")
-        return Written(fmt, _sqlite_backup(store, path), chain)
-    data = with_checksum(dump(store))
+        checksum = _sqlite_backup(store, path)
+        return Written(fmt, checksum, _chain_of(path))
+    content, chain = _snapshot(store)
+    data = with_checksum(content)
     _atomically(path, lambda temp: temp.write_text(json.dumps(data, ensure_ascii=False),
                                                    encoding="utf-8"))
     return Written(fmt, data["checksum"], chain)
@@ -136,14 +136,40 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _chain_of(path: Path) -> audit.ChainCheck:
+    """The audit chain of the backup just written (what was copied, not the live log)."""
+    with _read_only(path) as connection:
+        return audit.verify(connection)
+
+
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[Connection]:
+    """A connection to an SQLite file that cannot change it (no journal, no WAL files)."""
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
 def dump(store: Store) -> dict[str, Any]:
     """Every table's rows as JSON-ready lists, tables in dependency order (no checksum)."""
-    with store.connect() as connection:
+    return _snapshot(store)[0]
+
+
+def _snapshot(store: Store) -> tuple[dict[str, Any], audit.ChainCheck]:
+    """The dump and its audit chain, read in one snapshot (on PostgreSQL a REPEATABLE READ
+    transaction, so the tables and the log agree)."""
+    with store.connect() as plain:
+        connection = plain.execution_options(isolation_level="REPEATABLE READ") \
+            if store.dialect == "postgresql" else plain
         data = _dump_connection(connection)
         chain = audit.verify(connection)
     data["revision"] = current_revision(store)
     data["audit"] = {"entries": chain.checked, "head": chain.head}
-    return data
+    return data, chain
 
 
 def _dump_connection(connection: Connection) -> dict[str, Any]:
@@ -253,16 +279,12 @@ def _check_sidecar(path: Path) -> str:
 
 def _read_sqlite(path: Path) -> dict[str, Any]:
     """The rows of an ecopark SQLite file, read without changing it."""
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
     try:
-        with engine.connect() as connection:
+        with _read_only(path) as connection:
             return _sqlite_content(path, connection)
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise InputFileError(path.name, f"SQLite 文件已损坏或无法读取 the SQLite file is damaged "
                              f"or unreadable: {getattr(exc, 'orig', exc)}") from None
-    finally:
-        engine.dispose()
 
 
 def _sqlite_content(path: Path, connection: Connection) -> dict[str, Any]:

@@ -38,6 +38,7 @@ _MESSAGE = "audit_log is append-only"
 _GENESIS = "0" * 64
 _CHAINED = ("at", "actor", "action", "table_name", "row_key", "park_id", "old_json", "new_json")
 APP_ROLE_ENV = "ECOPARK_DB_APP_ROLE"
+_PAGE = 5000
 
 _SQLITE_TRIGGERS = [
     f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
@@ -64,16 +65,20 @@ def _entry_hash(prev_hash: str, entry: Any) -> str:
 
 
 def _chain_existing() -> None:
+    """Chain the existing entries in id order, a page at a time (bounded memory)."""
     bind = op.get_bind()
-    rows = bind.execute(sa.select(_log).order_by(_log.c.id)).mappings().all()
-    previous, links = _GENESIS, []
-    for row in rows:
-        current = _entry_hash(previous, row)
-        links.append({"key": row["id"], "p": previous, "h": current})
-        previous = current
-    if links:
-        bind.execute(_log.update().where(_log.c.id == sa.bindparam("key"))
-                     .values(prev_hash=sa.bindparam("p"), hash=sa.bindparam("h")), links)
+    update = _log.update().where(_log.c.id == sa.bindparam("key")).values(
+        prev_hash=sa.bindparam("p"), hash=sa.bindparam("h"))
+    previous, after = _GENESIS, 0
+    while page := bind.execute(sa.select(_log).where(_log.c.id > after).order_by(_log.c.id)
+                               .limit(_PAGE)).mappings().all():
+        links = []
+        for row in page:
+            current = _entry_hash(previous, row)
+            links.append({"key": row["id"], "p": previous, "h": current})
+            previous = current
+        bind.execute(update, links)
+        after = page[-1]["id"]
 
 
 def upgrade() -> None:
