@@ -284,7 +284,7 @@ HOSTILE: dict[str, tuple[Callable[[dict[str, Any], Path], Path], str]] = {
     "newer revision": (_edit(lambda d: d.update(revision="9999")),
                        "schema revision 9999 is unknown to this ecopark"),
     "duplicate rows": (_edit(lambda d: d["tables"]["parks"]["rows"].append(
-        d["tables"]["parks"]["rows"][0])), "the backup's rows cannot be stored"),
+        d["tables"]["parks"]["rows"][0])), "the rows of table parks cannot be stored"),
     "not SQLite, named .sqlite": (_text("hello", ".sqlite"), "not an ecopark backup"),
     "SQLite of another app": (_another_app, "not an ecopark database"),
     "damaged SQLite": (_text(b"SQLite format 3\x00" + b"\x07" * 5000, ".sqlite"),

@@ -360,16 +360,25 @@ def _load_into(connection: Connection, data: dict[str, Any], name: str,
     tables = {t.name: t for t in _tables(connection)}
     rows = check_rows(name, data.get("tables"), tables, connection.dialect.name)
     for table_name, table_rows in rows.items():
-        if table_name in _SEEDED:
-            connection.execute(delete(tables[table_name]))
-        if table_rows:
-            connection.execute(insert(tables[table_name]), table_rows)
+        _insert(connection, tables[table_name], table_rows, name)
     if connection.dialect.name == "postgresql":
         _reset_sequences(connection, list(tables.values()))
     upgrade_on(connection)
     chain = audit.verify(connection)
     audit.require_intact(chain, f"备份 backup {name}")
     return chain
+
+
+def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]], name: str) -> None:
+    try:
+        if table.name in _SEEDED:
+            connection.execute(delete(table))
+        if rows:
+            connection.execute(insert(table), rows)
+    except StatementError as exc:
+        raise InputFileError(name, f"表 {table.name} 的行无法写入数据库 the rows of table "
+                             f"{table.name} cannot be stored: {exc.orig}",
+                             "备份已损坏或被改动 the backup is damaged or was edited") from None
 
 
 def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
