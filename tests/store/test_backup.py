@@ -265,6 +265,8 @@ HOSTILE: dict[str, tuple[Callable[[dict[str, Any], Path], Path], str]] = {
     "top-level list": (_text("[]"), "not an ecopark backup (ecopark-backup/2)"),
     "deeply nested": (_text("[" * 200_000), "not an ecopark backup: 嵌套过深 nested too deeply"),
     "binary": (_text(b"\xff\xfe\x00garbage"), "not an ecopark backup: 'utf-8' codec"),
+    "5000-digit number": (_text('{"format": ' + "9" * 5000 + "}"),
+                          "not an ecopark backup: Exceeds the limit (4300 digits)"),
     "no checksum": (lambda d, p: _write(p.with_suffix(".json"), d | {"checksum": None}),
                     "the checksum does not match"),
     "tables not a map": (_edit(lambda d: d.update(tables=[])), "the backup has no tables"),
@@ -340,3 +342,18 @@ def test_a_broken_chain_is_a_warning_on_backup_and_a_refusal_on_restore(
     assert refused.exit_code == 2 and "Traceback" not in refused.output
     assert refused.stderr.startswith("错误: 数据库：备份 backup b.json 的审计日志哈希链在第 3 条记录处断开")
     assert _nothing_left(empty_url)
+
+
+def test_restore_refuses_a_database_of_another_app(store: Store, hj274: Framework,
+                                                   tmp_path: Path) -> None:
+    _fill(store, hj274)
+    backup.backup(store, tmp_path / "dump.json", "json")
+    other = tmp_path / "other.sqlite"
+    with contextlib.closing(sqlite3.connect(other)) as connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+    target = Store(f"sqlite:///{other}")
+    with pytest.raises(StoreError) as raised:
+        backup.restore(target, tmp_path / "dump.json")
+    assert "has tables but no ecopark schema" in raised.value.message("en")
+    assert target.table_names() == ["notes"]
+    target.dispose()

@@ -243,7 +243,7 @@ def _head(path: Path) -> bytes:
 def _read_json(path: Path) -> tuple[dict[str, Any], tuple[str, ...]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, a number too long
         reason = "嵌套过深 nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise InputFileError(path.name, f"{_NOT_A_BACKUP}: {reason}") from None
     if not isinstance(data, dict) or data.get("format") not in (FORMAT, _UNCHECKED):
@@ -269,7 +269,8 @@ def _check_sidecar(path: Path) -> str:
     if not sidecar.is_file():
         return (f"没有校验文件 {sidecar.name}，未能核对备份是否被改动 no checksum file "
                 f"{sidecar.name}: the backup could not be checked for edits")
-    recorded = sidecar.read_text(encoding="utf-8", errors="replace").split(" ", 1)[0].strip()
+    with sidecar.open("rb") as handle:
+        recorded = handle.read(64).decode("ascii", errors="replace")
     if recorded != _file_sha256(path):
         raise InputFileError(path.name, f"与校验文件 {sidecar.name} 不符：备份被改动或已损坏 does "
                              f"not match its checksum file {sidecar.name}: the backup was edited "
@@ -314,7 +315,11 @@ def _remove_database(store: Store, target: Path) -> None:
 
 
 def _require_empty(store: Store) -> None:
-    if current_revision(store) is None and "parks" not in store.table_names():
+    if current_revision(store) is None:
+        if store.table_names():
+            raise StoreError(f"{store.display_url} 已有表但不是 ecopark 管理的 has tables but no "
+                             "ecopark schema", "恢复到新的数据库 restore into a new, empty "
+                             "database (--db)")
         return
     with store.connect() as connection:
         for table in _tables(connection):
