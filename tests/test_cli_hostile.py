@@ -54,16 +54,20 @@ def _files(folder: Path) -> dict[str, Path]:
     }
 
 
-def _databases(folder: Path) -> dict[str, Path]:
-    """Hostile stand-ins for an SQLite database (--db)."""
+def _databases(folder: Path) -> dict[str, str]:
+    """Hostile stand-ins for a database (--db)."""
     other = folder / "other-app.sqlite"
     with contextlib.closing(sqlite3.connect(other)) as connection:
         connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
         connection.commit()
-    return {"text as database": _write(folder / "text.sqlite", b"not a database at all"),
-            "another app's database": other,
-            "damaged database": _write(folder / "damaged.sqlite",
-                                       b"SQLite format 3\x00" + b"\x07" * 5000)}
+    blocker = _write(folder / "blocker.txt", b"a file, not a folder")
+    return {"text as database": str(_write(folder / "text.sqlite", b"not a database at all")),
+            "another app's database": str(other),
+            "damaged database": str(_write(folder / "damaged.sqlite",
+                                           b"SQLite format 3\x00" + b"\x07" * 5000)),
+            "database inside a file": str(blocker / "inside.sqlite"),
+            "unknown kind of database": "nosuchdb://host/db",
+            "driver not installed": "mysql://user@host/db"}
 
 
 def _backups(folder: Path) -> dict[str, Path]:
@@ -87,7 +91,7 @@ def _on_files(*template: str) -> Callable[[Path], list[list[str]]]:
 
 def _on_databases(*template: str) -> Callable[[Path], list[list[str]]]:
     def runs(folder: Path) -> list[list[str]]:
-        return [[*(part.format(out=folder / "out.json") for part in template), "--db", str(db)]
+        return [[*(part.format(out=folder / "out.json") for part in template), "--db", db]
                 for db in _databases(folder).values()]
     return runs
 
@@ -120,7 +124,7 @@ COMMANDS: dict[str, Callable[[Path], list[list[str]]]] = {
     "gap": _on_files("gap", "{file}"),
     "whatif": _on_files("whatif", "{file}", "--set", "energy=1"),
     "forecast": _on_files("forecast", "{file}"),
-    "compare": _also(_on_files("compare", "{file}", "{file}"),
+    "compare": _also(_on_files("compare", "{file}", "{file}"), _on_databases("compare"),
                      _to_a_file_folder("compare", "{seed}", "--chart", "{out}.png")),
     "crosswalk": _on_files("crosswalk", "{file}"),
     "check": _on_files("check", "{file}"),

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from ecopark.cli.common import FrameworkOpt, app, handles_errors, writing
-from ecopark.errors import InvalidValue
+from ecopark.errors import InvalidValue, StoreError
 
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="数据库 database URL or SQLite file (default: ECOPARK_DATABASE_URL, else a file "
@@ -39,12 +39,26 @@ def _actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
+def _store(db: str | None) -> Any:
+    """The store `--db` names. An engine that cannot be made (an unknown kind of database, a
+    driver that is not installed, an SQLite path inside a file) is a typed error here, where
+    the CLI makes its stores, since `make_engine` lets those through."""
+    from sqlalchemy.exc import ArgumentError
+
+    from ecopark.store.engine import Store, resolve_url
+
+    try:
+        return Store(resolve_url(db))
+    except (ArgumentError, ImportError, OSError) as exc:
+        raise StoreError(f"无法使用该数据库 cannot use this database: {exc}",
+                         "例如 e.g. --db ecopark.sqlite 或 postgresql://user@host/db") from None
+
+
 def _open(db: str | None, create: bool = False) -> Any:
     """The store; with `create`, a database without any schema gets one first."""
-    from ecopark.store.engine import Store, resolve_url
     from ecopark.store.migrate import current_revision, require_current, upgrade
 
-    store = Store(resolve_url(db))
+    store = _store(db)
     try:
         if create and current_revision(store) is None and not store.table_names():
             upgrade(store)
@@ -84,10 +98,9 @@ def db_upgrade(db: DbOpt = None) -> None:
 
 
 def _upgrade(db: str | None) -> None:
-    from ecopark.store.engine import Store, resolve_url
     from ecopark.store.migrate import upgrade
 
-    store = Store(resolve_url(db))
+    store = _store(db)
     try:
         before, after = upgrade(store)
     finally:
@@ -129,9 +142,8 @@ def db_restore(file: Annotated[Path, typer.Argument(help="备份文件 backup fi
     """恢复到空数据库 — restore a backup (either format) into an empty database, all or nothing:
     its checksum and audit hash chain are verified first."""
     from ecopark.store.backup import restore
-    from ecopark.store.engine import Store, resolve_url
 
-    store = Store(resolve_url(db))
+    store = _store(db)
     try:
         restored = restore(store, file)
     finally:
