@@ -15,7 +15,7 @@ TRUNCATE), and DML on the other tables. It is not the owner, so it cannot drop t
 The migration cannot stop the owner (or a superuser) from doing so: see docs/store-and-api.md.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | None = None
 depends_on: str | None = None
 
