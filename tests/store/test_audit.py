@@ -1,18 +1,26 @@
-"""Every change is in the audit log, written in the same transaction; the log is append-only."""
+"""Every change is in the audit log, written in the same transaction; the log is append-only
+and hash-chained, so an edit, a removal or a truncation shows."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
+from typer.testing import CliRunner
 
 from ecopark import Framework
+from ecopark.cli import app
 from ecopark.dataset import DatasetFile, ValueEntry
-from ecopark.store import auth, repository
+from ecopark.store import audit, auth, repository
 from ecopark.store import models as m
 from ecopark.store.engine import Store
+from ecopark.store.migrate import upgrade
 from ecopark.store.settings import Settings
 
 from ..dbfixtures import seed_spec
@@ -113,3 +121,132 @@ def test_replacing_the_printed_table_logs_the_rows_it_drops(store: Store,
     dropped = [e for e in _entries(store) if e.actor == "officer" and e.action == "delete"
                and e.table_name == "reported_values"]
     assert len(dropped) == len(spec.reported.indicators)
+
+
+# --------------------------------------------------------------------------- the hash chain
+
+
+def _park(store: Store, name: str) -> None:
+    with store.session(actor="chain") as session:
+        session.add(m.Park(name=name))
+
+
+def _raw(store: Store, *statements: str) -> None:
+    with store.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+
+def _check(store: Store) -> audit.ChainCheck:
+    with store.engine.connect() as connection:
+        return audit.verify(connection)
+
+
+def test_an_entry_hash_is_sha256_of_its_canonical_fields() -> None:
+    entry = {"at": dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC), "actor": "甲",
+             "action": "insert", "table_name": "parks", "row_key": "1", "park_id": 1,
+             "old_json": None, "new_json": '{"name": "园"}'}
+    canonical = ('["' + "0" * 64 + '","2026-01-02T03:04:05.000000","\\u7532","insert","parks",'
+                 '"1",1,null,"{\\"name\\": \\"\\u56ed\\"}"]')
+    assert audit.entry_hash(audit.GENESIS, entry) == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def test_every_entry_links_to_the_one_before(store: Store, hj274: Framework) -> None:
+    with store.session(actor="loader") as session:
+        repository.save_dataset(session, seed_spec(), hj274)
+    _park(store, "乙园区")
+    entries = _entries(store)
+    assert [e.prev_hash for e in entries] == [audit.GENESIS] + [e.hash for e in entries[:-1]]
+    assert _check(store) == audit.ChainCheck(len(entries), entries[-1].hash)
+
+
+def _without_triggers(store: Store) -> None:
+    """What an attacker with the database file (SQLite) or the owner's role does first."""
+    if store.dialect == "sqlite":
+        _raw(store, "DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete")
+    else:
+        _raw(store, "ALTER TABLE audit_log DISABLE TRIGGER USER")
+
+
+def test_an_edited_entry_breaks_the_chain(store: Store) -> None:
+    for name in ("甲", "乙", "丙"):
+        _park(store, name)
+    second = _entries(store)[1]
+    _without_triggers(store)
+    _raw(store, f"UPDATE audit_log SET actor = 'forger' WHERE id = {second.id}")
+    check = _check(store)
+    assert (check.checked, check.broken_id) == (1, second.id)
+    assert "edited" in check.problem
+
+
+def test_a_removed_entry_breaks_the_chain_at_the_next(store: Store) -> None:
+    for name in ("甲", "乙", "丙"):
+        _park(store, name)
+    first, second, third = _entries(store)
+    _without_triggers(store)
+    _raw(store, f"DELETE FROM audit_log WHERE id = {second.id}")
+    check = _check(store)
+    assert (check.checked, check.broken_id, check.head) == (1, third.id, first.hash)
+    assert "removed" in check.problem
+
+
+def test_postgresql_refuses_to_truncate_the_log(store: Store) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's")
+    _park(store, "甲")
+    with pytest.raises(DatabaseError, match="append-only"):
+        _raw(store, "TRUNCATE audit_log")
+    assert len(_entries(store)) == 1
+
+
+def test_concurrent_appends_never_fork_the_chain(store: Store) -> None:
+    def append(worker: int) -> None:
+        for n in range(5):
+            _park(store, f"园区{worker}-{n}")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(append, range(4)))
+    check = _check(store)
+    assert (check.intact, check.checked) == (True, 20)
+
+
+def test_db_verify_audit(db_url: str, store: Store) -> None:
+    _park(store, "甲")
+    _park(store, "乙")
+    runner = CliRunner()
+    intact = runner.invoke(app, ["db", "verify-audit", "--db", db_url])
+    assert (intact.exit_code, intact.stdout.split(": ", 1)[1].split(";")[0]) == \
+        (0, "已核查 2 条 entries checked")
+    first = _entries(store)[0]
+    _without_triggers(store)
+    _raw(store, f"UPDATE audit_log SET new_json = '{{}}' WHERE id = {first.id}")
+    broken = runner.invoke(app, ["db", "verify-audit", "--db", db_url])
+    assert broken.exit_code == 1 and "Traceback" not in broken.output
+    assert f"broken at entry {first.id}: " in broken.stderr
+
+
+def test_the_app_role_may_append_but_not_truncate_or_drop(db_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("roles are PostgreSQL's")
+    role = f"ecopark_app_{uuid.uuid4().hex[:8]}"
+    store = Store(db_url)
+    _raw(store, f"CREATE ROLE {role} NOLOGIN")
+    try:
+        monkeypatch.setenv(APP_ROLE_ENV, role)
+        upgrade(store)
+        with store.engine.connect() as connection:
+            rights = [connection.execute(text(f"SELECT has_table_privilege('{role}', 'audit_log', "
+                                              f"'{p}')")).scalar() for p in PRIVILEGES]
+        assert dict(zip(PRIVILEGES, rights, strict=True)) == {
+            "SELECT": True, "INSERT": True, "UPDATE": False, "DELETE": False, "TRUNCATE": False}
+        for statement in ("TRUNCATE audit_log", "DROP TRIGGER audit_log_no_change ON audit_log"):
+            with pytest.raises(DatabaseError, match=r"permission denied|must be owner"):
+                _raw(store, f"SET ROLE {role}", statement)
+    finally:
+        _raw(store, f"DROP OWNED BY {role}", f"DROP ROLE {role}")
+        store.dispose()
+
+
+APP_ROLE_ENV = "ECOPARK_DB_APP_ROLE"  # read by migration 0006
+PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from ecopark.cli import app
 from ecopark.errors import StoreError
-from ecopark.store import auth, repository
+from ecopark.store import audit, auth, repository
 from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.migrate import current_revision, head_revision, require_current, upgrade
@@ -77,6 +77,18 @@ def test_after_the_upgrade_the_audit_log_is_append_only(v1: Path) -> None:
     upgrade(store)
     with pytest.raises(DatabaseError, match="append-only"), store.engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_log"))
+    store.dispose()
+
+
+def test_the_upgrade_chains_the_existing_audit_entries(v1: Path) -> None:
+    store = Store(f"sqlite:///{v1}")
+    with store.engine.connect() as connection:
+        audit_rows = connection.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+    upgrade(store)
+    with store.engine.connect() as connection:
+        check = audit.verify(connection)
+        last = connection.execute(text("SELECT hash FROM audit_log ORDER BY id DESC")).first()
+    assert audit_rows > 0 and check == audit.ChainCheck(audit_rows, last[0] if last else "")
     store.dispose()
 
 

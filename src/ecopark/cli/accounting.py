@@ -21,6 +21,7 @@ from ecopark.cli.common import (
     load_file,
     print_json,
     write_atomically,
+    writing,
 )
 
 RosterArg = Annotated[Path, typer.Argument(help="企业名录 enterprise roster (.xlsx sheet 企业数据, "
@@ -517,12 +518,14 @@ def roster_template(output: Annotated[Path, typer.Option("--output", "-o", help=
     """企业名录模板 — write the roster workbook (sheet 企业数据) to fill in."""
     from ecopark.accounting.template import write_roster_template
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".xlsx", dir=output.parent)
-    os.close(handle)
-    try:
-        write_roster_template(Path(temp))
-        os.replace(temp, output)
-    finally:
-        Path(temp).unlink(missing_ok=True)
+    with writing(output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".xlsx",
+                                        dir=output.parent)
+        os.close(handle)
+        try:
+            write_roster_template(Path(temp))
+            os.replace(temp, output)
+        finally:
+            Path(temp).unlink(missing_ok=True)
     typer.echo(f"已写入 wrote {output}")

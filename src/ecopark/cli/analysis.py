@@ -18,6 +18,7 @@ from ecopark.cli.common import (
     evaluate_file,
     handles_errors,
     load_file,
+    writing,
 )
 
 
@@ -131,5 +132,7 @@ def compare(datasets: Annotated[list[Path] | None, typer.Argument(
         from ecopark.reports.charts import render
         from ecopark.reports.compare_chart import comparison_chart
 
-        chart.write_bytes(render(comparison_chart(result, first, lang.value)))
+        image = render(comparison_chart(result, first, lang.value))
+        with writing(chart):
+            chart.write_bytes(image)
         typer.echo(f"已写入 wrote {chart}")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 
-from ecopark.errors import EcoparkError
+from ecopark.errors import EcoparkError, InputFileError
 
 __all__ = ["BaseYearOpt", "DatasetArg", "FrameworkOpt", "JsonOpt", "Lang", "LangOpt", "YearOpt", "app",
            "console", "evaluate_file", "handles_errors", "load_file", "print_json",
-           "write_atomically"]
+           "write_atomically", "writing"]
 
 app = typer.Typer(
     add_completion=False,
@@ -44,7 +46,8 @@ FrameworkOpt = Annotated[str | None, typer.Option(
 
 
 def handles_errors(command: F) -> F:
-    """Turn every ecopark error into a clear message on stderr and exit code 2."""
+    """Turn every ecopark error into a clear message on stderr and exit code 2. Anything else is
+    a bug: as a last resort, a short "内部错误" message, the trace in a log file, exit code 1."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
@@ -55,8 +58,43 @@ def handles_errors(command: F) -> F:
             prefix = "错误" if lang != Lang.en else "error"
             typer.echo(f"{prefix}: {exc.message(lang.value)}", err=True)
             raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise
+        except Exception:  # the last resort described above
+            log = _log_internal_error()
+            typer.echo(f"内部错误 internal error（这是 ecopark 的缺陷，请报告 a bug in ecopark, "
+                       f"please report it）: 详情见 details in {log}", err=True)
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _log_internal_error() -> Path:
+    import datetime as dt
+    import traceback
+
+    from platformdirs import user_log_dir
+
+    log = Path(user_log_dir("ecopark", appauthor=False)) / "internal-errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"--- {dt.datetime.now(dt.UTC).isoformat()}\n{traceback.format_exc()}\n")
+    except OSError:
+        return Path("(未能写入日志 could not write the log)")
+    return log
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a failure to write `path` (its folder is a file, no permission, disk full …) into a
+    typed error naming the file."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputFileError(path.name, f"无法写入 cannot write: {exc.strerror or exc}",
+                             "检查输出路径及其权限 check the output path and its permissions") \
+            from None
 
 
 def console() -> Any:
@@ -100,12 +138,13 @@ def write_atomically(path: Path, text: str) -> None:
     import os
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise

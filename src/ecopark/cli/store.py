@@ -1,6 +1,6 @@
-"""Commands over the store: `db init|upgrade|backup|restore`, `load`, `export`, `parks`,
-`users add|passwd|deactivate|activate|list`, `tokens create|list|revoke`, and `serve` (the web
-pages and the API; `--demo` for a demo database).
+"""Commands over the store: `db init|upgrade|backup|restore|verify-audit`, `load`, `export`,
+`parks`, `users add|passwd|deactivate|activate|list`, `tokens create|list|revoke`, and `serve`
+(the web pages and the API; `--demo` for a demo database).
 
 The database is `--db` (a URL or an SQLite file path), else ECOPARK_DATABASE_URL, else an SQLite
 file in the user data directory.
@@ -18,15 +18,16 @@ from typing import Annotated, Any
 
 import typer
 
-from ecopark.cli.common import FrameworkOpt, app, handles_errors
-from ecopark.errors import InvalidValue
+from ecopark.cli.common import FrameworkOpt, app, handles_errors, writing
+from ecopark.errors import InvalidValue, StoreError
 
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="数据库 database URL or SQLite file (default: ECOPARK_DATABASE_URL, else a file "
     "in the user data directory)")]
 ParkOpt = Annotated[str | None, typer.Option("--park", help="园区名称 park name")]
 
-db_app = typer.Typer(no_args_is_help=True, help="数据库 — create, upgrade, back up, restore.")
+db_app = typer.Typer(no_args_is_help=True,
+                     help="数据库 — create, upgrade, back up, restore, verify the audit log.")
 users_app = typer.Typer(no_args_is_help=True, help="用户 — add users, set passwords, "
                         "(de)activate.")
 tokens_app = typer.Typer(no_args_is_help=True, help="API 令牌 — bearer tokens for scripts: "
@@ -40,13 +41,27 @@ def _actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
-def _open(db: str | None, create: bool = False, timeouts: Any = None) -> Any:
-    """The store; with `create`, a database without any schema gets one first."""
+def _store(db: str | None, timeouts: Any = None) -> Any:
+    """The store `--db` names. An engine that cannot be made (an unknown kind of database, a
+    driver that is not installed, an SQLite path inside a file) is a typed error here, where
+    the CLI makes its stores, since `make_engine` lets those through."""
+    from sqlalchemy.exc import ArgumentError
+
     from ecopark.store.engine import Store, resolve_url
-    from ecopark.store.migrate import current_revision, require_current, upgrade
     from ecopark.store.timeouts import FOR_COMMANDS
 
-    store = Store(resolve_url(db), timeouts or FOR_COMMANDS)
+    try:
+        return Store(resolve_url(db), timeouts or FOR_COMMANDS)
+    except (ArgumentError, ImportError, OSError) as exc:
+        raise StoreError(f"无法使用该数据库 cannot use this database: {exc}",
+                         "例如 e.g. --db ecopark.sqlite 或 postgresql://user@host/db") from None
+
+
+def _open(db: str | None, create: bool = False, timeouts: Any = None) -> Any:
+    """The store; with `create`, a database without any schema gets one first."""
+    from ecopark.store.migrate import current_revision, require_current, upgrade
+
+    store = _store(db, timeouts)
     try:
         if create and current_revision(store) is None and not store.table_names():
             upgrade(store)
@@ -86,11 +101,9 @@ def db_upgrade(db: DbOpt = None) -> None:
 
 
 def _upgrade(db: str | None) -> None:
-    from ecopark.store.engine import Store, resolve_url
     from ecopark.store.migrate import upgrade
-    from ecopark.store.timeouts import FOR_COMMANDS
 
-    store = Store(resolve_url(db), FOR_COMMANDS)
+    store = _store(db)
     try:
         before, after = upgrade(store)
     finally:
@@ -107,34 +120,66 @@ FormatOpt = Annotated[str | None, typer.Option(
 @handles_errors
 def db_backup(file: Annotated[Path, typer.Argument(help="备份文件 backup file")],
               db: DbOpt = None, fmt: FormatOpt = None) -> None:
-    """备份 — a consistent copy (SQLite file) or a portable JSON dump of every table."""
+    """备份 — a consistent copy (SQLite file) or a portable JSON dump of every table, with its
+    checksum; warns when the audit log's hash chain is broken."""
     from ecopark.store.backup import backup
 
     if fmt not in (None, "sqlite", "json"):
         raise InvalidValue("--format", f"未知格式 unknown format {fmt!r}", "用 use sqlite or json")
     store = _open(db)
     try:
-        used = backup(store, file, fmt)
+        written = backup(store, file, fmt)
     finally:
         store.dispose()
-    typer.echo(f"已备份 backed up {store.display_url} → {file} ({used})")
+    if not written.chain.intact:
+        typer.echo(f"警告 warning: {_broken(written.chain)}", err=True)
+    typer.echo(f"已备份 backed up {store.display_url} → {file} ({written.fmt}, {written.checksum})")
+    typer.echo(f"审计日志 audit log: {written.chain.checked} 条 entries, 链尾 head "
+               f"{written.chain.head}")
 
 
 @db_app.command("restore")
 @handles_errors
 def db_restore(file: Annotated[Path, typer.Argument(help="备份文件 backup file")],
                db: DbOpt = None) -> None:
-    """恢复到空数据库 — restore a backup (either format) into an empty database."""
+    """恢复到空数据库 — restore a backup (either format) into an empty database, all or nothing:
+    its checksum and audit hash chain are verified first."""
     from ecopark.store.backup import restore
-    from ecopark.store.engine import Store, resolve_url
-    from ecopark.store.timeouts import FOR_COMMANDS
 
-    store = Store(resolve_url(db), FOR_COMMANDS)
+    store = _store(db)
     try:
-        used = restore(store, file)
+        restored = restore(store, file)
     finally:
         store.dispose()
-    typer.echo(f"已恢复 restored {file} ({used}) → {store.display_url}")
+    for warning in restored.warnings:
+        typer.echo(f"警告 warning: {warning}", err=True)
+    typer.echo(f"已恢复 restored {file} ({restored.fmt}) → {store.display_url}; 审计日志完整 "
+               f"audit log intact: {restored.chain.checked} 条 entries")
+
+
+@db_app.command("verify-audit")
+@handles_errors
+def db_verify_audit(db: DbOpt = None) -> None:
+    """核查审计日志 — walk the audit log's hash chain; exit 1 at the first broken link."""
+    from ecopark.store.audit import verify
+
+    store = _open(db)
+    try:
+        with store.connect() as connection:
+            check = verify(connection)
+    finally:
+        store.dispose()
+    if not check.intact:
+        typer.echo(_broken(check), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"审计日志完整 the audit log is intact: 已核查 {check.checked} 条 entries checked; "
+               f"链尾 head {check.head}")
+
+
+def _broken(check: Any) -> str:
+    return (f"审计日志哈希链在第 {check.broken_id} 条记录处断开 the audit log's hash chain is broken "
+            f"at entry {check.broken_id}: {check.problem}（此前 {check.checked} 条完好 "
+            f"{check.checked} entries before it are intact）")
 
 
 # --------------------------------------------------------------------------- load, export
@@ -176,7 +221,8 @@ def export(park: Annotated[str, typer.Option("--park", help="园区名称 park n
     if str(output) == "-":
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        with writing(output):
+            output.write_text(text, encoding="utf-8")
         typer.echo(f"已导出 wrote {output}", err=True)
 
 

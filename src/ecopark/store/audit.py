@@ -4,18 +4,30 @@ same transaction, from a session `after_flush` hook, so no change can skip it.
 The actor is the session's `info["actor"]` (a user name, or `cli:<os user>`). Secrets (password
 and token hashes) are written as "***". Sessions, login attempts and the log itself are not
 audited: they are records of access, not of data.
+
+The log is a hash chain: each entry's `hash` is SHA-256 over a canonical serialisation of its
+fields (`entry_hash`) and `prev_hash`, the hash of the entry before it (`GENESIS` for the first).
+Appending reads the last hash only once the transaction holds the write lock: on SQLite the
+flush has written the audited rows by the time `after_flush` runs (SQLite has one writer at a
+time), on PostgreSQL a transaction-scoped advisory lock is taken first; a unique `prev_hash` is
+the database's own guard against a fork. `verify` walks the chain and names the first broken link.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
+from collections.abc import Mapping
+from contextlib import closing
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Connection, RowMapping, event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from ecopark.errors import StoreError
 from ecopark.store.models import (
     AuditEntry,
     Base,
@@ -27,7 +39,12 @@ from ecopark.store.models import (
     utcnow,
 )
 
-__all__ = ["install"]
+__all__ = ["CHAINED", "GENESIS", "ChainCheck", "entry_hash", "install", "require_intact",
+           "verify"]
+
+GENESIS = "0" * 64  # the prev_hash of the first entry
+CHAINED = ("at", "actor", "action", "table_name", "row_key", "park_id", "old_json", "new_json")
+_LOCK_KEY = 0x65636F7061726B  # "ecopark": the advisory lock that serialises appends (PostgreSQL)
 
 _SKIPPED = (AuditEntry, LoginAttempt, SessionRow)
 _SECRET = frozenset({"password_hash", "token_hash"})
@@ -65,7 +82,9 @@ def _after_flush(session: Session, _context: object) -> None:
     rows += [_entry(session, obj, "delete", actor, now, parks) for obj in session.deleted]
     kept = [row for row in rows if row is not None]
     if kept:
-        session.connection().execute(insert(AuditEntry), kept)
+        connection = session.connection()
+        _chain(connection, kept)
+        connection.execute(insert(AuditEntry), kept)
 
 
 def _entry(session: Session, obj: object, action: str, actor: str, now: dt.datetime,
@@ -170,3 +189,83 @@ def _via_parent(session: Session, obj: Base, parks: dict[tuple[str, int], int | 
             parent = _in_session(session, model, ref) or session.get(model, ref)
             return None if parent is None else _park_of(session, parent, parks)
     return None
+
+
+# --------------------------------------------------------------------------- the hash chain
+
+
+def entry_hash(prev_hash: str, entry: Mapping[str, Any] | RowMapping) -> str:
+    """SHA-256 (hex) of an entry: a JSON array of `prev_hash` and the `CHAINED` fields in that
+    order, ASCII-escaped and without spaces; `at` as naive UTC ISO 8601 with microseconds."""
+    values = [prev_hash, _instant(entry["at"]), *(entry[key] for key in CHAINED[1:])]
+    canonical = json.dumps(values, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _instant(at: dt.datetime) -> str:
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
+
+
+def _chain(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    previous = _last_hash(connection)
+    for row in rows:
+        row["prev_hash"] = previous
+        row["hash"] = previous = entry_hash(previous, row)
+
+
+def _last_hash(connection: Connection) -> str:
+    """The newest entry's hash, read under the write lock (see the module doc)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    last = connection.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    return last.scalar() or GENESIS
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainCheck:
+    """The result of walking the chain: entries checked before the first broken link (all of
+    them when intact), the last good hash, and the broken entry's id and what is wrong."""
+
+    checked: int
+    head: str
+    broken_id: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_id is None
+
+
+def verify(connection: Connection) -> ChainCheck:
+    """Walk the log in id order (streamed) and stop at the first broken link."""
+    table = AuditEntry.__table__
+    query = select(table.c.id, table.c.prev_hash, table.c.hash,
+                   *(table.c[key] for key in CHAINED)).order_by(table.c.id)
+    previous, checked = GENESIS, 0
+    with closing(connection.execution_options(yield_per=1000).execute(query)) as rows:
+        for row in rows.mappings():
+            problem = _link_problem(previous, row)
+            if problem:
+                return ChainCheck(checked, previous, row["id"], problem)
+            previous, checked = row["hash"], checked + 1
+    return ChainCheck(checked, previous)
+
+
+def _link_problem(previous: str, row: RowMapping) -> str:
+    if row["prev_hash"] != previous:
+        return ("prev_hash 不是前一条记录的哈希（有记录被删除、插入或调换）prev_hash is not the "
+                "hash of the entry before it (an entry was removed, inserted or reordered)")
+    if row["hash"] != entry_hash(previous, row):
+        return "内容与其哈希不符（记录被修改）the entry's content does not match its hash (edited)"
+    return ""
+
+
+def require_intact(check: ChainCheck, what: str) -> None:
+    """Raise StoreError naming the first broken link of `what` (a database or a backup)."""
+    if not check.intact:
+        raise StoreError(f"{what} 的审计日志哈希链在第 {check.broken_id} 条记录处断开 the audit "
+                         f"log's hash chain is broken at entry {check.broken_id}: {check.problem}",
+                         "审计日志被篡改或损坏，请用可信的备份核对 the log was tampered with or "
+                         "damaged; compare with a trusted backup")

@@ -11,11 +11,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
+from sqlalchemy.exc import DatabaseError
 
 from ecopark.errors import StoreError
 from ecopark.store.engine import Store
 
-__all__ = ["MIGRATIONS", "current_revision", "head_revision", "require_current", "upgrade"]
+__all__ = ["MIGRATIONS", "current_revision", "head_revision", "is_known", "require_current",
+           "upgrade", "upgrade_on"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -33,10 +35,20 @@ def head_revision() -> str:
     return head
 
 
+def is_known(revision: str) -> bool:
+    """Whether this version of ecopark has a migration of that id (a newer one's it has not)."""
+    scripts = ScriptDirectory.from_config(_config())
+    return revision in {script.revision for script in scripts.walk_revisions()}
+
+
 def current_revision(store: Store) -> str | None:
     """The schema revision of the database (None: no ecopark schema yet)."""
-    with store.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    try:
+        with store.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except DatabaseError as exc:
+        raise StoreError(f"{store.display_url} 不是数据库或已损坏 is not a database, or is damaged: "
+                         f"{exc.orig}", "检查 --db 所指的文件 check the file --db names") from None
 
 
 def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str]:
@@ -50,8 +62,13 @@ def upgrade(store: Store, revision: str = "head") -> tuple[str | None, str]:
     return before, after
 
 
+def upgrade_on(connection: Connection, revision: str = "head") -> None:
+    """Upgrade inside the caller's transaction (a restore: schema and rows commit together)."""
+    command.upgrade(_config(connection), revision)
+
+
 def _refuse_foreign(store: Store, revision: str | None) -> None:
-    if revision is None and "parks" in store.table_names():
+    if revision is None and store.table_names():
         raise StoreError(f"{store.display_url} 已有表但不是 ecopark 管理的 has tables but no "
                          "ecopark schema revision", "使用新的数据库 use an empty database")
 

@@ -499,7 +499,9 @@ class LoginCounter(Base):
 class AuditEntry(Base):
     """Who changed what, when: one row per inserted, updated or deleted row, old → new as JSON
     text, written in the transaction of the change (see `audit.py`). Never updated or deleted:
-    a database trigger refuses both."""
+    a database trigger refuses both. Each entry is hash-chained to the one before it
+    (`prev_hash` is that entry's `hash`; `hash` is SHA-256 over this entry's fields and
+    `prev_hash`), so an edited, removed or inserted entry breaks the chain."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -511,3 +513,5 @@ class AuditEntry(Base):
     park_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: outlives the park
     old_json: Mapped[str | None] = mapped_column(Text)
     new_json: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # unique: the chain cannot fork
+    hash: Mapped[str] = mapped_column(String(64))
