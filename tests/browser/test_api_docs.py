@@ -4,9 +4,14 @@ one) and no request to another site."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, Request, expect
 
+from ecopark.web.api_docs import SWAGGER_UI
 from ecopark.web.launch import DemoServer
+
+pytestmark = pytest.mark.skipif(not (SWAGGER_UI / "swagger-ui-bundle.js").is_file(),
+                                reason="swagger-ui-dist is not installed (npm ci: scripts/setup)")
 
 
 def test_swagger_ui_renders_under_the_strict_csp(page: Page, live: DemoServer) -> None:
