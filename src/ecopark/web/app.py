@@ -1,6 +1,6 @@
 """`create_app(settings)`: the FastAPI application over one store: the JSON API under /api/v1
-(docs at /docs) and the web pages (`ecopark.web.pages`), with one error handler and the
-security-header and body-limit middleware."""
+(its reference at /docs: `ecopark.web.api_docs`) and the web pages (`ecopark.web.pages`), with
+one error handler and the security-header and body-limit middleware."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ecopark.framework import available_frameworks, load_framework
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
-from ecopark.web import api, errors, pages, turns
+from ecopark.web import api, api_docs, errors, pages, turns
 from ecopark.web.assessed import Assessed
 from ecopark.web.cache import ReplyCache
 from ecopark.web.middleware import BodyLimit, SecurityHeaders
@@ -48,7 +48,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     for framework in available_frameworks():  # parsed and compiled once, before any request
         load_framework(framework)
     app = FastAPI(title="ecopark", version=__version__, description=_DESCRIPTION,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                   lifespan=_lifespan)
     app.state.settings, app.state.store = settings, store
     app.state.replies = ReplyCache[bytes]()
@@ -56,6 +56,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.pages = ReplyCache[str](size=256)
     errors.install(app)
     app.include_router(api.router)
+    app.include_router(api_docs.router)  # before pages: its files are under /static
     pages.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -23,7 +23,8 @@ _NOT_PAGES = ("/api/", "/docs", "/openapi.json", "/static/")
 _TITLES = {400: N_("Bad request"), 401: N_("Not signed in"), 403: N_("Not allowed"),
            404: N_("Not found"), 405: N_("Not allowed"), 409: N_("Conflict"),
            413: N_("The file is too large"), 422: N_("Invalid input"),
-           429: N_("Too many attempts"), 503: N_("The database is not available")}
+           429: N_("Too many attempts"), 500: N_("Server error"),
+           503: N_("The database is not available")}
 
 
 def is_page(path: str) -> bool:
@@ -41,6 +42,9 @@ def page_error(request: Request, exc: Exception, status: int) -> Response:
         message = exc.message(t.lang)
     elif isinstance(exc, HTTPException) and status == 404:
         message = t.gettext("There is no such page.")
+    elif status == 500:  # a bug: what it says stays in the server's log
+        message = t.gettext("Something went wrong on the server. It has been logged; try "
+                            "again later.")
     else:
         message = str(getattr(exc, "detail", "")) or t.gettext("The request was refused.")
     hint = _hint(exc, t.gettext)

@@ -1,5 +1,5 @@
-"""Two ASGI middlewares: a request body size limit and security headers on every response
-(API, pages, static files and the API docs each with their Content-Security-Policy)."""
+"""Two ASGI middlewares: a request body size limit and the security headers
+(`ecopark.web.headers`) on every response that passes through the app."""
 
 from __future__ import annotations
 
@@ -9,17 +9,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecopark.web.errors import BodyTooLarge, error_body
+from ecopark.web.headers import security_headers
 
 __all__ = ["BodyLimit", "SecurityHeaders"]
-
-_API_CSP = "default-src 'none'; frame-ancestors 'none'"
-# pages: scripts and styles from this site only (no inline scripts, no CDN), forms post here
-_PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-             "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-             "form-action 'self'; frame-ancestors 'none'")
-_DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-             "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-             "https://fastapi.tiangolo.com; frame-ancestors 'none'")
 
 
 class BodyLimit:
@@ -69,35 +61,13 @@ async def _too_large(send: Send, limit: int) -> None:
                       ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": 413, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"), *_headers("api", False)]})
+        (b"connection", b"close"), *security_headers("/api/", https=False)]})
     await send({"type": "http.response.body", "body": body})
 
 
-_CSP = {"api": _API_CSP, "docs": _DOCS_CSP, "page": _PAGE_CSP, "static": _PAGE_CSP}
-
-
-def _kind(path: str) -> str:
-    if path.startswith(("/docs", "/redoc")):
-        return "docs"
-    if path.startswith(("/api/", "/openapi.json")):
-        return "api"
-    return "static" if path.startswith("/static/") else "page"
-
-
-def _headers(kind: str, https: bool) -> list[tuple[bytes, bytes]]:
-    out = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-           (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin"),
-           (b"content-security-policy", _CSP[kind].encode())]
-    if kind in ("api", "page"):
-        out.append((b"cache-control", b"no-store"))
-    if https:
-        out.append((b"strict-transport-security", b"max-age=31536000"))
-    return out
-
-
 class SecurityHeaders:
-    """nosniff, no framing, a strict CSP (the pages: own scripts and styles only; the docs page
-    may load Swagger UI), no-store for the API and the pages, and HSTS under https."""
+    """nosniff, no framing, a strict CSP (own scripts and styles only, nothing inline, nothing
+    from another site), no-store for the API and the pages, and HSTS under https."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -106,7 +76,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = _headers(_kind(str(scope.get("path", ""))), scope.get("scheme") == "https")
+        extra = security_headers(str(scope.get("path", "")), scope.get("scheme") == "https")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,5 +1,6 @@
 """The web pages, mounted beside the JSON API in the same app: every page router, the static
-files (CSS, the small scripts, the chart library installed by `scripts/setup`)."""
+files (CSS, the small scripts, the chart library installed by `scripts/setup`; of the installed
+npm packages only the files a route names)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ def echarts() -> Response:
         raise NotFound("图表库 chart library", "echarts.min.js")
     return FileResponse(ECHARTS, media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+@_vendor.get("/static/vendor/{rest:path}")
+def vendor_rest(rest: str) -> Response:
+    """Nothing else of the installed npm packages is served (their demo pages, source maps,
+    package files): only the files named by a route."""
+    raise NotFound("文件 file", f"/static/vendor/{rest}"[:200])
 
 
 def install(app: FastAPI) -> None:
