@@ -20,7 +20,8 @@ from ecopark.store.permissions import Principal
 from ecopark.store.settings import IPNetwork, Settings
 from ecopark.web.turns import turn
 
-__all__ = ["COOKIE", "CSRF_HEADER", "Db", "Id", "Limit", "Offset", "Replace", "Who", "Year",
+__all__ = ["COOKIE", "CSRF_HEADER", "Db", "Id", "Limit", "Offset", "ReadDb", "ReadingWho", "Replace", "Who",
+           "Year",
            "client_ip", "request_session", "settings_of", "store_of"]
 
 COOKIE = "ecopark_session"
@@ -94,9 +95,31 @@ def _session(request: Request, _turn: Annotated[None, Depends(_turn, scope="func
 Db = Annotated[Session, Depends(_session, scope="function")]
 
 
-def _principal(request: Request, session: Db,
-               bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-               cookie: Annotated[str | None, Depends(_cookie)]) -> Principal:
+def _read_session(request: Request) -> Iterator[Session]:
+    with store_of(request).session(actor="anonymous", write=False) as session:
+        yield session
+
+
+# For a POST that only reads (an upload's preview, a printed table verified and shown): it takes
+# no write turn and no write lock while it parses the file, so writers are not held up by it.
+ReadDb = Annotated[Session, Depends(_read_session, scope="function")]
+
+
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+Cookie = Annotated[str | None, Depends(_cookie)]
+
+
+def _principal(request: Request, session: Db, bearer: Bearer, cookie: Cookie) -> Principal:
+    return _signed_in(request, session, bearer, cookie)
+
+
+def _reading_principal(request: Request, session: ReadDb, bearer: Bearer,
+                       cookie: Cookie) -> Principal:
+    return _signed_in(request, session, bearer, cookie)
+
+
+def _signed_in(request: Request, session: Session, bearer: HTTPAuthorizationCredentials | None,
+               cookie: str | None) -> Principal:
     if bearer is not None:
         who = auth.principal_from_token(session, bearer.credentials,
                                         write=request.method not in _READ)
@@ -119,3 +142,6 @@ def _check_csrf(request: Request, cookie: str) -> None:
 
 
 Who = Annotated[Principal, Depends(_principal)]
+# The caller as seen through a read transaction (ReadDb): for what a request does before its
+# write turn, such as parsing an upload.
+ReadingWho = Annotated[Principal, Depends(_reading_principal)]

@@ -23,17 +23,25 @@ from ecopark.store import auth
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
 from ecopark.text import check_text
-from ecopark.web.deps import COOKIE, Db, request_session, settings_of
+from ecopark.web.deps import COOKIE, Db, ReadDb, request_session, settings_of
 from ecopark.web.turns import turn
 
-__all__ = ["CSRF_FIELD", "CheckedForm", "Page", "RawForm", "Viewer", "field", "in_one_thread",
-           "readable_enterprise", "readable_park", "upload", "writable_park"]
+__all__ = ["CSRF_FIELD", "CheckedForm", "Page", "RawForm", "ReadingViewer", "Viewer", "field",
+           "in_one_thread", "readable_enterprise", "readable_park", "upload", "writable_park"]
 
 CSRF_FIELD = "csrf_token"
 _FORM_PART_BYTES = 16 * 1024 * 1024  # the signed preview of an upload travels in a form field
 
 
 def _viewer(request: Request, session: Db) -> Principal:
+    return _signed_in(request, session)
+
+
+def _reading_viewer(request: Request, session: ReadDb) -> Principal:
+    return _signed_in(request, session)
+
+
+def _signed_in(request: Request, session: Session) -> Principal:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         raise AuthError("未登录 not signed in")
@@ -45,6 +53,7 @@ def _viewer(request: Request, session: Db) -> Principal:
 
 
 Viewer = Annotated[Principal, Depends(_viewer)]
+ReadingViewer = Annotated[Principal, Depends(_reading_viewer)]  # with ReadDb
 Page = Callable[[Session, Principal], Response]
 
 
@@ -61,7 +70,7 @@ async def in_one_thread(request: Request, page: Page) -> Response:
 
 def _in_session(request: Request, page: Page) -> Response:
     with request_session(request) as session:
-        return page(session, _viewer(request, session))
+        return page(session, _signed_in(request, session))
 
 
 async def _checked_form(request: Request) -> AsyncIterator[FormData]:

@@ -20,9 +20,9 @@ from ecopark.framework import Framework, load_framework
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.web.assessed import Assessed, assessed
-from ecopark.web.deps import Db, Id, Year, settings_of
+from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.forms import category_rows, check, computed_texts, entry, form_changes
-from ecopark.web.page_deps import CheckedForm, Viewer, field, upload, writable_park
+from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload, writable_park
 from ecopark.web.preview import make_preview, sign, signed
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload
@@ -102,8 +102,8 @@ def upload_form(park_id: Id, request: Request, session: Db, who: Viewer) -> Resp
 
 
 @router.post("/parks/{park_id}/upload", response_class=HTMLResponse)
-def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Db,
-                   who: Viewer) -> Response:
+def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: ReadDb,
+                   who: ReadingViewer) -> Response:
     park = writable_park(session, who, park_id, "导入数据 import data")
     t = translator_of(request)
     file = upload(form)

@@ -21,8 +21,8 @@ from ecopark.store import repository, sources
 from ecopark.store.permissions import Principal, deny
 from ecopark.verify import Verification, verify
 from ecopark.web.assessed import assessed
-from ecopark.web.deps import Db, settings_of
-from ecopark.web.page_deps import CheckedForm, Viewer, field, upload
+from ecopark.web.deps import Db, ReadDb, settings_of
+from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload, printed, suffix
 
@@ -70,7 +70,8 @@ def _verify_page(request: Request, session: Session, status: int = 200, error: s
 
 
 @router.post("/review/verify", response_class=HTMLResponse)
-def verify_upload(request: Request, form: CheckedForm, session: Db, who: Viewer) -> Response:
+def verify_upload(request: Request, form: CheckedForm, session: ReadDb,
+                  who: ReadingViewer) -> Response:
     _reviewer(who, "核查对照考核表 verify a printed table")
     t = translator_of(request)
     file, chosen = upload(form), field(form, "park_year", 20)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,8 +29,20 @@ from ecopark.store.permissions import (
     require_admin,
 )
 from ecopark.verify import verify
+from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.cache import ReplyCache
-from ecopark.web.deps import Db, Id, Limit, Offset, Replace, Who, Year, settings_of
+from ecopark.web.deps import (
+    Db,
+    Id,
+    Limit,
+    Offset,
+    ReadDb,
+    ReadingWho,
+    Replace,
+    Who,
+    Year,
+    settings_of,
+)
 from ecopark.web.schemas import (
     AuditOut,
     ObservationIn,
@@ -119,12 +131,33 @@ def store_dataset(park_id: Id, spec: DatasetFile, session: Db, who: Who,
     return ParkYearOut.of(stored)
 
 
+# An upload is parsed (in its capped child process) before the request takes its write turn,
+# through a read transaction that checks the caller may write: a large file never holds up the
+# park's other writers while it is read.
+
+
+def _uploaded_dataset(park_id: Id, file: UploadFile, request: Request, session: ReadDb,
+                      who: ReadingWho) -> DatasetFile:
+    _writable_park(session, who, park_id, "存入数据 store data")
+    return parse_upload(file, limits_of(settings_of(request)), dataset_spec)
+
+
+def _uploaded_table(park_id: Id, year: Year, file: UploadFile, request: Request,
+                    session: ReadDb, who: ReadingWho) -> Reported:
+    park_year = _reported_park_year(session, who, park_id, year)
+    return parse_upload(file, limits_of(settings_of(request)), read_reported,
+                        park_year.framework_key)
+
+
+UploadedDataset = Annotated[DatasetFile, Depends(_uploaded_dataset)]
+UploadedTable = Annotated[Reported, Depends(_uploaded_table)]
+
+
 @router.post("/parks/{park_id}/years/upload", status_code=201,
              summary="上传数据文件 upload a dataset file (YAML/JSON, or a workbook)")
-def upload_dataset(park_id: Id, file: UploadFile, request: Request, session: Db, who: Who,
+def upload_dataset(park_id: Id, file: UploadFile, spec: UploadedDataset, session: Db, who: Who,
                    replace: Replace = False) -> ParkYearOut:
     park = _writable_park(session, who, park_id, "存入数据 store data")
-    spec = parse_upload(file, limits_of(settings_of(request)), dataset_spec)
     stored = repository.save_dataset(session, spec, load_framework(spec.framework),
                                      park=park.name, source_file=upload_name(file),
                                      replace=replace)
@@ -200,8 +233,8 @@ def _reply(request: Request, session: Session, who: Principal, park_id: int, yea
     park = visible_park(session, who, park_id)
     park_year_id, version = repository.park_version(session, park, year)
 
-    def make() -> bytes:
-        return _json(_REPLIES[kind](repository.get_park_year(session, park, year)))
+    def make() -> bytes:  # the pages' evaluation of this version, computed once for both
+        return _json(_REPLIES[kind](assessed(request, session, park, year)))
 
     cache: ReplyCache[bytes] = request.app.state.replies
     return Response(cache.get_or_make((kind, park_year_id, version), make),
@@ -212,9 +245,16 @@ def _json(data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
-def _evaluation(park_year: m.ParkYear) -> dict[str, Any]:
-    framework, dataset = repository.dataset_of(park_year)
-    return assessment_json(evaluate(framework, dataset, park_year.year))
+def _evaluation_of(view: Assessed) -> dict[str, Any]:
+    return assessment_json(view.evaluation)
+
+
+def _verification_of(view: Assessed) -> dict[str, Any]:
+    return verification_json(view.verification)
+
+
+def _dataset_of(view: Assessed) -> dict[str, Any]:
+    return view.spec.model_dump(mode="json", exclude_none=True)
 
 
 def _verification(park_year: m.ParkYear) -> dict[str, Any]:
@@ -222,12 +262,8 @@ def _verification(park_year: m.ParkYear) -> dict[str, Any]:
     return verification_json(verify(evaluate(framework, dataset, park_year.year)))
 
 
-def _dataset(park_year: m.ParkYear) -> dict[str, Any]:
-    return repository.read_spec(park_year).model_dump(mode="json", exclude_none=True)
-
-
-_REPLIES: dict[str, Callable[[m.ParkYear], dict[str, Any]]] = {
-    "evaluation": _evaluation, "verification": _verification, "dataset": _dataset}
+_REPLIES: dict[str, Callable[[Assessed], dict[str, Any]]] = {
+    "evaluation": _evaluation_of, "verification": _verification_of, "dataset": _dataset_of}
 
 
 @router.get("/parks/{park_id}/years/{year}/evaluation", response_class=JSONResponse,
@@ -268,11 +304,9 @@ def put_reported(park_id: Id, year: Year, body: Reported, session: Db,
              responses=_VERIFICATION,
              summary="上传对照考核表文件 upload the printed table as a file (YAML; .docx/.xlsx "
              "when the table reader is installed); returns the verification")
-def upload_reported(park_id: Id, year: Year, file: UploadFile, request: Request, session: Db,
+def upload_reported(park_id: Id, year: Year, reported: UploadedTable, session: Db,
                     who: Who) -> JSONResponse:
     park_year = _reported_park_year(session, who, park_id, year)
-    reported = parse_upload(file, limits_of(settings_of(request)), read_reported,
-                            park_year.framework_key)
     repository.replace_reported(session, park_year, reported)
     return JSONResponse(_verification(park_year))
 
