@@ -80,9 +80,23 @@ def rollup(roster: RosterArg,
                                             "contributors listed per item-year (0 = all)")] = 10,
            park_name: Annotated[str | None, typer.Option("--park-name", help="园区名称")] = None,
            base_year: Annotated[int | None, typer.Option("--base-year", help="规划基准年")] = None,
+           keep_row: Annotated[list[str] | None, typer.Option(
+               "--keep-row", help="统一社会信用代码重复时保留的行，可重复 CODE=ROW: the row that "
+               "stands when a credit code appears twice in a year (row number in the roster "
+               "file); the others are not summed")] = None,
+           confirm_coverage: Annotated[bool, typer.Option(
+               "--confirm-coverage", help="确认以未覆盖全部企业的汇总替换 --profile 的园区填报值 "
+               "confirm replacing park-stated totals with a roll-up of fewer than every "
+               "enterprise")] = False,
            lang: LangOpt = Lang.zh) -> None:
     """企业汇总 — park items from an enterprise roster, each traceable to its enterprises (for
-    a framework with an inventory method, e.g. zero-carbon-park-2025, also its inventory lines)."""
+    a framework with an inventory method, e.g. zero-carbon-park-2025, also its inventory lines).
+
+    A credit code on two rows of one year stops the roll-up unless --keep-row says which row
+    stands; replacing a --profile total with a roll-up of fewer than every enterprise of the
+    roster's year needs --confirm-coverage."""
+    from ecopark.accounting.coverage import require_confirmed
+    from ecopark.accounting.duplicates import parse_keep, resolve
     from ecopark.accounting.rollup import Options, load_rules
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
@@ -96,16 +110,21 @@ def rollup(roster: RosterArg,
     _require_usable(fw, rules, spec, method=method, electricity=electricity,
                     grid_region=grid_region, grid_year=grid_year, grid_set=grid_set)
     library = _library(coefficients)
-    read = read_roster(roster, library)
+    keep = parse_keep(keep_row or [])
+    read, settled = resolve(read_roster(roster, library), keep)
     options = Options(_settings(method, electricity, grid_region, grid_year, grid_set), top,
                       park_name, base_year)
     result = run_rollup(read, fw, library, rules, options, spec, str(output))
+    require_confirmed(f"--profile {profile.name if profile else ''}", result.coverage,
+                      confirm_coverage, "核对名录是否列全企业；确需替换时加 --confirm-coverage "
+                      "check that the roster lists every enterprise; to replace anyway, add "
+                      "--confirm-coverage")
     from ecopark.dataset import build_dataset
 
     findings = [*check_roster(read, result.computed, fw),
                 *check_dataset(build_dataset(result.spec, fw, str(output)), fw)]
     write_atomically(output, dataset_yaml(result.spec))
-    _summary(read, result, findings, output, lang.value)
+    _summary(read, result, findings, output, lang.value, settled)
 
 
 def _require_usable(fw: Any, rules: Any, spec: Any, **given: object) -> None:
@@ -142,7 +161,8 @@ def _profile(path: Path | None) -> Any:
         raise _schema_error(exc, str(path)) from None
 
 
-def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: str) -> None:
+def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: str,
+             settled: tuple[str, ...] = ()) -> None:
     zh = lang != "en"
     spec = result.spec
     items = len(spec.contributions)
@@ -161,7 +181,9 @@ def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: st
             len(lines.conversion) + len(lines.process)
         out.print(f"{'核算清单' if zh else 'inventory'} {year}：{count} {'行' if zh else 'lines'}")
     _replaced(out, result.replaced, zh)
-    for note in result.notes:
+    for coverage in result.coverage:
+        out.print(f"[yellow]{'覆盖' if zh else 'coverage'} {coverage.text(lang)}[/yellow]")
+    for note in (*settled, *result.notes):
         out.print(f"[yellow]{note}[/yellow]")
     for cell in read.ignored:
         out.print(f"[dim]{'忽略的列' if zh else 'ignored column'}: {cell}[/dim]")
@@ -493,7 +515,10 @@ def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录
 
 def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | None,
                   settings: Any, rules: Path | None) -> tuple[Any, list[Any]]:
-    from ecopark.accounting.rollup import Options, load_rules
+    """The roster's findings (a duplicated credit code among them) and the park-level ones of
+    its roll-up, which counts the first row of a duplicate only."""
+    from ecopark.accounting.duplicates import first_rows
+    from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
     from ecopark.dataset import build_dataset
@@ -504,10 +529,13 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
     fw = load_framework(framework or "hj274-2015")
     library = _library(coefficients)
     read = read_roster(path, library)
-    result = run_rollup(read, fw, library, load_rules(fw), Options(settings))
+    rollup_rules = load_rules(fw)
+    result = run_rollup(first_rows(read), fw, library, rollup_rules, Options(settings))
+    computed = compute(read, result.resolved) if needs_method(rollup_rules) else [
+        {} for _ in read.records]
     rule_set = quality_rules(fw, rules)
     dataset = build_dataset(result.spec, fw, str(path))
-    return fw, [*check_roster(read, result.computed, fw, rule_set),
+    return fw, [*check_roster(read, computed, fw, rule_set),
                 *check_dataset(dataset, fw, rule_set)]
 
 
