@@ -375,12 +375,12 @@ class PartialCoverage(EcoparkError):
         n, known, share = entry["enterprises"], entry["known"], entry.get("share")
         percent = f"{100 * n / known:.0f} %" if known else "—"
         part = "—" if share is None else f"{100 * share:.1f} %"
-        previous = "—" if entry.get("previous") is None else f"{entry['previous']:g}"
+        previous = "—" if entry.get("previous") is None else f"{entry['previous']:.10g}"
         if lang == "en":
             return (f"{entry['item']} {entry['year']}: {n} of {known} enterprises ({percent}); "
-                    f"their sum {entry['total']:g} is {part} of the previous total {previous}")
+                    f"their sum {entry['total']:.10g} is {part} of the previous total {previous}")
         return (f"{entry['item']} {entry['year']}：{n} / {known} 家企业（{percent}），其合计 "
-                f"{entry['total']:g} 为原值 {previous} 的 {part}")
+                f"{entry['total']:.10g} 为原值 {previous} 的 {part}")
 
 
 @dataclasses.dataclass(eq=False)

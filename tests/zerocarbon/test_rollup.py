@@ -269,8 +269,9 @@ def test_accepted_submissions_fill_shared_items_of_a_zero_carbon_park(store: Sto
             submissions.SubmittedValue("energy", 100, "tce")])  # an HJ 274 item only
         submissions.submit(session, sub)
         submissions.accept(session, sub)
-        park_year, lines = plan_rollup(session, park, 2022)
-        assert park_year is not None
+        plan = plan_rollup(session, park, 2022)
+        park_year, lines = plan.park_year, plan.lines
+        assert park_year is not None and plan.duplicates == []
         assert [(line.item, line.total, line.action) for line in lines] == [
             ("fresh_water", 12.0, "fill")]
         apply_rollup(session, park_year, lines)
