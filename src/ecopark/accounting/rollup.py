@@ -136,6 +136,7 @@ class _Inventory:
     gathered: dict[int, dict[ri.LineKey, ri.Gathered]]
     replaced: list[tuple[str, int]]
     notes: tuple[str, ...]
+    coverage: tuple[Coverage, ...] = ()  # of the profile's lines replaced
 
 
 def needs_method(rules: RollupRules) -> bool:
@@ -165,7 +166,7 @@ def rollup(roster: Roster, framework: Framework, library: Library, rules: Rollup
         spec = _with_shares(spec, dataset, roster, framework, inventory, options.top)
         build_dataset(spec, framework, file)
     return Rollup(spec, resolved, computed, replaced + inventory.replaced, inventory.notes,
-                  _coverage(roster, sums, rules, spec, replaced))
+                  _coverage(roster, sums, rules, spec, replaced) + inventory.coverage)
 
 
 def _coverage(roster: Roster, sums: dict[tuple[str, int], _Sum], rules: RollupRules,
@@ -196,8 +197,9 @@ def _inventory(roster: Roster, framework: Framework, library: Library, rules: Ro
     notes = ri.process_notes(roster)
     merged, replaced = ri.merge(stated, ri.years(roster, gathered, rules, library, notes),
                                 method, library)
+    coverage = ri.line_coverage(stated, gathered, roster.rows_per_year(), method, library)
     return _Inventory(merged, gathered, replaced, (*_no_carriers(roster, gathered, merged),
-                                                   *notes.values()))
+                                                   *notes.values()), tuple(coverage))
 
 
 def _no_carriers(roster: Roster, gathered: dict[int, Any], merged: dict[int, Any]
