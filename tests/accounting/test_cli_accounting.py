@@ -162,3 +162,15 @@ observations:
   energy: {unit: tce, values: {2018: 28110}}
   iva: {unit: 万元, values: {2018: 30000}}
 """
+
+
+def test_park_energy_totals_count_a_duplicate_once() -> None:
+    code, _, err = invoke("energy", str(DUP_CSV))
+    assert code == 2 and f"统一社会信用代码 {CODE_JIA} 在 2018 年出现不止一次" in err
+    code, out, _ = invoke("energy", str(DUP_CSV), "--keep-row", f"{CODE_JIA}=2", "--json")
+    data = json.loads(out)
+    # 甲 once: 10 000 000 kWh × 0.1229 kgce/kWh = 1 229 tce (not 2 458)
+    assert code == 0 and data["years"]["2018"]["energy_tce"] == pytest.approx(1229)
+    assert data["notes"][0].startswith("名录 roster-dup.csv：统一社会信用代码")
+    code, _, err = invoke("energy", "--use", "天然气=1万立方米", "--keep-row", f"{CODE_JIA}=2")
+    assert code == 2 and "--keep-row：只用于名录的园区合计" in err

@@ -38,6 +38,10 @@ GridYearOpt = Annotated[int | None, typer.Option(
 GridSetOpt = Annotated[str | None, typer.Option("--grid-set", help="电网因子集 grid factor set id")]
 CoefficientsOpt = Annotated[list[Path] | None, typer.Option(
     "--coefficients", help="附加系数文件 extra coefficient file (repeatable)")]
+KeepRowOpt = Annotated[list[str] | None, typer.Option(
+    "--keep-row", help="统一社会信用代码重复时保留的行，可重复 CODE=ROW: the row that stands when a "
+    "credit code appears twice in a year (row number in the roster file); the others are not "
+    "summed")]
 UseOpt = Annotated[list[str] | None, typer.Option(
     "--use", help="能源品种=数量单位，可重复 CARRIER=AMOUNT UNIT, repeatable, e.g. 天然气=35万立方米")]
 
@@ -80,10 +84,7 @@ def rollup(roster: RosterArg,
                                             "contributors listed per item-year (0 = all)")] = 10,
            park_name: Annotated[str | None, typer.Option("--park-name", help="园区名称")] = None,
            base_year: Annotated[int | None, typer.Option("--base-year", help="规划基准年")] = None,
-           keep_row: Annotated[list[str] | None, typer.Option(
-               "--keep-row", help="统一社会信用代码重复时保留的行，可重复 CODE=ROW: the row that "
-               "stands when a credit code appears twice in a year (row number in the roster "
-               "file); the others are not summed")] = None,
+           keep_row: KeepRowOpt = None,
            confirm_coverage: Annotated[bool, typer.Option(
                "--confirm-coverage", help="确认以未覆盖全部企业的汇总替换 --profile 的园区填报值 "
                "confirm replacing park-stated totals with a roll-up of fewer than every "
@@ -254,14 +255,18 @@ def _one(roster: Path | None, uses: list[str] | None, enterprise: str | None, ye
 def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise: str | None,
              year: int | None, settings: Any, coefficients: list[Path] | None, json_out: bool,
              lang: str, steam: tuple[float | None, float | None, float | None],
-             process: float | None) -> None:
+             process: float | None, keep: list[str] | None = None) -> None:
     from ecopark.accounting.coefficients import resolve
     from ecopark.errors import InvalidValue
 
     library = _library(coefficients)
     if roster is not None and enterprise is None:
-        _park_totals(kind, roster, library, settings, json_out, lang)
+        _park_totals(kind, roster, library, settings, json_out, lang, keep or [])
         return
+    if keep:
+        raise InvalidValue("--keep-row", "只用于名录的园区合计，此处会被忽略 only used for a "
+                           "roster's park totals: it would be ignored here",
+                           "给出名录且不用 --enterprise give a roster without --enterprise")
     if roster is None and not uses:
         raise InvalidValue("--use", "没有能源数据 nothing to convert", "给出 ROSTER 或 --use")
     use, stated_process, label = _one(roster, uses, enterprise, year, library, steam)
@@ -314,20 +319,25 @@ def _carrier_table(kind: str, data: dict[str, Any], lang: str) -> Any:
 
 
 def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out: bool,
-                 lang: str) -> None:
+                 lang: str, keep: list[str]) -> None:
+    """Per year, the park's totals: each credit code counted once (a duplicate stops, unless
+    --keep-row settles it)."""
     from rich.table import Table
 
     from ecopark.accounting.breakdown import by_year
     from ecopark.accounting.coefficients import resolve
+    from ecopark.accounting.duplicates import parse_keep
+    from ecopark.accounting.duplicates import resolve as resolve_duplicates
     from ecopark.accounting.rollup import compute
     from ecopark.accounting.roster import read_roster
     from ecopark.numbers import format_value
 
-    read = read_roster(roster, library)
+    read, settled = resolve_duplicates(read_roster(roster, library), parse_keep(keep))
     resolved = resolve(library, settings, read.carriers())
     totals = by_year(read, compute(read, resolved))
     if json_out:
-        print_json({"settings": resolved.describe(), "years": totals})
+        print_json({"settings": resolved.describe(), "years": totals,
+                    **({"notes": list(settled)} if settled else {})})
         return
     keys = ("energy_tce", "renewable_tce") if kind == "energy" else (
         "combustion", "process", "electricity", "heat", "co2_direct", "co2_indirect", "co2_total")
@@ -339,6 +349,8 @@ def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out:
         table.add_row(str(year), str(int(values["enterprises"])),
                       *(format_value(values[k], 2) for k in keys))
     console().print(table)
+    for note in settled:
+        console().print(f"[yellow]{note}[/yellow]")
 
 
 EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", help="企业名称或统一社会信用代码 "
@@ -356,12 +368,12 @@ def energy(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
            grid_region: RegionOpt = None, grid_year: GridYearOpt = None,
            grid_set: GridSetOpt = None, coefficients: CoefficientsOpt = None,
            steam_pressure: PressureOpt = None, steam_temperature: TemperatureOpt = None,
-           steam_enthalpy: EnthalpyOpt = None, json_out: JsonOpt = False,
-           lang: LangOpt = Lang.zh) -> None:
+           steam_enthalpy: EnthalpyOpt = None, keep_row: KeepRowOpt = None,
+           json_out: JsonOpt = False, lang: LangOpt = Lang.zh) -> None:
     """综合能耗 — consumption by carrier to tce (GB/T 2589), for one enterprise or the park."""
     settings = _settings(method, electricity, grid_region, grid_year, grid_set)
     _account("energy", roster, use, enterprise, year, settings, coefficients, json_out,
-             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), None)
+             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), None, keep_row)
 
 
 @app.command()
@@ -373,8 +385,8 @@ def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
            grid_region: RegionOpt = None, grid_year: GridYearOpt = None,
            grid_set: GridSetOpt = None, coefficients: CoefficientsOpt = None,
            steam_pressure: PressureOpt = None, steam_temperature: TemperatureOpt = None,
-           steam_enthalpy: EnthalpyOpt = None, json_out: JsonOpt = False,
-           lang: LangOpt = Lang.zh) -> None:
+           steam_enthalpy: EnthalpyOpt = None, keep_row: KeepRowOpt = None,
+           json_out: JsonOpt = False, lang: LangOpt = Lang.zh) -> None:
     """二氧化碳排放 — direct and indirect CO2 by carrier, for one enterprise or the park; for a
     dataset (.yaml) with an `inventory`, its inventory as a tree (e.g. --method
     zero-carbon-park-2025, 附件4)."""
@@ -383,7 +395,7 @@ def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
         return
     settings = _settings(method, electricity, grid_region, grid_year, grid_set)
     _account("carbon", roster, use, enterprise, year, settings, coefficients, json_out,
-             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), process)
+             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), process, keep_row)
 
 
 def _dataset_inventory(path: Path, method: str | None, year: int | None, json_out: bool,
