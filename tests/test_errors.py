@@ -28,6 +28,9 @@ def _sample(cls: type[EcoparkError]) -> EcoparkError:
         values[f.name] = 2018 if f.type in ("int", int) else f"<{f.name}>"
     if "problems" in values:
         values["problems"] = [errors_module.WorkbookError("<file>", "基础数据", "E7", "<p>")]
+    if "coverage" in values:
+        values["coverage"] = [{"item": "iva", "year": 2018, "enterprises": 1, "known": 3,
+                               "total": 1300.0, "previous": 28110.0, "share": 1300 / 28110}]
     return cls(**values)
 
 
@@ -45,6 +48,10 @@ def test_message_is_built_from_every_place_field(cls: type[EcoparkError]) -> Non
                 continue
             if f.name == "problems":
                 assert "基础数据" in text and "E7" in text
+                continue
+            if f.name == "coverage":
+                assert "iva 2018" in text and "1300" in text and "28110" in text
+                assert "4.6 %" in text and "33 %" in text
                 continue
             assert str(getattr(error, f.name)) in text, (cls.__name__, f.name, lang)
     assert str(error) == error.message("zh")

@@ -12,6 +12,7 @@ The tree::
     ├── DataFileError(file, key_path, problem, hint)  a coefficient, roll-up or quality-rule file
     ├── MissingCoefficient(coefficient, file, hint)   a coefficient no loaded file has (never a default)
     ├── WorkbookError(file, sheet, cell, problem, hint)    one problem in an xlsx/docx file
+    │   └── DuplicateEnterprise(…, code, year, rows, names)  one credit code on two rows of a year
     ├── WorkbookProblems(file, problems)         all problems of one file, reported at once
     ├── UnknownIndicator(number, available)
     ├── MissingData(item, year, detail)          raised inside evaluation, reported as a status
@@ -23,6 +24,7 @@ The tree::
     ├── TooManyAttempts(user, ip, retry_after)   login rate limit reached
     ├── PermissionDenied(role, action, resource) signed in, but the role may not do this
     ├── InvalidValue(field, problem, hint)       a value the store refuses (role, password …)
+    ├── PartialCoverage(where, coverage, hint)   a roll-up would replace park totals unconfirmed
     └── SettingsError(setting, problem, hint)    unsafe or invalid settings (e.g. default secret)
 
 Every class is a dataclass: its fields are the facts, the message is built from them, and the
@@ -40,6 +42,7 @@ __all__ = [
     "DataFileError",
     "DatabaseBusy",
     "DatasetError",
+    "DuplicateEnterprise",
     "EcoparkError",
     "FormulaError",
     "FrameworkError",
@@ -48,6 +51,7 @@ __all__ = [
     "MissingCoefficient",
     "MissingData",
     "NotFound",
+    "PartialCoverage",
     "PermissionDenied",
     "SettingsError",
     "StoreError",
@@ -223,6 +227,33 @@ class WorkbookError(EcoparkError):
 
 
 @dataclasses.dataclass(eq=False)
+class DuplicateEnterprise(WorkbookError):
+    """One 统一社会信用代码 on more than one row of one year: the roll-up stops rather than sum
+    the enterprise twice. `rows` and `names` list the rows and the names as written (、)."""
+
+    code: str = ""
+    year: int = 0
+    rows: str = ""
+    names: str = ""
+
+    def message(self, lang: str = "zh") -> str:
+        if lang == "en":
+            text = (f"file {self.file}, sheet {self.sheet}, rows {self.rows}: credit code "
+                    f"{self.code} appears on more than one row in {self.year} ({self.names}); "
+                    "the roll-up stopped, nothing is counted twice")
+        else:
+            text = (f"文件 {self.file}，工作表 {self.sheet}，第 {self.rows} 行：统一社会信用代码 "
+                    f"{self.code} 在 {self.year} 年出现不止一次（{self.names}），汇总已停止，不重复计算")
+        if self.cell:
+            text += f" ({self.cell})" if lang == "en" else f"（单元格 {self.cell}）"
+        if self.problem:
+            text += (": " if lang == "en" else "：") + self.problem
+        if self.hint:
+            text += (". Fix: " if lang == "en" else "。建议：") + self.hint
+        return text
+
+
+@dataclasses.dataclass(eq=False)
 class WorkbookProblems(EcoparkError):
     """Every problem found in one file; nothing was imported."""
 
@@ -315,6 +346,41 @@ class SettingsError(EcoparkError):
     hint: str = ""
     _zh: ClassVar[str] = "设置 {setting}：{problem}"
     _en: ClassVar[str] = "setting {setting}: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class PartialCoverage(EcoparkError):
+    """A roll-up would replace park-stated totals while summing fewer enterprises than the park
+    (or roster) knows: nothing was written; confirm to replace anyway. `coverage` holds one dict
+    per item-year: item, year, enterprises (N), known (M), total (the roll-up), previous (the
+    park-stated value) and share (total / previous, None without a previous value)."""
+
+    where: str
+    coverage: list[dict[str, Any]]
+    hint: str = ""
+
+    def message(self, lang: str = "zh") -> str:
+        en = lang == "en"
+        lines = "\n".join(f"  - {self.line(c, lang)}" for c in self.coverage)
+        text = (f"{self.where}: the roll-up covers fewer enterprises than the park has; replacing "
+                f"the park-stated totals needs confirmation:\n{lines}" if en else
+                f"{self.where}：企业汇总未覆盖全部企业，替换园区填报的合计值须确认：\n{lines}")
+        if self.hint:
+            text += ("\nFix: " if en else "\n建议：") + self.hint
+        return text
+
+    @staticmethod
+    def line(entry: dict[str, Any], lang: str = "zh") -> str:
+        """One item-year's coverage: N of M enterprises, their share of the previous total."""
+        n, known, share = entry["enterprises"], entry["known"], entry.get("share")
+        percent = f"{100 * n / known:.0f} %" if known else "—"
+        part = "—" if share is None else f"{100 * share:.1f} %"
+        previous = "—" if entry.get("previous") is None else f"{entry['previous']:.10g}"
+        if lang == "en":
+            return (f"{entry['item']} {entry['year']}: {n} of {known} enterprises ({percent}); "
+                    f"their sum {entry['total']:.10g} is {part} of the previous total {previous}")
+        return (f"{entry['item']} {entry['year']}：{n} / {known} 家企业（{percent}），其合计 "
+                f"{entry['total']:.10g} 为原值 {previous} 的 {part}")
 
 
 @dataclasses.dataclass(eq=False)

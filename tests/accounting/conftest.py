@@ -13,6 +13,9 @@ ROSTER_CSV = DATA / "roster-10.csv"
 ROSTER_XLSX = DATA / "roster-10.xlsx"
 BAD_CSV = DATA / "roster-bad.csv"
 BAD_XLSX = DATA / "roster-bad.xlsx"
+DUP_CSV = DATA / "roster-dup.csv"
+DUP_XLSX = DATA / "roster-dup.xlsx"
+CODE_JIA = "91320412MA1AB0001C"  # 甲, on rows 2 and 4 of roster-dup
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from ecopark.cli import app
 
 from ..conftest import SEED
-from .conftest import BAD_CSV, BAD_XLSX, ROSTER_CSV, ROSTER_XLSX
+from .conftest import BAD_CSV, BAD_XLSX, CODE_JIA, DUP_CSV, DUP_XLSX, ROSTER_CSV, ROSTER_XLSX
 
 runner = CliRunner()
 
@@ -115,3 +116,61 @@ def test_roster_template(tmp_path: Path) -> None:
     path = tmp_path / "roster.xlsx"
     code, out, _ = invoke("roster-template", "-o", str(path))
     assert code == 0 and path.is_file() and "已写入" in out
+
+
+def test_rollup_stops_at_a_duplicated_credit_code(tmp_path: Path) -> None:
+    out = tmp_path / "rolled.yaml"
+    code, _, err = invoke("rollup", str(DUP_XLSX), "-o", str(out))
+    assert code == 2 and not out.exists()
+    assert (f"工作表 企业数据，第 2、4 行：统一社会信用代码 {CODE_JIA} 在 2018 年出现不止一次（第 2 行 "
+            "常州甲化工有限公司、第 4 行 常州甲化工（重复录入）），汇总已停止，不重复计算") in err
+    assert f"--keep-row {CODE_JIA}=2" in err
+    code, stdout, _ = invoke("rollup", str(DUP_CSV), "-o", str(out), "--keep-row",
+                             f"{CODE_JIA}=4")
+    assert code == 0 and "按 --keep-row 只计第 4 行" in stdout
+    iva = yaml.safe_load(out.read_text(encoding="utf-8"))["observations"]["iva"]["values"][2018]
+    assert iva["value"] == 30000  # 12000 + 8000 + 10000: 甲 once
+    code, _, err = invoke("rollup", str(DUP_CSV), "-o", str(out), "--keep-row", f"{CODE_JIA}=3")
+    assert code == 2 and "--keep-row：" in err and "第 3 行不是代码" in err
+    code, stdout, _ = invoke("check", str(DUP_CSV), "--json")  # check reports, it does not stop
+    findings = json.loads(stdout)["findings"]
+    assert code == 0 and [f["rule"] for f in findings] == ["duplicate_enterprise"]
+
+
+def test_replacing_a_park_total_needs_confirmation_below_full_coverage(tmp_path: Path) -> None:
+    profile = tmp_path / "park.yaml"
+    profile.write_text(PROFILE, encoding="utf-8")
+    out = tmp_path / "rolled.yaml"
+    args = ("rollup", str(DUP_CSV), "-o", str(out), "--profile", str(profile), "--keep-row",
+            f"{CODE_JIA}=2")
+    code, _, err = invoke(*args)
+    assert code == 2 and not out.exists()
+    assert "企业汇总未覆盖全部企业，替换园区填报的合计值须确认" in err
+    assert "energy 2018：1 / 3 家企业（33 %），其合计 1229 为原值 28110 的 4.4 %" in err
+    assert "iva 2018" not in err and "--confirm-coverage" in err
+    code, stdout, _ = invoke(*args, "--confirm-coverage", "--lang", "en")
+    assert code == 0 and out.exists()
+    assert ("coverage energy 2018: 1 of 3 enterprises (33 %); their sum 1229 is 4.4 % of the "
+            "previous total 28110") in stdout
+    assert "coverage iva 2018: 3 of 3 enterprises (100 %)" in stdout
+
+
+PROFILE = """format: ecopark-dataset/1
+framework: hj274-2015
+park: {name: 常州测试园, base_year: 2012, region_class: other}
+observations:
+  energy: {unit: tce, values: {2018: 28110}}
+  iva: {unit: 万元, values: {2018: 30000}}
+"""
+
+
+def test_park_energy_totals_count_a_duplicate_once() -> None:
+    code, _, err = invoke("energy", str(DUP_CSV))
+    assert code == 2 and f"统一社会信用代码 {CODE_JIA} 在 2018 年出现不止一次" in err
+    code, out, _ = invoke("energy", str(DUP_CSV), "--keep-row", f"{CODE_JIA}=2", "--json")
+    data = json.loads(out)
+    # 甲 once: 10 000 000 kWh × 0.1229 kgce/kWh = 1 229 tce (not 2 458)
+    assert code == 0 and data["years"]["2018"]["energy_tce"] == pytest.approx(1229)
+    assert data["notes"][0].startswith("名录 roster-dup.csv：统一社会信用代码")
+    code, _, err = invoke("energy", "--use", "天然气=1万立方米", "--keep-row", f"{CODE_JIA}=2")
+    assert code == 2 and "--keep-row：只用于名录的园区合计" in err

@@ -13,17 +13,24 @@ import pytest
 import yaml
 
 from ecopark import evaluate, load_framework
+from ecopark.accounting import duplicates, rollup_rules
 from ecopark.accounting import rollup as ru
-from ecopark.accounting import rollup_rules
 from ecopark.accounting.coefficients import Library, Settings
+from ecopark.accounting.coverage import require_confirmed
 from ecopark.accounting.rollup import Options, RollupFile, RollupRules, load_rules, rollup
 from ecopark.accounting.roster import read_roster
 from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import DataFileError
+from ecopark.errors import (
+    DataFileError,
+    DuplicateEnterprise,
+    InvalidValue,
+    PartialCoverage,
+    WorkbookProblems,
+)
 from ecopark.framework import Framework
 from ecopark.yamlfile import read_yaml
 
-from .conftest import ROSTER_CSV, ROSTER_XLSX
+from .conftest import CODE_JIA, DUP_CSV, DUP_XLSX, ROSTER_CSV, ROSTER_XLSX
 
 FW = load_framework("hj274-2015")
 ZC = load_framework("zero-carbon-park-2025")
@@ -298,3 +305,65 @@ def test_written_yaml_reads_back_with_its_contributions(library: Library, tmp_pa
     assert loaded.contributions["iva"][2018][0].enterprise == "常州癸热电有限公司"
     assert loaded.accounting is not None and loaded.accounting.carbon[2018]["heat"] == 1100
     assert loaded.values[("co2", 2018)].value == pytest.approx(_value(r, "co2", 2018))
+
+
+# ------------------------------------------------------------------ duplicates and coverage
+
+
+def test_a_duplicated_credit_code_stops_the_rollup_naming_the_rows(library: Library) -> None:
+    roster = read_roster(DUP_XLSX, library)
+    with pytest.raises(WorkbookProblems) as caught:
+        rollup(roster, FW, library, load_rules(FW), OPTIONS)
+    [found] = caught.value.problems
+    assert isinstance(found, DuplicateEnterprise)
+    assert (found.file, found.sheet, found.cell) == (str(DUP_XLSX), "企业数据", "C2、C4")
+    assert (found.code, found.year, found.rows) == (CODE_JIA, 2018, "2、4")
+    assert found.names == "第 2 行 常州甲化工有限公司、第 4 行 常州甲化工（重复录入）"
+    with pytest.raises(WorkbookProblems):
+        duplicates.resolve(roster)
+
+
+def test_the_kept_row_is_summed_once(library: Library) -> None:
+    roster, notes = duplicates.resolve(read_roster(DUP_CSV, library), [(CODE_JIA, 4)])
+    assert [r.row for r in roster.records] == [3, 4, 5]
+    r = rollup(roster, FW, library, load_rules(FW), OPTIONS)
+    # 工业增加值 12000 (甲, row 4 only) + 8000 + 10000 = 30 000 万元, not 42 000
+    assert _value(r, "iva", 2018) == 30000
+    assert next((e.enterprise, e.row) for e in r.spec.contributions["iva"][2018]) == (
+        "常州甲化工（重复录入）", 4)
+    assert notes[0].startswith(f"名录 roster-dup.csv：统一社会信用代码 {CODE_JIA} 在 2018 年出现于"
+                               "第 2、4 行，按 --keep-row 只计第 4 行")
+
+
+def test_a_choice_must_name_one_duplicated_row(library: Library) -> None:
+    roster = read_roster(DUP_CSV, library)
+    with pytest.raises(InvalidValue) as caught:
+        duplicates.resolve(roster, [(CODE_JIA, 3)])
+    assert caught.value.field == "--keep-row" and "第 3 行不是代码" in caught.value.problem
+    with pytest.raises(InvalidValue) as caught:
+        duplicates.resolve(roster, [(CODE_JIA, 2), (CODE_JIA, 4)])
+    assert "只能保留一行" in caught.value.problem
+    with pytest.raises(InvalidValue):
+        duplicates.parse_keep([f"{CODE_JIA}=row4"])
+    assert duplicates.parse_keep([f" {CODE_JIA.lower()} =4"]) == [(CODE_JIA, 4)]
+
+
+def test_coverage_of_replaced_totals(library: Library) -> None:
+    profile = DatasetFile.model_validate({
+        "format": "ecopark-dataset/1", "framework": "hj274-2015",
+        "park": {"name": "常州测试园", "base_year": 2012, "region_class": "other"},
+        "observations": {"energy": {"unit": "tce", "values": {2018: 28110}},
+                         "iva": {"unit": "万元", "values": {2018: 30000}}}})
+    roster, _ = duplicates.resolve(read_roster(DUP_CSV, library), [(CODE_JIA, 2)])
+    r = rollup(roster, FW, library, load_rules(FW), OPTIONS, profile)
+    energy, iva = r.coverage
+    # only 甲 reports power: 10 000 000 kWh × 0.1229 kgce/kWh = 1 229 tce, 1 of 3 enterprises
+    assert (energy.item, energy.year, energy.enterprises, energy.known) == ("energy", 2018, 1, 3)
+    assert energy.total == pytest.approx(1229) and energy.previous == 28110
+    assert energy.share == pytest.approx(1229 / 28110) and not energy.complete
+    assert (iva.enterprises, iva.known, iva.total, iva.previous, iva.complete) == (
+        3, 3, 30000, 30000, True)
+    with pytest.raises(PartialCoverage) as caught:
+        require_confirmed("x", r.coverage, False, "")
+    assert [c["item"] for c in caught.value.coverage] == ["energy"]
+    require_confirmed("x", r.coverage, True, "")

@@ -168,6 +168,9 @@ def test_profile_lines_are_replaced_by_key_or_kept(library: Library) -> None:
         "process": [{"product": "lime", "amount": 100}]}})                    # kept: 100 × 0.75
     r = _rolled(library, profile=profile)
     assert ("inventory.electricity[grid, received]", 2022) in r.replaced
+    # the grid line: 甲 12 000 000 + 癸 1 000 000 kWh, 2 of the 3 enterprises of 2022, for 999
+    assert [(c.item, c.year, c.enterprises, c.known, c.total, c.previous) for c in r.coverage] == [
+        ("inventory.electricity[grid, received]", 2022, 2, 3, 13_000_000, 999.0)]
     lines = _amounts(r, 2022, "electricity", "class", "direction")
     assert lines[("grid", "received")] == 13_000_000
     assert lines[("direct_nonfossil", "received")] == 1_000_000
@@ -269,8 +272,9 @@ def test_accepted_submissions_fill_shared_items_of_a_zero_carbon_park(store: Sto
             submissions.SubmittedValue("energy", 100, "tce")])  # an HJ 274 item only
         submissions.submit(session, sub)
         submissions.accept(session, sub)
-        park_year, lines = plan_rollup(session, park, 2022)
-        assert park_year is not None
+        plan = plan_rollup(session, park, 2022)
+        park_year, lines = plan.park_year, plan.lines
+        assert park_year is not None and plan.duplicates == []
         assert [(line.item, line.total, line.action) for line in lines] == [
             ("fresh_water", 12.0, "fill")]
         apply_rollup(session, park_year, lines)

@@ -26,6 +26,8 @@ from typing import Any
 from ecopark.accounting import rollup_inventory as ri
 from ecopark.accounting.carbon import carbon
 from ecopark.accounting.coefficients import Library, Resolved, Settings, resolve
+from ecopark.accounting.coverage import Coverage
+from ecopark.accounting.duplicates import refuse as refuse_duplicates
 from ecopark.accounting.energy import Use, energy
 from ecopark.accounting.inventory import InventoryYear
 from ecopark.accounting.rollup_rules import (
@@ -125,6 +127,7 @@ class Rollup:
     computed: list[dict[str, float]]
     replaced: list[tuple[str, int]]  # park-stated item-years (or inventory lines) replaced
     notes: tuple[str, ...] = ()  # what the roll-up could not count, said (zh, then en)
+    coverage: tuple[Coverage, ...] = ()  # per replaced item-year: N of M enterprises
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,6 +136,7 @@ class _Inventory:
     gathered: dict[int, dict[ri.LineKey, ri.Gathered]]
     replaced: list[tuple[str, int]]
     notes: tuple[str, ...]
+    coverage: tuple[Coverage, ...] = ()  # of the profile's lines replaced
 
 
 def needs_method(rules: RollupRules) -> bool:
@@ -143,6 +147,9 @@ def needs_method(rules: RollupRules) -> bool:
 
 def rollup(roster: Roster, framework: Framework, library: Library, rules: RollupRules,
            options: Options, profile: DatasetFile | None = None, out_file: str = "") -> Rollup:
+    """The roll-up of a roster whose credit codes appear once per year (`duplicates.resolve`
+    settles the others; a duplicate left is refused, never summed twice)."""
+    refuse_duplicates(roster)
     settings = _settings(options.settings, profile)
     needed = needs_method(rules)
     resolved = resolve(library, settings, roster.carriers()) if needed and roster.carriers() \
@@ -158,7 +165,25 @@ def rollup(roster: Roster, framework: Framework, library: Library, rules: Rollup
     if inventory.gathered:
         spec = _with_shares(spec, dataset, roster, framework, inventory, options.top)
         build_dataset(spec, framework, file)
-    return Rollup(spec, resolved, computed, replaced + inventory.replaced, inventory.notes)
+    return Rollup(spec, resolved, computed, replaced + inventory.replaced, inventory.notes,
+                  _coverage(roster, sums, rules, spec, replaced) + inventory.coverage)
+
+
+def _coverage(roster: Roster, sums: dict[tuple[str, int], _Sum], rules: RollupRules,
+              spec: DatasetFile, replaced: list[tuple[str, int]]) -> tuple[Coverage, ...]:
+    """Per replaced item-year: the enterprises summed (a count covers every row) of those the
+    roster has for the year, and the park-stated value replaced."""
+    known = roster.rows_per_year()  # one row per enterprise and year (duplicates refused)
+    stated = spec.accounting.stated if spec.accounting is not None else {}
+    out = []
+    for name, year in replaced:
+        entry = spec.observations[name].values[year]
+        total = entry.value if isinstance(entry, ValueEntry) else entry
+        counted = known[year] if rules.spec.items[name].count is not None else len(
+            sums[(name, year)].values)
+        out.append(Coverage(name, year, counted, known[year], float(total),  # type: ignore[arg-type]
+                            stated.get(name, {}).get(year)))
+    return tuple(out)
 
 
 def _inventory(roster: Roster, framework: Framework, library: Library, rules: RollupRules,
@@ -172,8 +197,9 @@ def _inventory(roster: Roster, framework: Framework, library: Library, rules: Ro
     notes = ri.process_notes(roster)
     merged, replaced = ri.merge(stated, ri.years(roster, gathered, rules, library, notes),
                                 method, library)
+    coverage = ri.line_coverage(stated, gathered, roster.rows_per_year(), method, library)
     return _Inventory(merged, gathered, replaced, (*_no_carriers(roster, gathered, merged),
-                                                   *notes.values()))
+                                                   *notes.values()), tuple(coverage))
 
 
 def _no_carriers(roster: Roster, gathered: dict[int, Any], merged: dict[int, Any]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecopark import units
+from ecopark.accounting.coverage import Coverage
 from ecopark.accounting.inventory import (
     MODULES,
     ElectricityLine,
@@ -33,7 +34,7 @@ from ecopark.accounting.inventory import (
 )
 from ecopark.accounting.rollup_rules import LineRule, RollupRules, inventory_method, line_unit
 from ecopark.accounting.steam import KJ_PER_TCE, SteamStateError, heat_per_tonne
-from ecopark.errors import MissingCoefficient, WorkbookError, WorkbookProblems
+from ecopark.errors import MissingCoefficient, UnitError, WorkbookError, WorkbookProblems
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import IF97, Library
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
     from ecopark.dataset_extensions import SettingValue
     from ecopark.framework import Framework
 
-__all__ = ["Gathered", "LineKey", "Shares", "gather", "line_key", "merge", "process_notes",
-           "shares", "years"]
+__all__ = ["Gathered", "LineKey", "Shares", "gather", "line_coverage", "line_key", "merge",
+           "process_notes", "shares", "years"]
 
 LineKey = tuple[str, str, str]  # (section, class | kind | fuel, direction | use)
 _PARTS = {"direct": ("e_fuel", "e_conversion", "e_process"), "indirect": ("e_indirect",)}
@@ -293,7 +294,7 @@ def merge(profile: Mapping[int, InventoryYear], rolled: Mapping[int, InventoryYe
             for line in getattr(theirs, section):
                 key = _profile_key(line, method, library)
                 if key in have:
-                    replaced.append((f"inventory.{section}[{key[1]}, {key[2]}]", year))
+                    replaced.append((_label(key), year))
                 else:
                     kept.append(line)
             sections[section] = [*getattr(ours, section), *kept]
@@ -320,3 +321,42 @@ def _canonical(vocabulary: Mapping[str, Any], text: str) -> str:
         if text in (key, entry.name_zh, entry.name_en, *getattr(entry, "aliases", ())):
             return key
     return text
+
+
+def _label(key: LineKey) -> str:
+    return f"inventory.{key[0]}[{key[1]}, {key[2]}]"
+
+
+def line_coverage(profile: Mapping[int, InventoryYear], gathered: dict[int, dict[LineKey, Gathered]],
+                  rows: Mapping[int, int], method: InventoryMethod, library: Library
+                  ) -> list[Coverage]:
+    """Per profile line replaced by a rolled-up line: the enterprises that put something in it
+    of the roster's enterprises of the year, its amount, and the profile's amount of the same
+    key in the line's unit (None when a unit does not convert)."""
+    out = []
+    for year, lines in gathered.items():
+        theirs = profile.get(year)
+        if theirs is None:
+            continue
+        stated: dict[LineKey, list[Any]] = {}
+        for section in ("electricity", "heat", "fuels"):
+            for line in getattr(theirs, section):
+                stated.setdefault(_profile_key(line, method, library), []).append(line)
+        for key, line in lines.items():
+            if key in stated:
+                out.append(Coverage(_label(key), year, len(line.by_record), rows[year],
+                                    math.fsum(line.by_record.values()),
+                                    _stated_amount(key, stated[key], line.unit, library)))
+    return out
+
+
+def _stated_amount(key: LineKey, lines: list[Any], unit: str, library: Library) -> float | None:
+    carrier = library.carriers.get(key[1])
+    total = 0.0
+    for line in lines:
+        given = line.unit or (carrier.unit if carrier is not None else None)
+        try:
+            total += line.amount * units.conversion_factor(given or unit, unit)
+        except UnitError:
+            return None
+    return total

@@ -38,6 +38,10 @@ GridYearOpt = Annotated[int | None, typer.Option(
 GridSetOpt = Annotated[str | None, typer.Option("--grid-set", help="电网因子集 grid factor set id")]
 CoefficientsOpt = Annotated[list[Path] | None, typer.Option(
     "--coefficients", help="附加系数文件 extra coefficient file (repeatable)")]
+KeepRowOpt = Annotated[list[str] | None, typer.Option(
+    "--keep-row", help="统一社会信用代码重复时保留的行，可重复 CODE=ROW: the row that stands when a "
+    "credit code appears twice in a year (row number in the roster file); the others are not "
+    "summed")]
 UseOpt = Annotated[list[str] | None, typer.Option(
     "--use", help="能源品种=数量单位，可重复 CARRIER=AMOUNT UNIT, repeatable, e.g. 天然气=35万立方米")]
 
@@ -80,9 +84,20 @@ def rollup(roster: RosterArg,
                                             "contributors listed per item-year (0 = all)")] = 10,
            park_name: Annotated[str | None, typer.Option("--park-name", help="园区名称")] = None,
            base_year: Annotated[int | None, typer.Option("--base-year", help="规划基准年")] = None,
+           keep_row: KeepRowOpt = None,
+           confirm_coverage: Annotated[bool, typer.Option(
+               "--confirm-coverage", help="确认以未覆盖全部企业的汇总替换 --profile 的园区填报值 "
+               "confirm replacing park-stated totals with a roll-up of fewer than every "
+               "enterprise")] = False,
            lang: LangOpt = Lang.zh) -> None:
     """企业汇总 — park items from an enterprise roster, each traceable to its enterprises (for
-    a framework with an inventory method, e.g. zero-carbon-park-2025, also its inventory lines)."""
+    a framework with an inventory method, e.g. zero-carbon-park-2025, also its inventory lines).
+
+    A credit code on two rows of one year stops the roll-up unless --keep-row says which row
+    stands; replacing a --profile total with a roll-up of fewer than every enterprise of the
+    roster's year needs --confirm-coverage."""
+    from ecopark.accounting.coverage import require_confirmed
+    from ecopark.accounting.duplicates import parse_keep, resolve
     from ecopark.accounting.rollup import Options, load_rules
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
@@ -96,16 +111,21 @@ def rollup(roster: RosterArg,
     _require_usable(fw, rules, spec, method=method, electricity=electricity,
                     grid_region=grid_region, grid_year=grid_year, grid_set=grid_set)
     library = _library(coefficients)
-    read = read_roster(roster, library)
+    keep = parse_keep(keep_row or [])
+    read, settled = resolve(read_roster(roster, library), keep)
     options = Options(_settings(method, electricity, grid_region, grid_year, grid_set), top,
                       park_name, base_year)
     result = run_rollup(read, fw, library, rules, options, spec, str(output))
+    require_confirmed(f"--profile {profile.name if profile else ''}", result.coverage,
+                      confirm_coverage, "核对名录是否列全企业；确需替换时加 --confirm-coverage "
+                      "check that the roster lists every enterprise; to replace anyway, add "
+                      "--confirm-coverage")
     from ecopark.dataset import build_dataset
 
     findings = [*check_roster(read, result.computed, fw),
                 *check_dataset(build_dataset(result.spec, fw, str(output)), fw)]
     write_atomically(output, dataset_yaml(result.spec))
-    _summary(read, result, findings, output, lang.value)
+    _summary(read, result, findings, output, lang.value, settled)
 
 
 def _require_usable(fw: Any, rules: Any, spec: Any, **given: object) -> None:
@@ -142,7 +162,8 @@ def _profile(path: Path | None) -> Any:
         raise _schema_error(exc, str(path)) from None
 
 
-def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: str) -> None:
+def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: str,
+             settled: tuple[str, ...] = ()) -> None:
     zh = lang != "en"
     spec = result.spec
     items = len(spec.contributions)
@@ -161,7 +182,9 @@ def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: st
             len(lines.conversion) + len(lines.process)
         out.print(f"{'核算清单' if zh else 'inventory'} {year}：{count} {'行' if zh else 'lines'}")
     _replaced(out, result.replaced, zh)
-    for note in result.notes:
+    for coverage in result.coverage:
+        out.print(f"[yellow]{'覆盖' if zh else 'coverage'} {coverage.text(lang)}[/yellow]")
+    for note in (*settled, *result.notes):
         out.print(f"[yellow]{note}[/yellow]")
     for cell in read.ignored:
         out.print(f"[dim]{'忽略的列' if zh else 'ignored column'}: {cell}[/dim]")
@@ -232,14 +255,18 @@ def _one(roster: Path | None, uses: list[str] | None, enterprise: str | None, ye
 def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise: str | None,
              year: int | None, settings: Any, coefficients: list[Path] | None, json_out: bool,
              lang: str, steam: tuple[float | None, float | None, float | None],
-             process: float | None) -> None:
+             process: float | None, keep: list[str] | None = None) -> None:
     from ecopark.accounting.coefficients import resolve
     from ecopark.errors import InvalidValue
 
     library = _library(coefficients)
     if roster is not None and enterprise is None:
-        _park_totals(kind, roster, library, settings, json_out, lang)
+        _park_totals(kind, roster, library, settings, json_out, lang, keep or [])
         return
+    if keep:
+        raise InvalidValue("--keep-row", "只用于名录的园区合计，此处会被忽略 only used for a "
+                           "roster's park totals: it would be ignored here",
+                           "给出名录且不用 --enterprise give a roster without --enterprise")
     if roster is None and not uses:
         raise InvalidValue("--use", "没有能源数据 nothing to convert", "给出 ROSTER 或 --use")
     use, stated_process, label = _one(roster, uses, enterprise, year, library, steam)
@@ -292,20 +319,25 @@ def _carrier_table(kind: str, data: dict[str, Any], lang: str) -> Any:
 
 
 def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out: bool,
-                 lang: str) -> None:
+                 lang: str, keep: list[str]) -> None:
+    """Per year, the park's totals: each credit code counted once (a duplicate stops, unless
+    --keep-row settles it)."""
     from rich.table import Table
 
     from ecopark.accounting.breakdown import by_year
     from ecopark.accounting.coefficients import resolve
+    from ecopark.accounting.duplicates import parse_keep
+    from ecopark.accounting.duplicates import resolve as resolve_duplicates
     from ecopark.accounting.rollup import compute
     from ecopark.accounting.roster import read_roster
     from ecopark.numbers import format_value
 
-    read = read_roster(roster, library)
+    read, settled = resolve_duplicates(read_roster(roster, library), parse_keep(keep))
     resolved = resolve(library, settings, read.carriers())
     totals = by_year(read, compute(read, resolved))
     if json_out:
-        print_json({"settings": resolved.describe(), "years": totals})
+        print_json({"settings": resolved.describe(), "years": totals,
+                    **({"notes": list(settled)} if settled else {})})
         return
     keys = ("energy_tce", "renewable_tce") if kind == "energy" else (
         "combustion", "process", "electricity", "heat", "co2_direct", "co2_indirect", "co2_total")
@@ -317,6 +349,8 @@ def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out:
         table.add_row(str(year), str(int(values["enterprises"])),
                       *(format_value(values[k], 2) for k in keys))
     console().print(table)
+    for note in settled:
+        console().print(f"[yellow]{note}[/yellow]")
 
 
 EnterpriseOpt = Annotated[str | None, typer.Option("--enterprise", help="企业名称或统一社会信用代码 "
@@ -334,12 +368,12 @@ def energy(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
            grid_region: RegionOpt = None, grid_year: GridYearOpt = None,
            grid_set: GridSetOpt = None, coefficients: CoefficientsOpt = None,
            steam_pressure: PressureOpt = None, steam_temperature: TemperatureOpt = None,
-           steam_enthalpy: EnthalpyOpt = None, json_out: JsonOpt = False,
-           lang: LangOpt = Lang.zh) -> None:
+           steam_enthalpy: EnthalpyOpt = None, keep_row: KeepRowOpt = None,
+           json_out: JsonOpt = False, lang: LangOpt = Lang.zh) -> None:
     """综合能耗 — consumption by carrier to tce (GB/T 2589), for one enterprise or the park."""
     settings = _settings(method, electricity, grid_region, grid_year, grid_set)
     _account("energy", roster, use, enterprise, year, settings, coefficients, json_out,
-             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), None)
+             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), None, keep_row)
 
 
 @app.command()
@@ -351,8 +385,8 @@ def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
            grid_region: RegionOpt = None, grid_year: GridYearOpt = None,
            grid_set: GridSetOpt = None, coefficients: CoefficientsOpt = None,
            steam_pressure: PressureOpt = None, steam_temperature: TemperatureOpt = None,
-           steam_enthalpy: EnthalpyOpt = None, json_out: JsonOpt = False,
-           lang: LangOpt = Lang.zh) -> None:
+           steam_enthalpy: EnthalpyOpt = None, keep_row: KeepRowOpt = None,
+           json_out: JsonOpt = False, lang: LangOpt = Lang.zh) -> None:
     """二氧化碳排放 — direct and indirect CO2 by carrier, for one enterprise or the park; for a
     dataset (.yaml) with an `inventory`, its inventory as a tree (e.g. --method
     zero-carbon-park-2025, 附件4)."""
@@ -361,7 +395,7 @@ def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
         return
     settings = _settings(method, electricity, grid_region, grid_year, grid_set)
     _account("carbon", roster, use, enterprise, year, settings, coefficients, json_out,
-             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), process)
+             lang.value, (steam_pressure, steam_temperature, steam_enthalpy), process, keep_row)
 
 
 def _dataset_inventory(path: Path, method: str | None, year: int | None, json_out: bool,
@@ -493,7 +527,10 @@ def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录
 
 def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | None,
                   settings: Any, rules: Path | None) -> tuple[Any, list[Any]]:
-    from ecopark.accounting.rollup import Options, load_rules
+    """The roster's findings (a duplicated credit code among them) and the park-level ones of
+    its roll-up, which counts the first row of a duplicate only."""
+    from ecopark.accounting.duplicates import first_rows
+    from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
     from ecopark.dataset import build_dataset
@@ -504,10 +541,13 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
     fw = load_framework(framework or "hj274-2015")
     library = _library(coefficients)
     read = read_roster(path, library)
-    result = run_rollup(read, fw, library, load_rules(fw), Options(settings))
+    rollup_rules = load_rules(fw)
+    result = run_rollup(first_rows(read), fw, library, rollup_rules, Options(settings))
+    computed = compute(read, result.resolved) if needs_method(rollup_rules) else [
+        {} for _ in read.records]
     rule_set = quality_rules(fw, rules)
     dataset = build_dataset(result.spec, fw, str(path))
-    return fw, [*check_roster(read, result.computed, fw, rule_set),
+    return fw, [*check_roster(read, computed, fw, rule_set),
                 *check_dataset(dataset, fw, rule_set)]
 
 

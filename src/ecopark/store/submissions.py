@@ -21,7 +21,8 @@ from ecopark.store import models as m
 from ecopark.store.repository import scalar_text
 
 __all__ = ["SubmittedValue", "accept", "create_enterprise", "enterprise_by_name",
-           "get_enterprise", "get_submission", "reject", "save_draft", "submit"]
+           "get_enterprise", "get_submission", "reject", "require_submitted", "save_draft",
+           "set_aside", "submit"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,8 +134,13 @@ def submit(session: Session, sub: m.Submission) -> None:
     session.flush()
 
 
-def accept(session: Session, sub: m.Submission) -> None:
+def require_submitted(sub: m.Submission) -> None:
+    """Conflict unless the submission waits for a decision."""
     _require(sub, ("submitted",), "接受 accept", sub.enterprise)
+
+
+def accept(session: Session, sub: m.Submission) -> None:
+    require_submitted(sub)
     _decide(session, sub, "accepted", "")
 
 
@@ -143,6 +149,13 @@ def reject(session: Session, sub: m.Submission, reason: str) -> None:
     if not reason.strip():
         raise InvalidValue("reason", "退回须说明理由 a rejection needs a reason")
     _decide(session, sub, "rejected", reason.strip())
+
+
+def set_aside(session: Session, sub: m.Submission, reason: str) -> None:
+    """A submitted or accepted submission the park's roll-up leaves out (another enterprise's
+    submission with the same credit code stands): returned, with the reason."""
+    _require(sub, ("submitted", "accepted"), "搁置 set aside", sub.enterprise)
+    _decide(session, sub, "rejected", reason)
 
 
 def _decide(session: Session, sub: m.Submission, status: str, reason: str) -> None:

@@ -4,6 +4,9 @@ An enterprise user sees and edits only its own enterprise: the yearly submission
 items that roll up into the park's totals, or the same values from a workbook), submits it and
 sees whether it was accepted. The park's officers review submitted ones: accept (the accepted
 values roll up into the park's items — what will change is shown first) or reject with a reason.
+Two submissions under one credit code are never summed twice: the officer chooses which one
+stands; replacing park-stated values with fewer than every enterprise asks for confirmation,
+with the coverage shown.
 """
 
 from __future__ import annotations
@@ -16,13 +19,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.errors import EcoparkError, NotFound
+from ecopark.errors import Conflict, EcoparkError, InvalidValue, NotFound, PartialCoverage
 from ecopark.framework import Framework, load_framework
 from ecopark.io.layout import unit_choices, unit_display
 from ecopark.store import models as m
 from ecopark.store import submissions
 from ecopark.store.permissions import Principal, can_decide, can_submit, deny
-from ecopark.store.rollup_submissions import additive_items, apply_rollup, plan_rollup
+from ecopark.store.rollup_submissions import (
+    Choice,
+    Plan,
+    accept_and_roll_up,
+    additive_items,
+    plan_rollup,
+)
 from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.forms import entry, plain, quick_problem
 from ecopark.web.page_deps import (
@@ -192,14 +201,19 @@ def review(park_id: Id, request: Request, session: Db, who: Viewer) -> Response:
 
 
 def _review_page(request: Request, session: Session, park: m.Park, status: int = 200,
-                 errors: dict[int, str] | None = None) -> Response:
+                 errors: dict[int, str] | None = None,
+                 confirming: dict[int, tuple[PartialCoverage, Choice]] | None = None,
+                 accept_errors: dict[int, str] | None = None) -> Response:
+    """The review; `errors`: a rejection's, `accept_errors`: an acceptance's, `confirming`: per
+    submission, the coverage to confirm and the choice made."""
     subs = list(session.scalars(select(m.Submission).join(m.Enterprise).where(
         m.Enterprise.park_id == park.id).order_by(m.Submission.year.desc(), m.Enterprise.name)))
     pending = [s for s in subs if s.status == "submitted"]
     plans = {s.id: plan_rollup(session, park, s.year, also=s) for s in pending}
     return render(request, "submissions.html", status=status, park=park, pending=pending,
                   others=[s for s in subs if s.status != "submitted"], plans=plans,
-                  errors=errors or {}, framework=_framework(), plain=plain)
+                  errors=errors or {}, confirming=confirming or {},
+                  accept_errors=accept_errors or {}, framework=_framework(), plain=plain)
 
 
 def _pending(session: Session, park: m.Park, submission_id: int) -> m.Submission:
@@ -209,16 +223,31 @@ def _pending(session: Session, park: m.Park, submission_id: int) -> m.Submission
     return sub
 
 
-@router.post("/parks/{park_id}/submissions/{submission_id}/accept")
-def accept(park_id: Id, submission_id: Id, form: CheckedForm, session: Db,
+@router.post("/parks/{park_id}/submissions/{submission_id}/accept", response_class=HTMLResponse)
+def accept(park_id: Id, submission_id: Id, request: Request, form: CheckedForm, session: Db,
            who: Viewer) -> Response:
     park = writable_park(session, who, park_id, "接受报送 accept a submission")
     sub = _pending(session, park, submission_id)
-    submissions.accept(session, sub)
-    park_year, lines = plan_rollup(session, park, sub.year)
-    if park_year is not None:
-        apply_rollup(session, park_year, lines, overwrite=field(form, "overwrite") == "on")
+    choice = _choice(form, plan_rollup(session, park, sub.year, also=sub))
+    try:
+        accept_and_roll_up(session, sub, choice)
+    except PartialCoverage as exc:
+        return _review_page(request, session, park, 409, confirming={sub.id: (exc, choice)})
+    except (Conflict, InvalidValue) as exc:
+        message = exc.message(translator_of(request).lang)
+        return _review_page(request, session, park, 422, accept_errors={sub.id: message})
     return RedirectResponse(f"/parks/{park.id}/submissions", status_code=303)
+
+
+def _choice(form: Any, plan: Plan) -> Choice:
+    """The accept form's answers: overwrite, confirm, and per duplicated credit code the
+    submission chosen (`keep:<code>`)."""
+    keep = {}
+    for duplicate in plan.duplicates:
+        chosen = field(form, f"keep:{duplicate.code}", 12)
+        if chosen.isdigit():
+            keep[duplicate.code] = int(chosen)
+    return Choice(field(form, "overwrite") == "on", field(form, "confirm") == "on", keep)
 
 
 @router.post("/parks/{park_id}/submissions/{submission_id}/reject", response_class=HTMLResponse)

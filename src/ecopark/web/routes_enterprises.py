@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
+from ecopark.accounting import creditcode
+from ecopark.errors import InvalidValue
 from ecopark.store import models as m
 from ecopark.store import submissions
 from ecopark.store.permissions import (
@@ -16,6 +20,7 @@ from ecopark.store.permissions import (
     deny,
     hide,
 )
+from ecopark.store.rollup_submissions import Choice, accept_and_roll_up
 from ecopark.web.deps import Db, Id, Who, Year
 from ecopark.web.routes_parks import visible_park
 from ecopark.web.schemas import EnterpriseIn, EnterpriseOut, RejectIn, SubmissionIn, SubmissionOut
@@ -88,13 +93,39 @@ def submit(enterprise_id: Id, year: Year, session: Db, who: Who) -> SubmissionOu
     return SubmissionOut.of(sub)
 
 
-@router.post("/enterprises/{enterprise_id}/submissions/{year}/accept", summary="接受 accept")
-def accept(enterprise_id: Id, year: Year, session: Db, who: Who) -> SubmissionOut:
+Overwrite = Annotated[bool, Query(description="以企业报送合计替换园区填报的数值 replace the "
+                                               "park-stated values with the enterprises' sum")]
+Confirm = Annotated[bool, Query(description="确认以未覆盖全部企业的合计替换 confirm replacing with "
+                                            "fewer than every enterprise (else 409 with the "
+                                            "coverage in the error fields)")]
+Keep = Annotated[list[str] | None, Query(description="统一社会信用代码重复时保留的报送 CODE=SUBMISSION_ID, "
+                                                     "repeatable: the submission that stands")]
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/accept",
+             summary="接受并汇总 accept and roll up")
+def accept(enterprise_id: Id, year: Year, session: Db, who: Who, overwrite: Overwrite = False,
+           confirm: Confirm = False, keep: Keep = None) -> SubmissionOut:
+    """Accept the submission and roll the year's accepted submissions up into the park's
+    items. A credit code shared by two submissions of the year is a 409 until `keep` names the
+    one that stands (the other is returned); replacing park-stated values (`overwrite`) with
+    fewer than every enterprise of the park is a 409 `PartialCoverage` until `confirm`."""
     sub = _submission(session, who, enterprise_id, year)
     if not can_decide(who, sub.enterprise.park_id):
         raise deny(who, "接受报送 accept a submission", f"enterprise {sub.enterprise_id}")
-    submissions.accept(session, sub)
+    accept_and_roll_up(session, sub, Choice(overwrite, confirm, _keep(keep or [])))
     return SubmissionOut.of(sub)
+
+
+def _keep(texts: list[str]) -> dict[str, int]:
+    out = {}
+    for text in texts:
+        code, _, sub_id = text.partition("=")
+        if not sub_id.strip().isdigit():
+            raise InvalidValue("keep", f"“{text[:60]}” 应写成 统一社会信用代码=报送编号 should be "
+                               "CODE=SUBMISSION_ID", "如 e.g. keep=91320412MA1AB0001C=5")
+        out[creditcode.normalize(code)] = int(sub_id)
+    return out
 
 
 @router.post("/enterprises/{enterprise_id}/submissions/{year}/reject",

@@ -4,6 +4,8 @@
     roster-bad.csv / roster-bad.xlsx  one problem per row or header (see BAD)
     roster-zc.csv                     3 enterprises × 2 years (2021, 2022), every kind of
                                       inventory line of the zero-carbon roll-up (see ZC)
+    roster-dup.csv / roster-dup.xlsx  3 enterprises in 2018, 甲 entered twice (rows 2 and 4,
+                                      see DUP): the roll-up stops unless --keep-row settles it
 
 Run: .venv/bin/python tests/data/accounting/make_rosters.py
 The credit codes are made up (prefix 91320412MA1AB + a serial) with check characters computed by
@@ -123,6 +125,17 @@ BAD = [
 ]
 
 
+# 甲 on rows 2 and 4 (the same credit code, the name written twice); only 甲 reports power:
+# 10 000 000 kWh × 0.1229 kgce/kWh = 1 229 tce, 1 of the 3 enterprises of 2018.
+DUP_HEADER = ["年份", "企业名称", "统一社会信用代码", "工业增加值（万元）", "外购电力（千瓦时）"]
+DUP = [
+    [2018, NAMES["甲"], CODES["甲"], 12000, 10000000],
+    [2018, NAMES["乙"], CODES["乙"], 8000, ""],
+    [2018, "常州甲化工（重复录入）", CODES["甲"], 12000, 10000000],
+    [2018, NAMES["丙"], CODES["丙"], 10000, ""],
+]
+
+
 # The zero-carbon roll-up (tests/zerocarbon/test_rollup.py): 甲 a chemical plant buying grid
 # power, gas and steam (2021 without a steam state: default factor; 2022 at 2 800 kJ/kg), 癸 a
 # coal-fired combined heat and power plant passing power and heat on, 丙 (2022 only) an
@@ -186,8 +199,10 @@ def main() -> None:
     _write_csv(HERE / "roster-bad.csv", BAD_HEADER, BAD)
     _write_xlsx(HERE / "roster-bad.xlsx", BAD_HEADER, BAD)
     _write_csv(HERE / "roster-zc.csv", ZC_HEADER, zc_rows())
+    _write_csv(HERE / "roster-dup.csv", DUP_HEADER, DUP)
+    _write_xlsx(HERE / "roster-dup.xlsx", DUP_HEADER, DUP)
     for name in ("roster-10.csv", "roster-10.xlsx", "roster-bad.csv", "roster-bad.xlsx",
-                 "roster-zc.csv"):
+                 "roster-zc.csv", "roster-dup.csv", "roster-dup.xlsx"):
         print(f"wrote {HERE / name}")
 
 
