@@ -162,3 +162,18 @@ def test_check_at_80_columns_keeps_the_description_column(tmp_path: Path) -> Non
     assert width >= 30
     for message in messages:
         assert "".join(message.split()) in "".join(text.split())
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+def test_ecoparks_own_table_with_a_zero_base_row_verifies(tmp_path: Path, suffix: str) -> None:
+    # issue 14: 综合利用往年贮存量 printed 0.00 crashed verify with ZeroDivisionError
+    data = yaml.safe_load(SEED_YAML.read_text(encoding="utf-8"))
+    data["observations"]["swaste_stock_utilized"]["values"][2018] = 0
+    source = tmp_path / "d.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    table = tmp_path / f"t{suffix}"
+    assert runner.invoke(app, ["table", str(source), "-o", str(table)]).exit_code == 0
+    result = runner.invoke(app, ["verify", str(table), "--json"])
+    assert result.exit_code == 0, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert [f for f in findings if f["kind"] in ("base_row_mismatch", "mismatch")] == []

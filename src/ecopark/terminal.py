@@ -191,10 +191,9 @@ def verification(result: Verification, lang: str) -> RenderableType:
                   expand=True)
     from ecopark.verify import KIND_NAMES
 
-    narrow = lang != "en"
-    table.add_column(_pick(lang, "级别", "Severity"), no_wrap=narrow, max_width=8)
+    table.add_column(_pick(lang, "级别", "Severity"), no_wrap=True)
     table.add_column(_pick(lang, "序号", "No."), no_wrap=True)
-    table.add_column(_pick(lang, "类型", "Kind"), overflow="fold", max_width=10 if narrow else 12)
+    table.add_column(_pick(lang, "类型", "Kind"), overflow="fold")  # wraps before 说明 shrinks
     table.add_column(_pick(lang, "说明", "Finding"), overflow="fold", ratio=1, min_width=30)
     for f in result.findings:
         zh, en, style = SEVERITY[f.severity]

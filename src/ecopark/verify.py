@@ -275,8 +275,10 @@ def _overall(ev: Evaluation, printed_results: list[IndicatorResult],
     why_en = "; ".join(readable(ev.framework, r.en, "en") for r in deciding)
     nums = "、".join(map(str, open_both))
     apart_zh = f"（指标 {nums} 表中未列且无法复算，比较时两者均按达标计）" if open_both else ""
-    apart_en = f" (indicators {', '.join(map(str, open_both))} are neither printed nor " \
-        "recomputable: counted as met on both sides)" if open_both else ""
+    some = "indicator" + (f"s {', '.join(map(str, open_both))} are" if len(open_both) > 1
+                          else f" {nums} is")
+    apart_en = f" ({some} neither printed nor recomputable: counted as met on both sides)" \
+        if open_both else ""
     yield Finding(None, "overall_verdict_flip", "error", printed.status.value,
                   computed.status.value,
                   f"总体判定改变：按表中数值园区{_VERDICT_WORDS[printed.status][0]}，按复算园区"

@@ -14,7 +14,8 @@
    converted by the dataset machinery.
 3. The grid that maps the most indicators is the 对照考核表; fewer than half → no table.
 4. The evaluation year is "数据基准年为YYYY年" in the document, else the `year` argument. The
-   planning base year, unless given or printed in a row, is inferred: of year−25 … year−1, the
+   planning base year, unless given, printed in a row or printed as a note ("规划基准年为YYYY年",
+   as ecopark's own table writes it), is inferred: of year−25 … year−1, the
    latest year with which the rows reproduce the most printed values that depend on the base
    year (the elasticities of HJ 274), each within its printed precision.
 5. The rows become a `DatasetFile` (observations with source "对照考核表 第R行"; the printed
