@@ -17,6 +17,7 @@ from ecopark.readable import readable
 from ecopark.trace import Trace
 from ecopark.units import pretty
 from ecopark.verdict import Verdict, VerdictStatus
+from ecopark.verify import KIND_NAMES
 
 if TYPE_CHECKING:
     from ecopark.accounting.zerocarbon import InventoryResult, Line
@@ -189,8 +190,6 @@ def verification(result: Verification, lang: str) -> RenderableType:
     table = Table(title=_pick(lang, "核查结果（表中数值 vs 按基础数据复算）",
                               "Verification (printed vs recomputed from the base rows)"),
                   expand=True)
-    from ecopark.verify import KIND_NAMES
-
     table.add_column(_pick(lang, "级别", "Severity"), no_wrap=True)
     table.add_column(_pick(lang, "序号", "No."), no_wrap=True)
     table.add_column(_pick(lang, "类型", "Kind"), overflow="fold")  # wraps before 说明 shrinks
