@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecopark import DatasetError, Framework, evaluate, load_dataset, verify
+from ecopark.readable import readable
 from ecopark.verify import Finding
 
 BASE = """\
@@ -144,3 +145,15 @@ def test_no_reported_section_means_no_findings(tmp_path: Path, hj274: Framework)
 def test_a_printed_number_that_is_not_a_number(tmp_path: Path, hj274: Framework) -> None:
     found = findings(tmp_path, hj274, '2: "约38"')
     assert kinds(found) == ["unreadable_value"]
+
+
+@pytest.mark.parametrize(("text", "zh", "en"), [
+    ("elasticity(nh3n, iva, t0, t)", "氨氮排放量对工业增加值的弹性系数",
+     "the elasticity of ammonia nitrogen discharged to industrial value added"),
+    ("-cagr(co2 / iva, t0, t)", "-（二氧化碳排放量 / 工业增加值）的年均增长率",
+     "-the annual growth of (CO2 emitted / industrial value added)"),
+    ("缺少nh3n（2012年）", "缺少氨氮排放量（2012年）", "缺少ammonia nitrogen discharged（2012年）"),
+    ("t0 and x_unknown", "t0 and x_unknown", "t0 and x_unknown"),
+])
+def test_formula_text_reads_as_words(hj274: Framework, text: str, zh: str, en: str) -> None:
+    assert (readable(hj274, text), readable(hj274, text, "en")) == (zh, en)
