@@ -282,22 +282,56 @@ def test_mandatory_not_met_fails_the_park(tmp_path: Path) -> None:
     assert [(r.kind, r.numbers) for r in verdict.reasons] == [("mandatory_not_met", (19,))]
 
 
-def test_selected_indicator_not_met_but_group_carried(tmp_path: Path) -> None:
-    # 1 = 10 / 100 = 10 % < 30 (selected, not met); 2 = 121 ≥ 15 carries G1
+def test_declared_selection_judges_the_group_on_the_selected_only(tmp_path: Path) -> None:
+    # 1 = 10 / 100 = 10 % < 30 (selected, not met); 2 = 121 ≥ 15 is met but not selected:
+    # the park declared 1 as G1's assessed indicator, so 2 does not carry the group
     ds = load(tmp_path, passing(hightech_output={2018: 10}, gross_output={2018: 100}),
               park={"selected": [1]})
     evaluation = evaluate(FW, ds, T)
     assert evaluation.result(1).status is Status.NOT_MET
+    assert evaluation.result(2).status is Status.MET
     verdict = evaluation.verdict
-    assert verdict.status is VerdictStatus.PASSED
-    assert [(r.kind, r.numbers) for r in verdict.reasons] == [
-        ("all_met", ()), ("selected_not_met", (1, 2))]
-    reason = verdict.reasons[1]
-    assert reason.severity == "info"
-    assert "1" in reason.zh and "2" in reason.zh
-    assert reason.en == "selected indicator 1 is not met, but 2 of G1 is met and carries the group"
+    assert verdict.status is VerdictStatus.FAILED
+    assert [(r.kind, r.numbers, r.severity) for r in verdict.reasons] == [
+        ("group_not_met", (1,), "fail")]
+    assert verdict.reasons[0].zh == ("G1（经济发展可选指标）所选考核指标 1 中没有足够的达标指标"
+                                     "（需 1 项，实 0 项）")
+    assert verdict.reasons[0].en == ("G1 (economic development options) has 0 met among the "
+                                     "selected 1, needs 1")
     assert verdict.groups[0].selected == (1,)
     assert verdict.groups[0].met == (2,)
+
+
+def test_selected_not_met_with_unselected_member_unreported_fails(tmp_path: Path) -> None:
+    # issue 14: G2 = {6, 7}; 6 selected: 50 / (100 + 0) = 50 % < 70, not met; 7 not selected and
+    # printed "/" (missing). Judged on 6 alone: failed, not incomplete
+    ds = load(tmp_path, passing(swaste_utilized={2018: 50}, recycled_resources={2018: "/"}),
+              park={"selected": [6]})
+    evaluation = evaluate(FW, ds, T)
+    assert [evaluation.result(n).status for n in (6, 7)] == [Status.NOT_MET, Status.MISSING]
+    verdict = evaluation.verdict
+    assert verdict.status is VerdictStatus.FAILED
+    assert [(r.kind, r.numbers, r.severity) for r in verdict.reasons] == [
+        ("group_not_met", (6,), "fail")]
+
+
+def test_selected_member_missing_leaves_the_group_undetermined(tmp_path: Path) -> None:
+    # 7 selected and missing, 6 (not selected) met: judged on 7 alone, which cannot be judged
+    ds = load(tmp_path, passing(recycled_resources={2018: "/"}), park={"selected": [7]})
+    verdict = evaluate(FW, ds, T).verdict
+    assert verdict.status is VerdictStatus.INCOMPLETE
+    assert [(r.kind, r.numbers, r.severity) for r in verdict.reasons] == [
+        ("group_undetermined", (7,), "incomplete")]
+    assert verdict.reasons[0].en == ("G2 (industrial symbiosis options) has too few met and "
+                                     "selected indicators 7 cannot be judged")
+
+
+def test_group_without_a_selected_member_is_judged_on_all_members(tmp_path: Path) -> None:
+    # selection declared in G1 only; G2 (none selected) still carried by 6 while 7 is missing
+    ds = load(tmp_path, passing(recycled_resources={2018: "/"}), park={"selected": [2]})
+    verdict = evaluate(FW, ds, T).verdict
+    assert verdict.status is VerdictStatus.PASSED
+    assert [r.kind for r in verdict.reasons] == ["all_met"]
 
 
 def test_selected_not_met_names_a_selected_carrier(tmp_path: Path) -> None:

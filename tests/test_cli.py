@@ -61,7 +61,8 @@ def test_verify_json_contract() -> None:
 def test_verify_prints_findings() -> None:
     code, out, _ = invoke("verify", str(SEED))
     assert code == 0
-    assert "verdict_flip" in out and "39.31" in out and "共 15 条：错误 2，警告 9，提示 4" in out
+    assert "判定改变" in out and "verdict_flip" not in out
+    assert "39.31" in out and "共 15 条：错误 2，警告 9，提示 4" in out
 
 
 def test_explain_shows_formula_inputs_and_sources() -> None:

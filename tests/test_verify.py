@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ecopark import DatasetError, Framework, evaluate, load_dataset, verify
+from ecopark.readable import readable
 from ecopark.verify import Finding
 
 BASE = """\
@@ -70,15 +71,19 @@ def test_fact_printed_differently_is_a_mismatch_and_a_flip(tmp_path: Path,
                                                            hj274: Framework) -> None:
     found = findings(tmp_path, hj274, '17: "达标"', compliance="未达标")
     assert sorted(kinds(found, 17)) == ["mismatch", "verdict_flip"]
+    # the table prints 17 only: the other indicators are neither printed nor recomputable; they
+    # count as met on both sides, and mandatory 17 fails whatever they are: the verdict flips
     overall = [f for f in found if f.kind == "overall_verdict_flip"]
-    assert overall == []  # incomplete (printed) vs failed: neither passes, so no flip
+    assert [(f.reported, f.computed) for f in overall] == [("passed", "failed")]
+    assert "必选指标未达标：17" in overall[0].zh and "表中未列且无法复算" in overall[0].zh
 
 
 def test_printed_value_that_cannot_be_recomputed(tmp_path: Path, hj274: Framework) -> None:
     found = findings(tmp_path, hj274, '4: "12.5"')
     cannot = [f for f in found if f.number == 4]
     assert [f.kind for f in cannot] == ["cannot_reproduce"]
-    assert "recycling_industry_va" in cannot[0].zh and "2018" in cannot[0].zh
+    assert cannot[0].zh == ("指标 4（资源再生利用产业增加值占园区工业增加值比例）表中为 12.5，但无法"
+                            "复算：缺少 资源再生利用产业增加值（2018年）")  # names, never item ids
 
 
 def test_missing_rows_are_listed_when_the_data_gives_a_value(tmp_path: Path,
@@ -140,3 +145,15 @@ def test_no_reported_section_means_no_findings(tmp_path: Path, hj274: Framework)
 def test_a_printed_number_that_is_not_a_number(tmp_path: Path, hj274: Framework) -> None:
     found = findings(tmp_path, hj274, '2: "约38"')
     assert kinds(found) == ["unreadable_value"]
+
+
+@pytest.mark.parametrize(("text", "zh", "en"), [
+    ("elasticity(nh3n, iva, t0, t)", "氨氮排放量对工业增加值的弹性系数",
+     "the elasticity of ammonia nitrogen discharged to industrial value added"),
+    ("-cagr(co2 / iva, t0, t)", "-（二氧化碳排放量 / 工业增加值）的年均增长率",
+     "-the annual growth of (CO2 emitted / industrial value added)"),
+    ("缺少nh3n（2012年）", "缺少氨氮排放量（2012年）", "缺少ammonia nitrogen discharged（2012年）"),
+    ("t0 and x_unknown", "t0 and x_unknown", "t0 and x_unknown"),
+])
+def test_formula_text_reads_as_words(hj274: Framework, text: str, zh: str, en: str) -> None:
+    assert (readable(hj274, text), readable(hj274, text, "en")) == (zh, en)

@@ -13,9 +13,11 @@ from rich.tree import Tree
 
 from ecopark.evaluate import Evaluation, IndicatorResult, Status
 from ecopark.numbers import format_value
+from ecopark.readable import readable
 from ecopark.trace import Trace
 from ecopark.units import pretty
 from ecopark.verdict import Verdict, VerdictStatus
+from ecopark.verify import KIND_NAMES
 
 if TYPE_CHECKING:
     from ecopark.accounting.zerocarbon import InventoryResult, Line
@@ -97,7 +99,7 @@ def assessment(evaluation: Evaluation, lang: str) -> RenderableType:
         parts.append(settings_table(fw, evaluation.dataset, lang))
     if fw.spec.gates:
         parts.append(_gates_table(evaluation, lang))
-    return Group(*parts, verdict_panel(evaluation.verdict, lang))
+    return Group(*parts, verdict_panel(evaluation.verdict, lang, fw))
 
 
 def _notes(evaluation: Evaluation, lang: str) -> list[Text]:
@@ -152,9 +154,14 @@ def _gates_table(evaluation: Evaluation, lang: str) -> Table:
     return table
 
 
-def verdict_panel(verdict: Verdict, lang: str) -> Panel:
+def verdict_panel(verdict: Verdict, lang: str, framework: Framework | None = None) -> Panel:
+    """The verdict and its reasons; with the framework, item ids in reasons read as names."""
     zh, en, style = VERDICT[verdict.status]
-    lines = [Text(f"• {_pick(lang, r.zh, r.en)}",
+
+    def words(text: str) -> str:
+        return text if framework is None else readable(framework, text, lang)
+
+    lines = [Text(f"• {words(_pick(lang, r.zh, r.en))}",
                   style="red" if r.severity == "fail" else "yellow" if
                   r.severity == "incomplete" else "") for r in verdict.reasons]
     for group in verdict.groups:
@@ -183,14 +190,15 @@ def verification(result: Verification, lang: str) -> RenderableType:
     table = Table(title=_pick(lang, "核查结果（表中数值 vs 按基础数据复算）",
                               "Verification (printed vs recomputed from the base rows)"),
                   expand=True)
-    for header, ratio in ((("级别", "Severity"), None), (("序号", "No."), None),
-                          (("类型", "Kind"), None), (("说明", "Finding"), 1)):
-        table.add_column(_pick(lang, *header), overflow="fold", ratio=ratio,
-                         no_wrap=ratio is None)
+    table.add_column(_pick(lang, "级别", "Severity"), no_wrap=True)
+    table.add_column(_pick(lang, "序号", "No."), no_wrap=True)
+    table.add_column(_pick(lang, "类型", "Kind"), overflow="fold")  # wraps before 说明 shrinks
+    table.add_column(_pick(lang, "说明", "Finding"), overflow="fold", ratio=1, min_width=30)
     for f in result.findings:
         zh, en, style = SEVERITY[f.severity]
-        table.add_row(Text(_pick(lang, zh, en), style=style), str(f.number or ""), f.kind,
-                      _pick(lang, f.zh, f.en))
+        kind = KIND_NAMES.get(f.kind, (f.kind, f.kind))
+        table.add_row(Text(_pick(lang, zh, en), style=style), str(f.number or ""),
+                      _pick(lang, *kind), _pick(lang, f.zh, f.en))
     counts = {s: sum(1 for f in result.findings if f.severity == s) for s in SEVERITY}
     summary = Text(_pick(lang, f"共 {len(result.findings)} 条：错误 {counts['error']}，警告 "
                          f"{counts['warning']}，提示 {counts['info']}",
@@ -198,7 +206,7 @@ def verification(result: Verification, lang: str) -> RenderableType:
                          f"{counts['warning']} warnings, {counts['info']} info"))
     fw = result.evaluation.framework
     settings = [settings_table(fw, result.evaluation.dataset, lang)] if fw.spec.settings else []
-    return Group(table, summary, *settings, verdict_panel(result.evaluation.verdict, lang))
+    return Group(table, summary, *settings, verdict_panel(result.evaluation.verdict, lang, fw))
 
 
 def explanation(evaluation: Evaluation, number: int, lang: str) -> RenderableType:

@@ -220,29 +220,42 @@ def _groups(framework: Framework, results: list[IndicatorResult],
 
 
 def _group_reasons(group: GroupResult, results: list[IndicatorResult]) -> Iterable[Reason]:
+    """A group is judged on its selected members when the park declares a selection in it
+    (是否为考核指标), else on all its members."""
     by_number = {r.number: r for r in results}
-    if len(group.met) < group.min_met:
-        open_members = tuple(n for n in group.members if not by_number[n].determined)
-        if open_members:
-            yield Reason("group_undetermined", open_members,
-                         f"{group.id}（{group.name_zh}）达标数不足，且指标 {_nums(open_members)} "
-                         "缺数据或无法评价",
-                         f"{group.id} ({group.name_en}) has too few met and indicators "
-                         f"{', '.join(map(str, open_members))} cannot be judged", "incomplete")
-        else:
-            yield Reason("group_not_met", group.members,
-                         f"{group.id}（{group.name_zh}）中没有足够的达标指标"
-                         f"（需 {group.min_met} 项，实 {len(group.met)} 项）",
-                         f"{group.id} ({group.name_en}) has {len(group.met)} met, needs "
-                         f"{group.min_met}", "fail")
+    judged = group.selected or group.members
+    met = tuple(n for n in group.met if n in judged)
+    if len(met) < group.min_met:
+        yield _group_short(group, judged, met, by_number)
         return
     for number in group.selected:
         status = by_number[number].status
         if status is not Status.MET:
-            carriers = tuple(n for n in group.met if n != number)
+            carriers = tuple(n for n in met if n != number)
             zh, en = _STATUS_WORDS.get(status, ("未达标", "is not met"))
             yield Reason("selected_not_met", (number, *carriers),
                          f"所选考核指标 {number} {zh}，但同组指标 {_nums(carriers)} 达标，"
                          f"{group.id} 仍满足", f"selected indicator {number} {en}, but "
                          f"{', '.join(map(str, carriers))} of {group.id} is met and carries the "
                          "group", "info")
+
+
+def _group_short(group: GroupResult, judged: tuple[int, ...], met: tuple[int, ...],
+                 by_number: dict[int, IndicatorResult]) -> Reason:
+    """Too few met among the members judged: incomplete while one of them is open, else fail."""
+    which_zh = "所选考核指标" if group.selected else "指标"
+    which_en = "selected indicators" if group.selected else "indicators"
+    open_members = tuple(n for n in judged if not by_number[n].determined)
+    if open_members:
+        return Reason("group_undetermined", open_members,
+                      f"{group.id}（{group.name_zh}）达标数不足，且{which_zh} {_nums(open_members)} "
+                      "缺数据或无法评价",
+                      f"{group.id} ({group.name_en}) has too few met and {which_en} "
+                      f"{', '.join(map(str, open_members))} cannot be judged", "incomplete")
+    among_zh = f"所选考核指标 {_nums(judged)} 中" if group.selected else ""
+    among_en = f" among the selected {', '.join(map(str, judged))}" if group.selected else ""
+    return Reason("group_not_met", judged,
+                  f"{group.id}（{group.name_zh}）{among_zh}没有足够的达标指标"
+                  f"（需 {group.min_met} 项，实 {len(met)} 项）",
+                  f"{group.id} ({group.name_en}) has {len(met)} met{among_en}, needs "
+                  f"{group.min_met}", "fail")

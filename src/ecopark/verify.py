@@ -39,9 +39,27 @@ from ecopark.evaluate import (
 from ecopark.formula import NotEvaluable
 from ecopark.framework import Check
 from ecopark.numbers import Printed, format_value, parse_printed, within_precision
+from ecopark.readable import readable
 from ecopark.verdict import Verdict, VerdictStatus, decide
 
-__all__ = ["Finding", "Verification", "verify"]
+__all__ = ["KIND_NAMES", "Finding", "Verification", "verify"]
+
+# what a reader sees for each finding kind (the `kind` codes of the JSON stay as they are)
+KIND_NAMES = {
+    "mismatch": ("数值不符", "value differs"),
+    "unit_slip": ("单位错位", "unit slip"),
+    "cannot_reproduce": ("无法复算", "cannot recompute"),
+    "verdict_flip": ("判定改变", "verdict flips"),
+    "overall_verdict_flip": ("总体判定改变", "overall verdict flips"),
+    "not_reported": ("未填报", "not reported"),
+    "unreadable_value": ("不是数字", "not a number"),
+    "missing_row": ("表中缺项", "row missing"),
+    "base_row_mismatch": ("基础数据不符", "base row differs"),
+    "text_table_inconsistency": ("正文与表不符", "text vs table"),
+    "implausible_magnitude": ("数量级异常", "implausible magnitude"),
+    "method_inconsistency": ("核算方法不一致", "methods differ"),
+    "base_year_inference": ("规划基准年推定", "base year inference"),
+}
 
 _SLIPS = (1e3, 1e4, 1e8)
 _INFERENCE_SPAN = 25
@@ -87,7 +105,7 @@ def verify(evaluation: Evaluation) -> Verification:
         findings.extend(_indicator_findings(evaluation, result, printed))
         printed_results.append(_printed_status(evaluation, result, printed))
     printed_verdict = decide(evaluation.framework, dataset, printed_results)
-    findings.extend(_overall(evaluation.verdict, printed_verdict))
+    findings.extend(_overall(evaluation, printed_results, printed_verdict))
     findings.extend(_base_rows(evaluation, reported))
     findings.extend(_text(evaluation, reported))
     findings.extend(_checks(evaluation))
@@ -123,12 +141,35 @@ def _indicator_findings(ev: Evaluation, result: IndicatorResult,
                           f"give {shown}")
         return
     if result.value is None:
+        why_zh, why_en = _why(ev, result)
         yield Finding(ind.number, "cannot_reproduce", "warning", printed.text, None,
-                      f"指标 {ind.number} 表中为 {printed.text}，但无法复算：{result.reason_zh}",
-                      f"indicator {ind.number} is printed as {printed.text} but cannot be "
-                      f"recomputed: {result.reason_en}")
+                      f"指标 {ind.number}（{ind.name_zh}）表中为 {printed.text}，但无法复算：{why_zh}",
+                      f"indicator {ind.number} ({ind.name_en}) is printed as {printed.text} but "
+                      f"cannot be recomputed: {why_en}")
         return
     yield from _compare(ev, result, printed, shown)
+
+
+def _why(ev: Evaluation, result: IndicatorResult) -> tuple[str, str]:
+    """Why an indicator cannot be recomputed, in words: a base value of 0 first, if any."""
+    fw = ev.framework
+    zh, en = readable(fw, result.reason_zh), readable(fw, result.reason_en, "en")
+    zero = _zero_base(ev, result.number)
+    if zero is None or result.status is Status.MISSING:
+        return zh, en
+    item, year = zero
+    return (f"基础值为 0（{fw.item_name(item)} {year}年）；{zh}",
+            f"base value is 0 ({fw.item_name(item, 'en')} {year}); {en}")
+
+
+def _zero_base(ev: Evaluation, number: int) -> tuple[str, int] | None:
+    """The first item-year read by the indicator whose value is 0, among the years up to t."""
+    for item in ev.framework.items_of(number):
+        for year in sorted({ev.dataset.profile.base_year, ev.year, *ev.dataset.years()}):
+            obs = ev.dataset.values.get((item, year))
+            if year <= ev.year and obs is not None and obs.value == 0.0:
+                return item, year
+    return None
 
 
 def _compare(ev: Evaluation, result: IndicatorResult, printed: Printed,
@@ -157,8 +198,10 @@ def _compare(ev: Evaluation, result: IndicatorResult, printed: Printed,
             f"; off by a factor of about {slip:g}: a likely 万/亿 unit slip"
     elif result.warnings:
         kind = "cannot_reproduce"
-        zh = "；无法由表中基础数据复现：" + "；".join(w[0] for w in result.warnings)
-        en = "; not reproducible from the printed rows: " + "; ".join(w[1] for w in result.warnings)
+        zh = "；无法由表中基础数据复现：" + "；".join(readable(ev.framework, w[0])
+                                             for w in result.warnings)
+        en = "; not reproducible from the printed rows: " + "; ".join(
+            readable(ev.framework, w[1], "en") for w in result.warnings)
     severity = "error" if kind == "unit_slip" else "warning"
     yield Finding(ind.number, kind, severity, printed.text, value,
                   f"指标 {ind.number}（{ind.name_zh}）表中为 {printed.text}，按表中基础数据复算为 "
@@ -212,22 +255,54 @@ def _printed_status(ev: Evaluation, result: IndicatorResult,
     return judge_value(ev.framework, ev.dataset, result.number, ev.year, value)
 
 
-def _overall(computed: Verdict, printed: Verdict) -> Iterator[Finding]:
+def _overall(ev: Evaluation, printed_results: list[IndicatorResult],
+             printed: Verdict) -> Iterator[Finding]:
+    """The overall verdicts compared on what can be determined: indicators that neither the table
+    nor the rows determine count as met on both sides, so they cannot hide a flip that happens
+    whatever their value."""
+    counted = _counted(ev)
+    open_both = tuple(p.number for p, c in zip(printed_results, ev.results, strict=True)
+                      if not p.determined and not c.determined and p.number in counted)
+    computed = ev.verdict
+    if open_both:
+        printed = decide(ev.framework, ev.dataset, _as_met(printed_results, open_both))
+        computed = decide(ev.framework, ev.dataset, _as_met(ev.results, open_both))
     if printed.status == computed.status or VerdictStatus.PASSED not in (printed.status,
                                                                          computed.status):
         return
-    names = {"passed": ("达标", "passes"), "failed": ("不达标", "fails"),
-             "incomplete": ("无法判定", "cannot be judged")}
     deciding = [r for r in computed.reasons if r.severity != "info"]
-    why_zh = "；".join(r.zh for r in deciding)
-    why_en = "; ".join(r.en for r in deciding)
+    why_zh = "；".join(readable(ev.framework, r.zh) for r in deciding)
+    why_en = "; ".join(readable(ev.framework, r.en, "en") for r in deciding)
+    nums = "、".join(map(str, open_both))
+    apart_zh = f"（指标 {nums} 表中未列且无法复算，比较时两者均按达标计）" if open_both else ""
+    some = "indicator" + (f"s {', '.join(map(str, open_both))} are" if len(open_both) > 1
+                          else f" {nums} is")
+    apart_en = f" ({some} neither printed nor recomputable: counted as met on both sides)" \
+        if open_both else ""
     yield Finding(None, "overall_verdict_flip", "error", printed.status.value,
                   computed.status.value,
-                  f"总体判定改变：按表中数值园区{names[printed.status][0]}，按复算园区"
-                  f"{names[computed.status][0]}（{why_zh}）",
+                  f"总体判定改变：按表中数值园区{_VERDICT_WORDS[printed.status][0]}，按复算园区"
+                  f"{_VERDICT_WORDS[computed.status][0]}（{why_zh}）{apart_zh}",
                   f"the overall verdict flips: by the printed values the park "
-                  f"{names[printed.status][1]}, recomputed it {names[computed.status][1]} "
-                  f"({why_en})")
+                  f"{_VERDICT_WORDS[printed.status][1]}, recomputed it "
+                  f"{_VERDICT_WORDS[computed.status][1]} ({why_en}){apart_en}")
+
+
+_VERDICT_WORDS = {VerdictStatus.PASSED: ("达标", "passes"), VerdictStatus.FAILED: ("不达标", "fails"),
+                  VerdictStatus.INCOMPLETE: ("无法判定", "cannot be judged")}
+
+
+def _counted(ev: Evaluation) -> set[int]:
+    """The indicators the verdict counts: mandatory ones and the members each group is judged on."""
+    out = {r.number for r in ev.results if r.indicator.mandatory}
+    for group in ev.verdict.groups:
+        out.update(group.selected or group.members)
+    return out
+
+
+def _as_met(results: list[IndicatorResult], numbers: tuple[int, ...]) -> list[IndicatorResult]:
+    return [dataclasses.replace(r, status=Status.MET) if r.number in numbers else r
+            for r in results]
 
 
 # ------------------------------------------------------------------ rows and text
@@ -240,8 +315,9 @@ def _base_rows(ev: Evaluation, reported: Reported) -> Iterator[Finding]:
         item = ev.framework.spec.items[row.item]
         if printed.number is None or obs is None or not isinstance(obs.value, float):
             continue
-        value = printed.number * units.conversion_factor(row.unit or item.unit, item.unit)
-        if abs(value - obs.value) > 0.5 * 10 ** (-printed.decimals) * abs(value / printed.number):
+        factor = units.conversion_factor(row.unit or item.unit, item.unit)
+        value = printed.number * factor
+        if abs(value - obs.value) > 0.5 * 10 ** (-printed.decimals) * abs(factor):
             yield Finding(None, "base_row_mismatch", "warning", printed.text, obs.value,
                           f"基础数据 {item.name_zh}（{row.year}年）表中为 {printed.text}，"
                           f"数据集为 {obs.given}",
@@ -308,8 +384,8 @@ def _item_value(ev: Evaluation, name: str, year: int) -> tuple[float | None, str
             value, _ = evaluate_formula(ev.framework, ev.dataset, formula, year)
         except (MissingData, NotEvaluable):
             return None, "", ""
-        text_zh = ev.framework.describe(formula.text, "zh")
-        text_en = ev.framework.describe(formula.text, "en")
+        text_zh = readable(ev.framework, formula.text, "zh")
+        text_en = readable(ev.framework, formula.text, "en")
         return float(value) * factor, f"表中数据按 {text_zh} ", f"the rows by {text_en}"
     return None, "", ""
 

@@ -176,7 +176,9 @@ def test_problems_list_unmet_findings_and_data_quality(zh: Report) -> None:
             "复算值-5.54未达标") in found
     assert ("【警告】指标1（高新技术企业工业总产值占园区工业总产值比例）表中为39.31，"
             "按表中基础数据复算为34.97") in found
-    assert "elasticity(氨氮排放量, 工业增加值, t0, t)" in found  # item ids read as names
+    # names and words, never formula text or item ids
+    assert "氨氮排放量对工业增加值的弹性系数未计入平均：缺少氨氮排放量（2012年）" in found
+    assert "elasticity" not in found and "nh3n" not in found
     quality = "\n".join(texts(section(zh, "数据质量问题")))
     assert ("【警告】单位能耗二氧化碳排放量基准年与评价年应基本一致：2012年1.65 t/tce，"
             "2018年5.01 t/tce") in quality

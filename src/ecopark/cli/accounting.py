@@ -453,10 +453,10 @@ def quality_table(findings: list[Any], lang: str, title: str | None = None) -> A
     zh = lang != "en"
     styles = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
     table = Table(title=title or ("数据质量检查" if zh else "Data-quality checks"), expand=True)
-    for header, ratio in ((("级别", "severity"), None), (("规则", "rule"), None),
-                          (("指标", "indicators"), None), (("说明", "finding"), 1)):
-        table.add_column(header[0] if zh else header[1], overflow="fold", ratio=ratio,
-                         no_wrap=ratio is None)
+    for header, width in ((("级别", "severity"), 8), (("规则", "rule"), 16),
+                          (("指标", "indicators"), 8)):  # narrow: 说明 keeps the room
+        table.add_column(header[0] if zh else header[1], overflow="fold", max_width=width)
+    table.add_column("说明" if zh else "finding", overflow="fold", ratio=1, min_width=30)
     for f in findings:
         word, style = styles[f.severity]
         table.add_row(Text(word if zh else f.severity, style=style), f"{f.rule} v{f.version}",

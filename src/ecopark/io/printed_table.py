@@ -14,7 +14,8 @@
    converted by the dataset machinery.
 3. The grid that maps the most indicators is the 对照考核表; fewer than half → no table.
 4. The evaluation year is "数据基准年为YYYY年" in the document, else the `year` argument. The
-   planning base year, unless given or printed in a row, is inferred: of year−25 … year−1, the
+   planning base year, unless given, printed in a row or printed as a note ("规划基准年为YYYY年",
+   as ecopark's own table writes it), is inferred: of year−25 … year−1, the
    latest year with which the rows reproduce the most printed values that depend on the base
    year (the elasticities of HJ 274), each within its printed precision.
 5. The rows become a `DatasetFile` (observations with source "对照考核表 第R行"; the printed
@@ -70,6 +71,7 @@ _ROLES: dict[str, tuple[str, ...]] = {
     "other": ("项目", "类别", "分类", "复算值", "核查结果", "是否达标", "达标情况", "备注", "来源"),
 }
 _YES = frozenset({"是", "√", "✓", "✔", "y", "yes", "true"})
+_BASE_YEAR = re.compile(r"规划基准年\s*(?:为|是|:)\s*((?:19|20)\d{2})")
 _DATA_YEAR = re.compile(r"数据基准年\s*(?:为|是|:)?\s*((?:19|20)\d{2})")
 _PARK = re.compile(r"园区名称\s*:\s*(.*)")
 _NUMBER_UNIT = re.compile(r"([+-]?[\d.,]+)\s*([^\d\s%].*)")
@@ -354,9 +356,14 @@ def _evaluation_year(table: _Table, texts: list[str], year: int | None, file: st
     return chosen
 
 
-def _check_base_year(table: _Table, base_year: int | None, year: int, file: str) -> None:
+def _check_base_year(table: _Table, base_year: int | None, year: int, file: str,
+                     noted: int | None) -> None:
     if base_year is None:
         return
+    if noted is not None and not table.stated and noted != base_year:
+        raise WorkbookError(file, table.grid.where, "", f"文件中印出的规划基准年为 {noted}，与 --base-year "
+                            f"{base_year} 不符 the document prints another base year",
+                            "去掉 --base-year drop --base-year")
     if not 1900 <= base_year < year:
         raise WorkbookError(file, "", "", f"规划基准年 {base_year} 应早于评价年 {year} the base year "
                             "must precede the evaluation year", "改正 --base-year fix --base-year")
@@ -399,12 +406,21 @@ def _spec(table: _Table, framework: Framework, park: Park, year: int, file: str)
                        observations=observations, reported=reported)
 
 
-def _base_year(table: _Table, framework: Framework, year: int,
+def _noted_base_year(table: _Table, texts: list[str]) -> int | None:
+    """A planning base year printed as a note ("规划基准年为2012年。") in the table or the text."""
+    cells = [text for row in table.grid.rows for text in row]
+    return next((int(m.group(1)) for text in (*cells, *texts)
+                 if (m := _BASE_YEAR.search(unicodedata.normalize("NFKC", text)))), None)
+
+
+def _base_year(table: _Table, framework: Framework, year: int, noted: int | None,
                build: Callable[[int], Dataset]) -> tuple[int, str]:
     """The planning base year printed in the table, else inferred; and a note saying how."""
     if table.stated:
         stated = next(iter(table.stated))
         return stated, f"表中印出 printed in the table（{_source(table.stated[stated])}）"
+    if noted is not None:
+        return noted, f"表中印出 printed in the document（规划基准年为{noted}年）"
     numbers = [n for n, text in sorted(table.printed.items())
                if _reads_t0(framework, n) and parse_printed(text).number is not None]
     hits = {c: _reproduced(table, framework, build(c), year, c, numbers)
@@ -483,7 +499,8 @@ def read_printed_table(path: Path, framework: Framework, base_year: int | None =
     if problems:
         raise WorkbookProblems(file, problems)
     t = _evaluation_year(table, texts, year, file)
-    _check_base_year(table, base_year, t, file)
+    noted = _noted_base_year(table, texts)
+    _check_base_year(table, base_year, t, file, noted)
     name = _park_name(table.grid, texts, path.stem)
     selected = sorted(table.selected)
 
@@ -493,7 +510,7 @@ def read_printed_table(path: Path, framework: Framework, base_year: int | None =
 
     try:
         return build(base_year) if base_year is not None else \
-            build(*_base_year(table, framework, t, build))
+            build(*_base_year(table, framework, t, noted, build))
     except DatasetError as exc:  # rows were checked one by one: what is left is the table's
         raise WorkbookError(file, table.grid.where, "", f"{exc.problem}（{exc.key_path}）",
                             exc.hint) from None
