@@ -57,7 +57,7 @@ class Settings(BaseSettings):
                                    "before it is answered 503 (busy, retry later)")
     statement_timeout_seconds: float = Field(30.0, gt=0, le=3600, description="语句超时 seconds "
                                              "one database statement may run")
-    read_slots: int = Field(4, ge=1, le=256, description="并发读取数 requests that read at once "
+    read_slots: int = Field(16, ge=1, le=256, description="并发读取数 requests that read at once "
                             "(the others wait their turn without holding a thread)")
     argon2_time_cost: int = Field(3, ge=1, description="argon2 time cost (iterations)")
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost, KiB")

@@ -11,8 +11,10 @@ takes its turn here first; on PostgreSQL writers run concurrently (row locks) an
 Reads: a request runs in several hops between the event loop and the worker threads. With 50
 readers in the threads at once, every hop of a writer that holds the write lock waited behind
 them for a thread and for the interpreter lock, and the lock was held for seconds. Reads beyond
-the slots (`ECOPARK_READ_SLOTS`) wait here instead, so the threads stay few and a writer's hops
-quick; the server's throughput is the same, its CPU being the limit either way.
+the slots (`ECOPARK_READ_SLOTS`) wait here instead, so the threads stay fewer and a writer's
+hops quicker. Every write makes the park's evaluation stale, and recomputing it is most of the
+CPU a busy park costs: more slots favour readers (fewer writes get through), fewer favour
+writers; 16 balances them (figures in bench/README.md).
 
 A turn not had within the wait limit is DatabaseBusy (503 with Retry-After).
 """
