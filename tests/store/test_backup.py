@@ -304,12 +304,14 @@ def test_a_hostile_backup_is_refused_and_leaves_nothing(store: Store, hj274: Fra
 
 
 def test_nul_in_text_restores_exactly_or_is_refused_by_name(tmp_path: Path, empty_url: str) -> None:
-    """An anonymous visitor can put a NUL in a login attempt's name on SQLite: the backup still
-    restores into SQLite exactly, and into PostgreSQL it is refused naming table, row and column."""
+    """A database written before the store refused control characters (an anonymous visitor's
+    login name with a NUL, on SQLite): the backup still restores into SQLite exactly, and into
+    PostgreSQL it is refused naming table, row and column."""
     source = Store(f"sqlite:///{tmp_path / 'source.sqlite'}")
     upgrade(source)
-    with source.session(actor="web") as session:
-        session.add(m.LoginAttempt(user_name="anon\x00ymous", ip="192.0.2.1", succeeded=False))
+    with source.engine.begin() as connection:  # as an older ecopark wrote it: no session checks
+        connection.execute(m.LoginAttempt.__table__.insert().values(
+            user_name="anon\x00ymous", ip="192.0.2.1", at=m.utcnow(), succeeded=False))
     backup.backup(source, tmp_path / "nul.sqlite")
     source.dispose()
     if empty_url.startswith("sqlite"):

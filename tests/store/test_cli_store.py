@@ -163,3 +163,14 @@ def test_compare_every_park_in_the_database(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "江苏武进经济开发区" in result.stdout and "34.97" in result.stdout
     empty = runner.invoke(app, ["compare"])
     assert empty.exit_code == 2 and "nothing to compare" in empty.stderr
+
+
+def test_no_stored_text_holds_a_control_character_whichever_way_it_came(db_url: str) -> None:
+    """A user name with a right-to-left override, given on the command line, is refused by the
+    store itself (the web and the dataset readers refuse it earlier, naming their field)."""
+    ecopark("db", "init", "--db", db_url)
+    code, _, err = ecopark("users", "add", "evil\u202etxt.exe", "--role", "admin",
+                           "--password-stdin", "--db", db_url, stdin="Quite-Long-pass-91\n")
+    assert code == 2 and "users.name" in err and "U+202E" in err
+    code, out, _ = ecopark("users", "list", "--db", db_url)
+    assert code == 0 and "evil" not in out

@@ -30,7 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecopark.errors import Conflict, DatabaseBusy, InvalidValue, StoreError
-from ecopark.store import audit
+from ecopark.store import audit, texts
 from ecopark.store.timeouts import Timeouts, is_busy, postgres_connect_args, watch_sqlite_statements
 
 __all__ = ["ENV_VAR", "Store", "default_url", "make_engine", "resolve_url"]
@@ -152,6 +152,7 @@ class Store:
         A write transaction holds the write lock from its start (SQLite); a read one
         (`write=False`) never waits for writers and refuses to write."""
         session = (self._sessions if write else self._readers)(info={"actor": actor})
+        texts.install(session)
         audit.install(session)
         if not write:
             event.listen(session, "before_flush", _refuse_writes)
