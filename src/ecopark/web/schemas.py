@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Literal
@@ -107,9 +108,7 @@ class TokenInfoOut(BaseModel):
 
     @classmethod
     def of(cls, info: TokenInfo) -> TokenInfoOut:
-        return cls(id=info.id, user=info.user, label=info.label, scope=info.scope,
-                   created_at=info.created_at, expires_at=info.expires_at,
-                   revoked_at=info.revoked_at, state=info.state)
+        return cls(**dataclasses.asdict(info), state=info.state)
 
 
 class UserIn(_In):

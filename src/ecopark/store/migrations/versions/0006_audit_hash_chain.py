@@ -81,11 +81,15 @@ def _chain_existing() -> None:
         after = page[-1]["id"]
 
 
+def _drop_sqlite_triggers() -> None:
+    op.execute("DROP TRIGGER audit_log_no_update")
+    op.execute("DROP TRIGGER audit_log_no_delete")
+
+
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
-        op.execute("DROP TRIGGER audit_log_no_update")
-        op.execute("DROP TRIGGER audit_log_no_delete")
+        _drop_sqlite_triggers()
     else:
         op.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change")
     op.add_column("audit_log", sa.Column("prev_hash", sa.String(64), nullable=True))
@@ -131,8 +135,7 @@ def _schema(bind: Any) -> str:
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
-        op.execute("DROP TRIGGER audit_log_no_update")
-        op.execute("DROP TRIGGER audit_log_no_delete")
+        _drop_sqlite_triggers()
     else:
         op.execute("DROP TRIGGER audit_log_no_truncate ON audit_log")
     with op.batch_alter_table("audit_log") as batch:
