@@ -25,6 +25,8 @@ The tree::
     ├── PermissionDenied(role, action, resource) signed in, but the role may not do this
     ├── InvalidValue(field, problem, hint)       a value the store refuses (role, password …)
     ├── PartialCoverage(where, coverage, hint)   a roll-up would replace park totals unconfirmed
+    ├── StaleWrite(where, stale)                 a write based on a version that has changed since
+    ├── PreconditionRequired(where)              a write that does not say which version it read
     └── SettingsError(setting, problem, hint)    unsafe or invalid settings (e.g. default secret)
 
 Every class is a dataclass: its fields are the facts, the message is built from them, and the
@@ -53,7 +55,9 @@ __all__ = [
     "NotFound",
     "PartialCoverage",
     "PermissionDenied",
+    "PreconditionRequired",
     "SettingsError",
+    "StaleWrite",
     "StoreError",
     "TooManyAttempts",
     "UnitError",
@@ -392,3 +396,41 @@ class InvalidValue(EcoparkError):
     hint: str = ""
     _zh: ClassVar[str] = "{field}：{problem}"
     _en: ClassVar[str] = "{field}: {problem}"
+
+
+@dataclasses.dataclass(eq=False)
+class StaleWrite(EcoparkError):
+    """A write based on versions that changed since they were read: nothing was written.
+    `stale` holds one dict per value: item, year, yours (text and unit as sent, "" for none),
+    current (text and unit now stored, "" for none), version (the current one), by and at (who
+    changed it last, when, ISO 8601). Re-read and re-apply deliberately to write anyway."""
+
+    where: str
+    stale: list[dict[str, Any]]
+    hint: str = "重新读取当前值，确认后再保存 re-read the current values and save again deliberately"
+
+    def message(self, lang: str = "zh") -> str:
+        en = lang == "en"
+        lines = "\n".join(f"  - {self.line(s, lang)}" for s in self.stale)
+        text = (f"{self.where}: changed by someone else since you read it; nothing was saved:\n"
+                f"{lines}" if en else f"{self.where}：读取之后已被他人修改，未保存：\n{lines}")
+        return text + ("\nFix: " if en else "\n建议：") + self.hint
+
+    @staticmethod
+    def line(entry: dict[str, Any], lang: str = "zh") -> str:
+        if lang == "en":
+            return (f"{entry['item']} {entry['year']}: yours {entry['yours'] or '(none)'}, now "
+                    f"{entry['current'] or '(none)'} (by {entry['by']}, {entry['at']})")
+        return (f"{entry['item']}（{entry['year']}年）：您的值 {entry['yours'] or '（无）'}，"
+                f"当前值 {entry['current'] or '（无）'}（{entry['by']}，{entry['at']}）")
+
+
+@dataclasses.dataclass(eq=False)
+class PreconditionRequired(EcoparkError):
+    """A write to a versioned value that does not say which version it was based on."""
+
+    where: str
+    hint: str = ("带上读取时的 ETag：If-Match: <ETag>；有意覆盖用 If-Match: * "
+                 "send the ETag you read as If-Match, or If-Match: * to overwrite deliberately")
+    _zh: ClassVar[str] = "{where}：写入须注明所依据的版本"
+    _en: ClassVar[str] = "{where}: a write must say which version it is based on"

@@ -154,8 +154,8 @@ def test_nan_and_infinity_are_refused(client: TestClient, world: World, store: S
     table = _error(client.put(f"{url}/reported", content=b'{"year": 2018, "indicators": {"1": NaN}}',
                               headers=admin), 422)
     assert table["fields"]["field"] == "reported.indicators.1"
-    value = client.put(f"{url}/observations/energy/2018", content=b'{"value": Infinity}',
-                       headers=admin)
+    value = client.put(f"{V1}/parks/{world.park_a}/observations/energy/2018",
+                       content=b'{"value": Infinity}', headers={**admin, "If-Match": "*"})
     assert _error(value, 422)["fields"]["field"].startswith("body.value")
     assert _audit_rows(store) == before
 
@@ -167,17 +167,18 @@ def test_a_write_that_cannot_get_the_database_in_time_is_503_with_retry_after(
     if store.dialect != "sqlite":
         pytest.skip("the write lock held from outside is SQLite's")
     impatient = Store(store.url, Timeouts(wait=0.2))
-    url = f"{V1}/parks/{world.park_a}/years/2018/observations/energy/2018"
+    url = f"{V1}/parks/{world.park_a}/observations/energy/2018"
     body = {"value": 123456, "unit": "tce"}
+    admin = {**world.headers("admin"), "If-Match": "*"}
     with TestClient(create_app(settings, impatient)) as client:
         with store.session("another writer") as holding:
             holding.add(m.Park(name="占用写锁的园区"))
             holding.flush()
-            error = client.put(url, json=body, headers=world.headers("admin"))
-            assert client.get(url.rsplit("/", 2)[0], headers=world.headers("admin")).status_code == 200
+            error = client.put(url, json=body, headers=admin)
+            assert client.get(url, headers=admin).status_code == 200
         assert error.headers["retry-after"] == "1"
         assert _error(error, 503)["type"] == "DatabaseBusy"
-        assert client.put(url, json=body, headers=world.headers("admin")).status_code == 200
+        assert client.put(url, json=body, headers=admin).status_code == 200
     impatient.dispose()
 
 
@@ -187,13 +188,13 @@ def test_concurrent_writers_through_the_api_all_succeed(client: TestClient, worl
     fails because another committed first) and the last value written is the one stored."""
     import threading
 
-    url = f"{V1}/parks/{world.park_a}/years/2018/observations/energy/2018"
+    url = f"{V1}/parks/{world.park_a}/observations/energy/2018"
     statuses: list[int] = []
 
     def write(offset: int) -> None:
         for i in range(5):
             reply = client.put(url, json={"value": 100000 + offset * 10 + i, "unit": "tce"},
-                               headers=world.headers("admin"))
+                               headers={**world.headers("admin"), "If-Match": "*"})
             statuses.append(reply.status_code)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]

@@ -71,6 +71,18 @@ def test_saving_a_value_shows_which_statuses_changed(client: TestClient, world: 
     assert "状态变化" in page.text and 'id="ind-26" class=""' in page.text
 
 
+def test_a_notice_in_a_link_is_shown_only_when_the_server_signed_it(client: TestClient,
+                                                                    world: World) -> None:
+    """Any reader could craft ?saved=…: the page claims a change only when the save made it."""
+    sign_in(client, world, "officer-a")
+    forged = client.get(f"/parks/{world.park_a}/years/2018?saved=26:not_met:met")
+    assert forged.status_code == 200 and "状态变化" not in forged.text
+    location = _edit(client, world, {"v:co2:2018": "5", "u:co2:2018": "万吨"}
+                     ).headers["location"]  # type: ignore[attr-defined]
+    altered = location.replace("26:not_met:met", "1:not_met:met")
+    assert "状态变化" not in client.get(altered).text
+
+
 def test_an_upload_is_previewed_then_confirmed(client: TestClient, world: World) -> None:
     sign_in(client, world, "officer-a")
     path = f"/parks/{world.park_a}/upload"

@@ -83,7 +83,7 @@ def test_a_setting_with_its_reason_and_an_exemption_are_saved(client: TestClient
                                  "setting:product_share_required": "90",
                                  "exempt:2": "1", "exempt-reason:2": "园区无条件建设清洁能源（虚构）"})
     assert reply.status_code == 303, reply.text
-    assert reply.headers["location"].startswith(f"/parks/{zc}/years/{YEAR}?saved=")
+    assert reply.headers["location"].startswith(f"/parks/{zc}/years/{YEAR}?sig=")
     spec = _spec(world, zc)
     assert spec.settings == {"band_edge_100": SettingEntry(value="lower", note="省里按 20–100万 口径"),
                              "product_share_required": 90.0}
@@ -94,7 +94,7 @@ def test_a_setting_with_its_reason_and_an_exemption_are_saved(client: TestClient
     assert "2:not_met:exempted" in reply.headers["location"]
     assert "状态变化" in dashboard.text and "未达标 → " in dashboard.text  # the notice names it
     again = _post(client, path, {"setting:band_edge_100": "upper"})  # changes no status
-    assert again.headers["location"].endswith("?saved=none")
+    assert again.headers["location"].endswith("&saved=none")
     assert "没有指标的达标状态发生变化" in client.get(again.headers["location"]).text
 
 

@@ -27,10 +27,11 @@ def test_login_sets_an_httponly_lax_cookie_and_csrf_guards_changes(client: TestC
     body = response.json()
     assert body["user"]["role"] == "park_officer"
     assert client.get(f"{V1}/auth/me").json()["name"] == "officer-a"
-    url = f"{V1}/parks/{world.park_a}/years/2018/observations/energy/2018"
+    url = f"{V1}/parks/{world.park_a}/observations/energy/2018"
     refused = client.put(url, json={"value": 1})
     assert refused.status_code == 401 and "X-CSRF-Token" in refused.json()["error"]["message_en"]
-    ok = client.put(url, json={"value": 1}, headers={"X-CSRF-Token": body["csrf_token"]})
+    ok = client.put(url, json={"value": 1}, headers={"X-CSRF-Token": body["csrf_token"],
+                                                     "If-Match": "*"})
     assert ok.status_code == 200
     assert client.post(f"{V1}/auth/logout", headers={"X-CSRF-Token": body["csrf_token"]}
                        ).status_code == 204
@@ -117,13 +118,19 @@ def test_observations_read_and_write_with_units(client: TestClient, world: World
     water = next(r for r in rows if (r["item"], r["year"]) == ("water_reuse", 2018))
     assert water["value_text"] == "3163000" and water["canonical_unit"] == "万m3"
     assert abs(water["value"] - 316.3) < 1e-9
-    written = client.put(f"{url}/energy/2018", json={"value": "2.7", "unit": "万吨标准煤",
-                                                     "source": "台账"}, headers=officer)
+    values = f"{V1}/parks/{world.park_a}/observations"
+    writer = {**officer, "If-Match": "*"}
+    written = client.put(f"{values}/energy/2018", json={"value": "2.7", "unit": "万吨标准煤",
+                                                        "source": "台账"}, headers=writer)
     assert written.status_code == 200, written.text
-    assert written.json()["value"] == 27000.0 and written.json()["entered_by"] == "officer-a"
-    bad = client.put(f"{url}/energy/2018", json={"value": 1, "unit": "furlong"}, headers=officer)
+    assert written.json()["canonical_value"] == 27000.0
+    assert written.json()["history"][0]["by"] == "officer-a"
+    read = next(r for r in client.get(url, headers=officer).json()
+                if (r["item"], r["year"]) == ("energy", 2018))
+    assert (read["value"], read["version"], read["entered_by"]) == (27000.0, 2, "officer-a")
+    bad = client.put(f"{values}/energy/2018", json={"value": 1, "unit": "furlong"}, headers=writer)
     assert bad.status_code == 422 and bad.json()["error"]["fields"]["from_unit"] == "furlong"
-    unknown = client.put(f"{url}/nonsense/2018", json={"value": 1}, headers=officer)
+    unknown = client.put(f"{values}/nonsense/2018", json={"value": 1}, headers=writer)
     assert unknown.status_code == 422 and "nonsense" in unknown.json()["error"]["message_en"]
 
 
@@ -210,8 +217,8 @@ def test_users_are_managed_by_the_admin(client: TestClient, world: World) -> Non
 
 def test_the_audit_log_is_readable(client: TestClient, world: World) -> None:
     officer = world.headers("officer-a")
-    client.put(f"{V1}/parks/{world.park_a}/years/2018/observations/energy/2018",
-               json={"value": 5}, headers=officer)
+    client.put(f"{V1}/parks/{world.park_a}/observations/energy/2018",
+               json={"value": 5}, headers={**officer, "If-Match": "*"})
     park_log = client.get(f"{V1}/parks/{world.park_a}/audit?limit=5", headers=officer).json()
     assert park_log[0]["actor"] == "officer-a" and park_log[0]["action"] == "update"
     assert park_log[0]["new"]["value_text"] == "5" and park_log[0]["old"]["value_text"] == "27029.17"
@@ -242,8 +249,8 @@ def test_a_change_is_seen_by_the_next_evaluation(client: TestClient, world: Worl
     url = f"{V1}/parks/{world.park_a}/years/2018"
     first = client.get(f"{url}/evaluation", headers=officer).json()
     assert client.get(f"{url}/evaluation", headers=officer).json() == first
-    client.put(f"{url}/observations/hightech_output/2018", json={"value": 10, "unit": "万元"},
-               headers=officer)
+    client.put(f"{V1}/parks/{world.park_a}/observations/hightech_output/2018",
+               json={"value": 10, "unit": "万元"}, headers={**officer, "If-Match": "*"})
     changed = client.get(f"{url}/evaluation", headers=officer).json()
     value = next(i["value"] for i in changed["indicators"] if i["number"] == 1)
     assert value != next(i["value"] for i in first["indicators"] if i["number"] == 1)

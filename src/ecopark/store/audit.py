@@ -33,6 +33,7 @@ from ecopark.store.models import (
     Base,
     Enterprise,
     LoginAttempt,
+    ObservationHistory,
     ParkYear,
     SessionRow,
     Submission,
@@ -46,7 +47,8 @@ GENESIS = "0" * 64  # the prev_hash of the first entry
 CHAINED = ("at", "actor", "action", "table_name", "row_key", "park_id", "old_json", "new_json")
 _LOCK_KEY = 0x65636F7061726B  # "ecopark": the advisory lock that serialises appends (PostgreSQL)
 
-_SKIPPED = (AuditEntry, LoginAttempt, SessionRow)
+# a value's history entry repeats the audited change of its observation row: not logged twice
+_SKIPPED = (AuditEntry, LoginAttempt, ObservationHistory, SessionRow)
 _SECRET = frozenset({"password_hash", "token_hash"})
 
 

@@ -1,11 +1,15 @@
 """The database schema: typed columns only (no pickled or JSON blobs of domain data).
 
-A park has park-years; a park-year is one dataset as it was loaded (the figures as that year's
-report printed them, base rows included), so `repository.read_spec` gives back the very
-`DatasetFile` that was stored. Every value keeps its as-written text and kind next to the
-number in the item's canonical unit, and every list keeps its order (`position`).
+A park has ONE record of observations: a value per (park, item, year), stored once whatever
+evaluation reads it, with a version and a history (who, when, through what). A park-year is one
+evaluation: what is its own (evaluation year, base year, selection, profile, checklists, lists,
+sections, the printed table), and it reads the park's series up to its year, so
+`repository.read_spec` gives back a complete, self-contained `DatasetFile`. Every value keeps
+its as-written text, kind and unit next to the number in the item's canonical unit, and every
+list keeps its order (`position`).
 
-    parks ─< park_years ─< profile_values, selected_indicators, series, observations,
+    parks ─< series, observations ─< observation_history
+    parks ─< park_years ─< profile_values, selected_indicators,
                          checklist_groups ─< checklist_entries, data_lists ─< list_records
                          ─< list_fields, reported_tables, reported_values, reported_rows,
                          text_statements
@@ -40,8 +44,8 @@ __all__ = [
     "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base",
     "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
     "FrameworkVersion", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
-    "ObservationRow", "Park", "ParkYear", "ProfileValue", "ReportedRowRow", "ReportedTable",
-    "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
+    "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue", "ReportedRowRow",
+    "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
     "SubmissionValue", "TextStatementRow", "User", "utcnow",
 ]
 
@@ -111,6 +115,10 @@ class Park(Base):
                                                  order_by="ParkYear.year")
     enterprises: Mapped[list[Enterprise]] = relationship(back_populates="park",
                                                          cascade=_CHILDREN)
+    series: Mapped[list[SeriesRow]] = relationship(cascade=_CHILDREN,
+                                                   order_by="SeriesRow.position")
+    observations: Mapped[list[ObservationRow]] = relationship(
+        back_populates="park", cascade=_CHILDREN, order_by="ObservationRow.position")
 
 
 class FrameworkRow(Base):
@@ -132,7 +140,9 @@ class FrameworkVersion(Base):
 
 
 class ParkYear(Base):
-    """One park's dataset for one evaluation year, as loaded."""
+    """One park's evaluation of one year: its own settings, and the park's series read up to
+    its year (`series`, `observations`: read-only views of the park's record). `version` counts
+    the changes to what is its own (settings, selection, sections, printed table)."""
 
     __tablename__ = "park_years"
     __table_args__ = (UniqueConstraint("park_id", "year"),)
@@ -148,16 +158,21 @@ class ParkYear(Base):
     source_file: Mapped[str] = mapped_column(Text, default="")
     loaded_by: Mapped[str]
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
     park: Mapped[Park] = relationship(back_populates="years")
     framework_version: Mapped[FrameworkVersion] = relationship()
     profile_values: Mapped[list[ProfileValue]] = relationship(
         cascade=_CHILDREN, order_by="ProfileValue.position")
     selected: Mapped[list[SelectedIndicator]] = relationship(
         cascade=_CHILDREN, order_by="SelectedIndicator.position")
-    series: Mapped[list[SeriesRow]] = relationship(cascade=_CHILDREN,
-                                                   order_by="SeriesRow.position")
+    series: Mapped[list[SeriesRow]] = relationship(
+        primaryjoin="ParkYear.park_id == foreign(SeriesRow.park_id)", viewonly=True,
+        order_by="SeriesRow.position")
     observations: Mapped[list[ObservationRow]] = relationship(
-        back_populates="park_year", cascade=_CHILDREN, order_by="ObservationRow.position")
+        primaryjoin="and_(ParkYear.park_id == foreign(ObservationRow.park_id), "
+                    "ObservationRow.year <= ParkYear.year)",
+        viewonly=True, order_by="ObservationRow.position")
     checklist_groups: Mapped[list[ChecklistGroup]] = relationship(
         cascade=_CHILDREN, order_by="ChecklistGroup.position")
     data_lists: Mapped[list[DataList]] = relationship(cascade=_CHILDREN,
@@ -203,12 +218,12 @@ class SelectedIndicator(Base):
 
 
 class SeriesRow(Base):
-    """One item's series header in a dataset: its unit, source and note."""
+    """One item's series header in a park's record: its unit, source and note."""
 
     __tablename__ = "series"
-    __table_args__ = (UniqueConstraint("park_year_id", "item"),)
+    __table_args__ = (UniqueConstraint("park_id", "item"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    park_year_id: Mapped[int] = _fk("park_years.id")
+    park_id: Mapped[int] = _fk("parks.id")
     position: Mapped[int]
     item: Mapped[str] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(Text)
@@ -216,17 +231,21 @@ class SeriesRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+VIAS = ("form", "import", "rollup", "api", "cli", "migration")
+
+
 class ObservationRow(Base):
-    """One value of an item in a year. `value` is in the item's canonical unit (None for "/" and
-    for facts); `value_text` and `value_kind` (int, float, str) are the value as written, and
-    `unit` the unit written on the value itself (None: the series unit applies)."""
+    """One value of an item in a year, in the park's record: stored once per (park, item, year).
+    `value` is in the item's canonical unit (None for "/" and for facts); `value_text` and
+    `value_kind` (int, float, str) are the value as written, and `unit` the unit it was written
+    in (None for counts and facts; `unit_given`: written on the value itself, not only on the
+    series). `version` starts at 1 and grows with every change; `via` is
+    how the current version came in (one of VIAS), `via_detail` e.g. the import file's name."""
 
     __tablename__ = "observations"
-    __table_args__ = (UniqueConstraint("park_year_id", "item", "year"),
-                      Index("ix_observations_park_item_year", "park_id", "item", "year"))
+    __table_args__ = (UniqueConstraint("park_id", "item", "year"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    park_year_id: Mapped[int] = _fk("park_years.id")
-    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="CASCADE"))
+    park_id: Mapped[int] = _fk("parks.id")
     position: Mapped[int]
     item: Mapped[str] = mapped_column(Text)
     year: Mapped[int]
@@ -237,9 +256,37 @@ class ObservationRow(Base):
     source: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     detailed: Mapped[bool] = mapped_column(Boolean, default=False)  # written as {value: …}
+    unit_given: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    via: Mapped[str] = mapped_column(String(16), default="cli", server_default="cli")
+    via_detail: Mapped[str] = mapped_column(Text, default="", server_default="")
     entered_by: Mapped[str]
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    park_year: Mapped[ParkYear] = relationship(back_populates="observations")
+    park: Mapped[Park] = relationship(back_populates="observations")
+    # UPDATE … WHERE version = <read>: a concurrent change makes the flush fail, never lost
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
+    history: Mapped[list[ObservationHistory]] = relationship(
+        cascade=_CHILDREN, order_by="ObservationHistory.id.desc()", passive_deletes=True)
+
+
+class ObservationHistory(Base):
+    """Every version a value has had, the current one included: what, who, when, through what,
+    and the reason given when a plausibility error was confirmed. Rows are only ever added."""
+
+    __tablename__ = "observation_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = _fk("observations.id")
+    park_id: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int]
+    value: Mapped[float | None] = mapped_column(Float)
+    value_text: Mapped[str] = mapped_column(Text)
+    value_kind: Mapped[str] = mapped_column(String(8))
+    unit: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    via: Mapped[str] = mapped_column(String(16))
+    via_detail: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class ChecklistGroup(Base):

@@ -1,20 +1,26 @@
-"""Datasets in the database: a whole `DatasetFile` stored as one park-year (in the caller's
-transaction: all rows or none), and read back as the identical `DatasetFile`.
+"""Datasets in the database: a `DatasetFile` stored as one park-year (its own settings) plus its
+values written into the park's one series (in the caller's transaction: all rows or none), and
+read back as a complete `DatasetFile` (the park's values up to the evaluation year).
 
 Everything is validated by the core (`ecopark.dataset.build_dataset`) before a row is written,
 so the database never holds a dataset `ecopark assess` would refuse; values are stored both as
-written (text, kind, unit) and in the item's canonical unit.
+written (text, kind, unit) and in the item's canonical unit. Every value has a version and a
+history: a write that changes it adds a version (who, when, through what); a write based on a
+version that is no longer current is refused (`StaleWrite`), never applied silently.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import yaml
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from ecopark.dataset import (
     FORMAT,
@@ -26,13 +32,19 @@ from ecopark.dataset import (
     ValueEntry,
     build_dataset,
 )
-from ecopark.errors import Conflict, InvalidValue, NotFound
+from ecopark.errors import Conflict, InvalidValue, NotFound, StaleWrite
 from ecopark.evaluate import resolve_year
 from ecopark.framework import Framework, available_frameworks, load_framework
 from ecopark.store import models as m
 
-__all__ = ["dataset_of", "get_park", "get_park_year", "list_parks", "park_by_name", "park_version",
-           "read_spec", "replace_reported", "require_finite", "save_dataset", "set_observation"]
+__all__ = ["Expected", "context_year", "dataset_of", "get_observation", "get_park",
+           "get_park_year", "list_parks", "park_by_name", "park_version", "read_spec",
+           "replace_reported", "require_finite", "save_dataset", "set_observation", "versions",
+           "write_series"]
+
+Cell = tuple[str, int]
+# the versions a write was based on: (item, year) → version read (0: there was none)
+Expected = Mapping[Cell, int]
 
 
 # --------------------------------------------------------------------------- parks
@@ -106,10 +118,13 @@ _FULL = (
 
 
 def save_dataset(session: Session, spec: DatasetFile, framework: Framework, *,
-                 park: str | None = None, source_file: str = "", replace: bool = False
+                 park: str | None = None, source_file: str = "", replace: bool = False,
+                 via: str = "cli", expected: Expected | None = None, reason: str = ""
                  ) -> m.ParkYear:
-    """Store `spec` as the park-year of its evaluation year; refuse an existing one unless
-    `replace`. Raises the core's DatasetError (nothing written) when the data are invalid."""
+    """Store `spec` as the park-year of its evaluation year (refusing an existing one unless
+    `replace`) and write its values into the park's series (`write_series`: values it does not
+    hold are kept). Raises the core's DatasetError (nothing written) when the data are invalid,
+    `StaleWrite` when `expected` is given and a value changed since."""
     require_finite(spec.model_dump(), "")
     dataset = build_dataset(spec, framework, source_file or "<upload>")
     _require_shipped(framework, source_file)
@@ -121,10 +136,15 @@ def save_dataset(session: Session, spec: DatasetFile, framework: Framework, *,
         park=park_row, year=year, framework_version=_framework_version(session, framework),
         dataset_year=spec.year, park_name=spec.park.name, base_year=spec.park.base_year,
         base_year_note=spec.park.base_year_note, source_file=source_file, loaded_by=actor)
-    _fill(park_year, spec, dataset, actor)
+    _fill(park_year, spec, actor)
     session.add(park_year)
-    session.flush()
+    write_series(session, park_row, spec, dataset, via=via, via_detail=_file_name(source_file),
+                 expected=expected, reason=reason)
     return park_year
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def require_finite(value: Any, path: str) -> None:
@@ -174,15 +194,12 @@ def _framework_version(session: Session, framework: Framework) -> m.FrameworkVer
     return version
 
 
-def _fill(park_year: m.ParkYear, spec: DatasetFile, dataset: Dataset, actor: str) -> None:
+def _fill(park_year: m.ParkYear, spec: DatasetFile, actor: str) -> None:
     extras = spec.park.model_extra or {}
     park_year.profile_values = [m.ProfileValue(position=i, name=k, value=str(v))
                                 for i, (k, v) in enumerate(extras.items())]
     park_year.selected = [m.SelectedIndicator(position=i, number=n)
                           for i, n in enumerate(spec.park.selected)]
-    park_year.series = [m.SeriesRow(position=i, item=item, unit=s.unit, source=s.source,
-                                    note=s.note) for i, (item, s) in enumerate(spec.observations.items())]
-    park_year.observations = list(_observations(park_year, spec, dataset, actor))
     park_year.checklist_groups = _checklists(spec)
     park_year.data_lists = _lists(spec)
     if spec.reported is not None:
@@ -215,6 +232,7 @@ def set_sections(session: Session, park_year: m.ParkYear, changes: dict[str, Any
     build_dataset(spec, framework, _label(park_year))
     texts = _section_texts(spec)
     kept = {s.name: s for s in park_year.sections}
+    changed = False
     for name in SECTIONS:
         row = kept.get(name)
         if name not in texts and row is not None:
@@ -224,32 +242,137 @@ def set_sections(session: Session, park_year: m.ParkYear, changes: dict[str, Any
                                                        content=texts[name]))
         elif row is not None and row.content != texts[name]:
             row.content = texts[name]
+        else:
+            continue
+        changed = True
+    if changed:
+        _touch(park_year)
     session.flush()
 
 
-def _observations(park_year: m.ParkYear, spec: DatasetFile, dataset: Dataset,
-                  actor: str) -> Any:
-    position = 0
+# --------------------------------------------------------------------------- the park's series
+
+
+def write_series(session: Session, park: m.Park, spec: DatasetFile, dataset: Dataset, *,
+                 cells: Iterable[Cell] | None = None, via: str = "cli", via_detail: str = "",
+                 expected: Expected | None = None, strict: bool = False, reason: str = ""
+                 ) -> list[m.ObservationRow]:
+    """Write `spec`'s values (only `cells` when given) into the park's series: a value that
+    differs from the stored one gets a new version and a history entry; an equal one is left
+    alone. With `expected`, a value whose stored version is not the one read is not written
+    (`strict`: not even an equal one — a precondition holds or fails whatever the value):
+    `StaleWrite` lists them all and nothing is written. Returns the rows written."""
+    headers = {s.item: s for s in park.series}
+    current = {(o.item, o.year): o for o in _locked(session, park)}
+    wanted = None if cells is None else set(cells)
+    changes, stale = [], []
     for item, series in spec.observations.items():
         for year, raw in series.values.items():
-            yield _observation_row(park_year, item, year, raw, dataset, actor, position)
+            if wanted is not None and (item, year) not in wanted:
+                continue
+            fields = _observation_fields(item, year, raw, series.unit, dataset)
+            row = current.get((item, year))
+            same = row is not None and _same(row, fields)
+            if same and not strict:
+                continue
+            if expected is not None and (row.version if row else 0) != expected.get((item, year), 0):
+                stale.append(_stale(item, year, fields, row))
+            elif not same:
+                changes.append((item, year, series, fields, row))
+    if stale:
+        raise StaleWrite(f"{park.name}", stale)
+    for item, _, series, _, _ in changes:
+        _header(park, headers, item, series)
+    return _apply(session, park, changes, via, via_detail, reason)
+
+
+def _locked(session: Session, park: m.Park) -> list[m.ObservationRow]:
+    """The park's values as they are now, locked until the transaction ends (PostgreSQL; a
+    SQLite write transaction holds the whole database): a concurrent writer waits, then reads
+    the version this one wrote."""
+    query = select(m.ObservationRow).where(m.ObservationRow.park_id == park.id) \
+        .with_for_update().execution_options(populate_existing=True)
+    return list(session.scalars(query))
+
+
+def _same(row: m.ObservationRow, fields: dict[str, Any]) -> bool:
+    return all(getattr(row, c) == fields[c]
+               for c in ("value_text", "value_kind", "unit", "source", "note"))
+
+
+def _stale(item: str, year: int, fields: dict[str, Any], row: m.ObservationRow | None
+           ) -> dict[str, Any]:
+    return {"item": item, "year": year, "yours": _shown(fields["value_text"], fields["unit"]),
+            "current": "" if row is None else _shown(row.value_text, row.unit),
+            "version": 0 if row is None else row.version,
+            "by": "" if row is None else row.entered_by,
+            "at": "" if row is None else row.entered_at.isoformat(timespec="seconds")}
+
+
+def _shown(text: str, unit: str | None) -> str:
+    return f"{text} {unit}" if unit else text
+
+
+def _header(park: m.Park, headers: dict[str, m.SeriesRow], item: str, series: Series) -> None:
+    header = headers.get(item)
+    if header is None:
+        header = headers[item] = m.SeriesRow(position=len(headers), item=item, unit=series.unit,
+                                             source=series.source, note=series.note)
+        park.series.append(header)
+    elif header.unit is None and series.unit is not None:
+        header.unit = series.unit
+
+
+def _apply(session: Session, park: m.Park, changes: list[Any], via: str, via_detail: str,
+           reason: str) -> list[m.ObservationRow]:
+    if not changes:
+        return []
+    actor, now = str(session.info.get("actor", "unknown")), m.utcnow()
+    position = max((o.position for o in park.observations), default=-1) + 1
+    written = []
+    for item, year, _, fields, row in changes:
+        if row is None:
+            row = m.ObservationRow(position=position, item=item, year=year, **fields)
             position += 1
+            park.observations.append(row)
+        else:
+            for column, value in fields.items():
+                setattr(row, column, value)
+        row.via, row.via_detail, row.entered_by, row.entered_at = via, via_detail, actor, now
+        written.append(row)
+    _flush(session, park)
+    session.add_all(m.ObservationHistory(
+        observation_id=row.id, park_id=park.id, version=row.version, value=row.value,
+        value_text=row.value_text, value_kind=row.value_kind, unit=row.unit, by=actor, at=now,
+        via=via, via_detail=via_detail, reason=reason) for row in written)
+    _flush(session, park)
+    _refresh_views(session, park.id)
+    return written
 
 
-def _observation_row(park_year: m.ParkYear, item: str, year: int, raw: Any, dataset: Dataset,
-                     actor: str, position: int) -> m.ObservationRow:
-    return m.ObservationRow(park_year=park_year, park_id=park_year.park.id, position=position,
-                            item=item, year=year, **_observation_fields(item, year, raw, dataset),
-                            entered_by=actor)
+def _flush(session: Session, park: m.Park) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        raise StaleWrite(park.name, [], hint="同时有人修改了这些值，请重新读取后再保存 someone "
+                         "changed these values at the same time; re-read and save again") from None
 
 
-def _observation_fields(item: str, year: int, raw: Any, dataset: Dataset) -> dict[str, Any]:
+def _refresh_views(session: Session, park_id: int) -> None:
+    """The park-years' read-only views of the series see the write."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, m.ParkYear) and obj.park_id == park_id:
+            session.expire(obj, ["series", "observations"])
+
+
+def _observation_fields(item: str, year: int, raw: Any, series_unit: str | None,
+                        dataset: Dataset) -> dict[str, Any]:
     entry = raw if isinstance(raw, ValueEntry) else ValueEntry(value=raw)
     text, kind = scalar_text(entry.value)
     canonical = dataset.values[(item, year)].value
     return {"value": canonical if isinstance(canonical, float) else None, "value_text": text,
-            "value_kind": kind, "unit": entry.unit, "source": entry.source, "note": entry.note,
-            "detailed": isinstance(raw, ValueEntry)}
+            "value_kind": kind, "unit": entry.unit or series_unit, "unit_given": bool(entry.unit),
+            "source": entry.source, "note": entry.note, "detailed": isinstance(raw, ValueEntry)}
 
 
 def _checklists(spec: DatasetFile) -> list[m.ChecklistGroup]:
@@ -349,12 +472,19 @@ def _park_data(park_year: m.ParkYear) -> dict[str, Any]:
 
 
 def _series_data(park_year: m.ParkYear) -> dict[str, Series]:
-    out = {s.item: Series(unit=s.unit, source=s.source, note=s.note, values={})
-           for s in park_year.series}
+    """The park's series up to the evaluation year (a header whose values all come later is
+    left out); a value written in another unit than its series' is given with its unit."""
+    headers = {s.item: s for s in park_year.series}
+    out: dict[str, Series] = {}
     for row in park_year.observations:
+        header = headers[row.item]
+        series = out.setdefault(row.item, Series(unit=header.unit, source=header.source,
+                                                 note=header.note, values={}))
         value = scalar_value(row.value_text, row.value_kind)
-        out[row.item].values[row.year] = ValueEntry(
-            value=value, unit=row.unit, source=row.source, note=row.note) if row.detailed else value
+        unit = row.unit if row.unit_given or row.unit != header.unit else None
+        detailed = row.detailed or unit is not None
+        series.values[row.year] = ValueEntry(value=value, unit=unit, source=row.source,
+                                             note=row.note) if detailed else value
     return out
 
 
@@ -411,34 +541,64 @@ def replace_reported(session: Session, park_year: m.ParkYear, reported: Reported
     spec = read_spec(park_year).model_copy(update={"reported": reported})
     build_dataset(spec, framework, _label(park_year))
     _set_reported(park_year, reported, str(session.info.get("actor", "unknown")))
+    _touch(park_year)
     session.flush()
+
+
+def _touch(park_year: m.ParkYear) -> None:
+    """A change to the park-year's own rows is a new version of the park-year."""
+    flag_modified(park_year, "loaded_by")
 
 
 def set_observation(session: Session, park_year: m.ParkYear, item: str, year: int,
-                    entry: ValueEntry) -> m.ObservationRow:
-    """Write one value (with its unit, converted and checked by the core), audited."""
+                    entry: ValueEntry, *, via: str = "cli", via_detail: str = "",
+                    expected: int | Literal["*"] | None = None, reason: str = ""
+                    ) -> m.ObservationRow:
+    """Write one value of the park's series (with its unit, converted and checked by the core
+    in the context of `park_year`), audited, with a new version when it changes. `expected` is
+    the version the write was based on (0: none was stored; "*" or None: overwrite)."""
     require_finite(entry.value, f"observations.{item}.values.{year}")
     framework = load_framework(park_year.framework_key)
     spec = read_spec(park_year)
-    series = spec.observations.get(item) or Series(values={})
+    series = spec.observations.get(item) or _header_series(park_year.park, item)
     series.values[year] = entry
     spec.observations[item] = series
     dataset = build_dataset(spec, framework, _label(park_year))
-    if item not in {s.item for s in park_year.series}:
-        park_year.series.append(m.SeriesRow(position=len(park_year.series), item=item))
-    row = next((o for o in park_year.observations if o.item == item and o.year == year), None)
-    actor = str(session.info.get("actor", "unknown"))
+    based = None if expected is None or expected == "*" else {(item, year): expected}
+    write_series(session, park_year.park, spec, dataset, cells=[(item, year)], via=via,
+                 via_detail=via_detail, expected=based, strict=True, reason=reason)
+    return get_observation(session, park_year.park, item, year)
+
+
+def _header_series(park: m.Park, item: str) -> Series:
+    header = next((s for s in park.series if s.item == item), None)
+    if header is None:
+        return Series(values={})
+    return Series(unit=header.unit, source=header.source, note=header.note, values={})
+
+
+def get_observation(session: Session, park: m.Park, item: str, year: int) -> m.ObservationRow:
+    """One value of the park's series, its history loaded (newest first)."""
+    row = session.scalars(select(m.ObservationRow).where(
+        m.ObservationRow.park_id == park.id, m.ObservationRow.item == item,
+        m.ObservationRow.year == year).options(selectinload(m.ObservationRow.history))
+    ).one_or_none()
     if row is None:
-        row = _observation_row(park_year, item, year, entry, dataset, actor,
-                               _next_position(park_year))
-        session.add(row)
-    else:
-        for column, value in _observation_fields(item, year, entry, dataset).items():
-            setattr(row, column, value)
-        row.entered_by, row.entered_at = actor, m.utcnow()
-    session.flush()
+        raise NotFound("观测值 value", f"{park.name} {item} {year}")
     return row
 
 
-def _next_position(park_year: m.ParkYear) -> int:
-    return max((o.position for o in park_year.observations), default=-1) + 1
+def versions(park_year: m.ParkYear) -> dict[Cell, int]:
+    """The version of every value the park-year reads (what a form or a preview is based on)."""
+    return {(o.item, o.year): o.version for o in park_year.observations}
+
+
+def context_year(session: Session, park: m.Park, year: int) -> m.ParkYear:
+    """The park-year in whose framework a value of `year` is checked: the earliest evaluation
+    that reads it (year >= the value's), else the latest one."""
+    rows = session.scalars(select(m.ParkYear).where(m.ParkYear.park_id == park.id)
+                           .order_by(m.ParkYear.year)).all()
+    if not rows:
+        raise NotFound("园区年度数据 park-year", f"{park.name}",)
+    chosen = next((r for r in rows if r.year >= year), rows[-1])
+    return get_park_year(session, park, chosen.year)

@@ -213,7 +213,7 @@ def apply_rollup(session: Session, park_year: m.ParkYear, lines: list[RollupLine
         source = f"{MARK}：{n} 家企业（园区共 {line.known} 家）accepted submissions of {n} " \
                  f"of {line.known} enterprises"
         entry = ValueEntry(value=round(line.total, 6), unit=line.unit, source=source)
-        repository.set_observation(session, park_year, line.item, line.year, entry)
+        repository.set_observation(session, park_year, line.item, line.year, entry, via="rollup")
         written.append(line)
     return written
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ecopark.web import routes_enterprises, routes_parks, routes_people
+from ecopark.web import routes_enterprises, routes_parks, routes_people, routes_values
 from ecopark.web.schemas import ErrorOut
 
 __all__ = ["PREFIX", "router"]
@@ -25,4 +25,5 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 router = APIRouter(prefix=PREFIX, responses=_ERRORS)
 router.include_router(routes_people.router)
 router.include_router(routes_parks.router)
+router.include_router(routes_values.router)
 router.include_router(routes_enterprises.router)

@@ -33,6 +33,8 @@ from ecopark.errors import (
     NotFound,
     PartialCoverage,
     PermissionDenied,
+    PreconditionRequired,
+    StaleWrite,
     StoreError,
     TooManyAttempts,
 )
@@ -45,7 +47,8 @@ _log = logging.getLogger("ecopark.web")
 
 _STATUS: tuple[tuple[type[EcoparkError], int], ...] = (
     (NotFound, 404), (PermissionDenied, 403), (AuthError, 401), (TooManyAttempts, 429),
-    (Conflict, 409), (PartialCoverage, 409), (StoreError, 503), (DatabaseBusy, 503))
+    (Conflict, 409), (PartialCoverage, 409), (StaleWrite, 412), (PreconditionRequired, 428),
+    (StoreError, 503), (DatabaseBusy, 503))
 
 _HTTP = {404: ("NotFound", "没有这个地址", "no such route"),
          405: ("MethodNotAllowed", "此地址不支持该方法", "method not allowed on this route")}

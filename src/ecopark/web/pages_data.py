@@ -15,19 +15,21 @@ from starlette.datastructures import UploadFile
 
 from ecopark.dataset import DatasetFile
 from ecopark.errors import EcoparkError, InvalidValue, NotFound, WorkbookProblems
-from ecopark.evaluate import evaluate
+from ecopark.evaluate import Evaluation, evaluate
 from ecopark.framework import Framework, load_framework
 from ecopark.store import models as m
 from ecopark.store import repository
+from ecopark.store.permissions import Principal
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.forms import category_rows, check, computed_texts, entry, form_changes
+from ecopark.web.notices import changed_statuses, saved_redirect
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload, writable_park
 from ecopark.web.preview import make_preview, sign, signed
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload
 
-__all__ = ["router", "status_changes"]
+__all__ = ["router", "saved"]
 
 router = APIRouter(include_in_schema=False)
 Category = Annotated[str, Path(pattern=r"^[a-z_]{1,40}$")]
@@ -78,18 +80,19 @@ def save_form(park_id: Id, year: Year, category: Category, request: Request, for
     park_year = repository.get_park_year(session, park, year)
     for cell, text, unit in changes.values():
         repository.set_observation(session, park_year, cell.item, cell.year,
-                                   entry(text, unit, framework.spec.items[cell.item]))
-    saved = status_changes(item.evaluation, park_year) if changes else "none"
-    return RedirectResponse(f"/parks/{park.id}/years/{year}?saved={saved}", status_code=303)
+                                   entry(text, unit, framework.spec.items[cell.item]), via="form")
+    return saved(request, who, park_year, item.evaluation if changes else None)
 
 
-def status_changes(before: object, park_year: m.ParkYear) -> str:
-    framework, dataset = repository.dataset_of(park_year)
-    after = evaluate(framework, dataset, park_year.year)
-    old = {r.number: r.status.value for r in before.results}  # type: ignore[attr-defined]
-    parts = [f"{r.number}:{old[r.number]}:{r.status.value}" for r in after.results
-             if old.get(r.number) != r.status.value]
-    return ",".join(parts) or "none"
+def saved(request: Request, who: Principal, park_year: m.ParkYear,
+          before: Evaluation | None) -> Response:
+    """To the dashboard, with the signed notice of the statuses the save changed (`before`
+    None: nothing was written, so nothing changed)."""
+    after = None if before is None else evaluate(*repository.dataset_of(park_year),
+                                                 park_year.year)
+    changes = "none" if after is None else changed_statuses(before, after)
+    return saved_redirect(settings_of(request).secret(), who.user_id, park_year.park_id,
+                          park_year.year, changes)
 
 
 # --------------------------------------------------------------------------- uploads
@@ -158,5 +161,5 @@ def upload_confirm(park_id: Id, request: Request, form: CheckedForm, session: Db
     spec = DatasetFile.model_validate(json.loads(payload))
     stored = repository.save_dataset(session, spec, load_framework(spec.framework),
                                      park=park.name, source_file=field(form, "filename", 200),
-                                     replace=True)
+                                     replace=True, via="import")
     return RedirectResponse(f"/parks/{park.id}/years/{stored.year}?saved=none", status_code=303)

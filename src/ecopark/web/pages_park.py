@@ -22,8 +22,9 @@ from ecopark.store.permissions import Principal, can_read_park, can_write_park, 
 from ecopark.trace import Trace
 from ecopark.units import pretty
 from ecopark.web.assessed import Assessed, assessed, flagged
-from ecopark.web.deps import Db, Id, Year
+from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.i18n import Translator
+from ecopark.web.notices import verified
 from ecopark.web.page_deps import Viewer, in_one_thread, readable_park
 from ecopark.web.render import ECHARTS, render, render_cached, translator_of
 
@@ -71,10 +72,12 @@ def _summary(request: Request, session: Db, park_row: m.Park, year: int) -> dict
 
 @router.get("/parks/{park_id}/years/{year}", response_class=HTMLResponse)
 async def dashboard(park_id: Id, year: Year, request: Request,
-                    saved: Annotated[str, Query(max_length=500)] = "") -> Response:
+                    saved: Annotated[str, Query(max_length=500)] = "",
+                    sig: Annotated[str, Query(max_length=64)] = "") -> Response:
     # the busiest page: one hand-off to the thread pool, not four (page_deps.in_one_thread)
     return await in_one_thread(request, lambda session, who: _dashboard(
-        request, session, who, park_id, year, saved))
+        request, session, who, park_id, year, verified(
+            settings_of(request).secret(), who.user_id, park_id, year, saved, sig)))
 
 
 def _dashboard(request: Request, session: Session, who: Principal, park_id: int, year: int,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ from ecopark.web.inventory_form import (
     typed_views,
 )
 from ecopark.web.page_deps import CheckedForm, Viewer, field, writable_park
-from ecopark.web.pages_data import status_changes
+from ecopark.web.pages_data import saved
 from ecopark.web.render import render, translator_of
 
 __all__ = ["has_inventory", "router"]
@@ -82,9 +82,9 @@ def _save(session: Session, park: m.Park, year: int, sections: dict[str, Any], t
     return {}, ""
 
 
-def _saved(park: m.Park, year: int, before: Assessed, session: Session) -> Response:
-    after = status_changes(before.evaluation, repository.get_park_year(session, park, year))
-    return RedirectResponse(f"/parks/{park.id}/years/{year}?saved={after}", status_code=303)
+def _saved(request: Request, who: Principal, park: m.Park, year: int, before: Assessed,
+           session: Session) -> Response:
+    return saved(request, who, repository.get_park_year(session, park, year), before.evaluation)
 
 
 # --------------------------------------------------------------------------- choices
@@ -124,7 +124,7 @@ def save_choices(park_id: Id, year: Year, request: Request, form: CheckedForm, s
                                 t, choices_field)
     if problems or error:
         return _choices_page(request, park, year, item, choices, 422, problems, error)
-    return _saved(park, year, item, session)
+    return _saved(request, who, park, year, item, session)
 
 
 # --------------------------------------------------------------------------- inventory
@@ -182,4 +182,4 @@ def save_inventory(park_id: Id, year: Year, request: Request, form: CheckedForm,
     if problems or error:
         return _inventory_page(request, park, year, item, views, {**_header(stored), **header},
                                422, problems, error)
-    return _saved(park, year, item, session)
+    return _saved(request, who, park, year, item, session)

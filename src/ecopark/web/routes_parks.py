@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecopark.contract import assessment_json, verification_json
-from ecopark.dataset import DatasetFile, Reported, ValueEntry
+from ecopark.dataset import DatasetFile, Reported
 from ecopark.errors import Conflict
 from ecopark.evaluate import evaluate
 from ecopark.framework import load_framework
@@ -45,7 +45,6 @@ from ecopark.web.deps import (
 )
 from ecopark.web.schemas import (
     AuditOut,
-    ObservationIn,
     ObservationOut,
     ParkIn,
     ParkOut,
@@ -54,7 +53,7 @@ from ecopark.web.schemas import (
 from ecopark.web.uploads import dataset_spec, limits_of, parse_upload, upload_name
 from ecopark.web.uploads import reported as read_reported
 
-__all__ = ["router", "visible_park"]
+__all__ = ["router", "visible_park", "writable_park"]
 
 router = APIRouter(tags=["parks 园区"])
 
@@ -67,7 +66,7 @@ def visible_park(session: Session, who: Principal, park_id: int) -> m.Park:
     return park
 
 
-def _writable_park(session: Session, who: Principal, park_id: int, action: str) -> m.Park:
+def writable_park(session: Session, who: Principal, park_id: int, action: str) -> m.Park:
     park = visible_park(session, who, park_id)
     if not can_write_park(who, park.id):
         raise deny(who, action, f"park {park.id}")
@@ -124,10 +123,10 @@ def list_years(park_id: Id, session: Db, who: Who) -> list[ParkYearOut]:
              summary="存入一个年度数据集 store a dataset (JSON) as a park-year")
 def store_dataset(park_id: Id, spec: DatasetFile, session: Db, who: Who,
                   replace: Replace = False) -> ParkYearOut:
-    park = _writable_park(session, who, park_id, "存入数据 store data")
+    park = writable_park(session, who, park_id, "存入数据 store data")
     framework = load_framework(spec.framework)
     stored = repository.save_dataset(session, spec, framework, park=park.name,
-                                     source_file="api", replace=replace)
+                                     source_file="api", replace=replace, via="api")
     return ParkYearOut.of(stored)
 
 
@@ -138,7 +137,7 @@ def store_dataset(park_id: Id, spec: DatasetFile, session: Db, who: Who,
 
 def _uploaded_dataset(park_id: Id, file: UploadFile, request: Request, session: ReadDb,
                       who: ReadingWho) -> DatasetFile:
-    _writable_park(session, who, park_id, "存入数据 store data")
+    writable_park(session, who, park_id, "存入数据 store data")
     return parse_upload(file, limits_of(settings_of(request)), dataset_spec)
 
 
@@ -157,10 +156,10 @@ UploadedTable = Annotated[Reported, Depends(_uploaded_table)]
              summary="上传数据文件 upload a dataset file (YAML/JSON, or a workbook)")
 def upload_dataset(park_id: Id, file: UploadFile, spec: UploadedDataset, session: Db, who: Who,
                    replace: Replace = False) -> ParkYearOut:
-    park = _writable_park(session, who, park_id, "存入数据 store data")
+    park = writable_park(session, who, park_id, "存入数据 store data")
     stored = repository.save_dataset(session, spec, load_framework(spec.framework),
                                      park=park.name, source_file=upload_name(file),
-                                     replace=replace)
+                                     replace=replace, via="import")
     return ParkYearOut.of(stored)
 
 
@@ -172,7 +171,7 @@ def get_year(park_id: Id, year: Year, session: Db, who: Who) -> ParkYearOut:
 @router.delete("/parks/{park_id}/years/{year}", status_code=204,
                summary="删除年度数据 delete a park-year")
 def delete_year(park_id: Id, year: Year, session: Db, who: Who) -> Response:
-    _writable_park(session, who, park_id, "删除数据 delete data")
+    writable_park(session, who, park_id, "删除数据 delete data")
     session.delete(_park_year(session, who, park_id, year))
     session.flush()
     return Response(status_code=204)
@@ -193,23 +192,12 @@ def list_observations(park_id: Id, year: Year, session: Db, who: Who) -> list[Ob
             for row in park_year.observations]
 
 
-@router.put("/parks/{park_id}/years/{year}/observations/{item}/{observation_year}",
-            summary="写入一个观测值 write one value (unit converted and checked by the core)")
-def put_observation(park_id: Id, year: Year, item: str, observation_year: Year,
-                    body: ObservationIn, session: Db, who: Who) -> ObservationOut:
-    _writable_park(session, who, park_id, "修改数据 change data")
-    park_year = _park_year(session, who, park_id, year)
-    entry = ValueEntry(value=body.value, unit=body.unit, source=body.source, note=body.note)
-    row = repository.set_observation(session, park_year, item, observation_year, entry)
-    framework = load_framework(park_year.framework_key)
-    return _observation_out(row, framework.spec.items[item].unit)
-
-
 def _observation_out(row: m.ObservationRow, canonical_unit: str) -> ObservationOut:
     return ObservationOut(item=row.item, year=row.year, value=row.value,
                           canonical_unit=canonical_unit, value_text=row.value_text,
                           unit=row.unit, source=row.source, note=row.note,
-                          entered_by=row.entered_by, entered_at=row.entered_at)
+                          version=row.version, entered_by=row.entered_by,
+                          entered_at=row.entered_at)
 
 
 # --------------------------------------------------------------------------- results

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ecopark.store import models as m
 from ecopark.store.auth import TokenInfo
 from ecopark.store.passwords import MIN_PASSWORD
+from ecopark.store.repository import scalar_value
 from ecopark.text import problem, unsafe_char
 
 __all__ = ["AuditOut", "EnterpriseIn", "EnterpriseOut", "ErrorOut", "LoginIn", "LoginOut",
@@ -177,11 +178,60 @@ class ObservationOut(BaseModel):
     value: float | None = Field(description="in the item's canonical unit (None: '/' or a fact)")
     canonical_unit: str
     value_text: str = Field(description="the value as written")
-    unit: str | None = Field(description="the unit written with the value (None: series unit)")
+    unit: str | None = Field(description="the unit it was written in")
     source: str | None
     note: str | None
+    version: int
     entered_by: str
     entered_at: dt.datetime
+
+
+class HistoryOut(BaseModel):
+    version: int
+    value: float | int | str = Field(description="the value as written")
+    unit: str | None
+    by: str
+    at: dt.datetime
+    via: str = Field(description="form | import | rollup | api | cli | migration")
+    detail: str = Field(description="e.g. the import file's name")
+    reason: str = Field(description="the reason given when a plausibility error was confirmed")
+
+    @classmethod
+    def of(cls, row: m.ObservationHistory) -> HistoryOut:
+        return cls(version=row.version, value=scalar_value(row.value_text, row.value_kind),
+                   unit=row.unit, by=row.by, at=row.at, via=row.via, detail=row.via_detail,
+                   reason=row.reason)
+
+
+class ValueOut(BaseModel):
+    """One value of the park's record, its version (also the ETag) and its history."""
+
+    item: str
+    year: int
+    value: float | int | str = Field(description="the value as written")
+    unit: str | None = Field(description="the unit it was written in")
+    canonical_value: float | None = Field(description="in the item's canonical unit "
+                                          "(None: '/' or a fact)")
+    canonical_unit: str
+    source: str | None
+    version: int
+    history: list[HistoryOut] = Field(description="every version, newest first")
+
+    @classmethod
+    def of(cls, row: m.ObservationRow, canonical_unit: str) -> ValueOut:
+        return cls(item=row.item, year=row.year,
+                   value=scalar_value(row.value_text, row.value_kind), unit=row.unit,
+                   canonical_value=row.value, canonical_unit=canonical_unit, source=row.source,
+                   version=row.version, history=[HistoryOut.of(h) for h in row.history])
+
+
+class ValueIn(_In):
+    value: float | int | str = Field(description='数值或 "/"（未填报）a number, a fact, or "/"')
+    unit: str | None = Field(None, max_length=100, description="单位 unit (default: the series "
+                             "unit, else the item's unit); converted, never assumed")
+    source: str | None = Text
+    reason: str = Field("", max_length=2000, description="why an implausible value is right "
+                        "(kept in its history)")
 
 
 class EnterpriseIn(_In):
