@@ -91,12 +91,9 @@ def test_an_upload_is_previewed_then_confirmed(client: TestClient, world: World)
         preview = client.post(path, data={"csrf_token": csrf_of(client, path)},
                               files={"file": ("tiny-park.xlsx", handle)})
     assert preview.status_code == 200 and "导入预览" in preview.text
-    assert "已有2018年数据" in preview.text and "确认并保存" in preview.text
+    assert "已有2018年度评价" in preview.text and "确认并保存" in preview.text
     assert _audit_rows(world) == before  # nothing stored by a preview
-    fields = dict(re.findall(r'name="(payload|signature|filename|csrf_token)" value="([^"]*)"',
-                             preview.text))
-    import html
-    fields = {k: html.unescape(v) for k, v in fields.items()}
+    fields = _hidden(preview.text)
     forged = client.post(f"{path}/confirm", data={**fields, "payload": fields["payload"]
                                                   .replace("2015", "2014")})
     assert forged.status_code == 422 and _audit_rows(world) == before
@@ -104,6 +101,70 @@ def test_an_upload_is_previewed_then_confirmed(client: TestClient, world: World)
     assert done.status_code == 303 and done.headers["location"].startswith(
         f"/parks/{world.park_a}/years/2018")
     assert "示例" not in client.get(f"/parks/{world.park_a}").text  # stored under park A's name
+
+
+def _hidden(page: str) -> dict[str, str]:
+    import html
+
+    pairs = re.findall(r'name="(payload|ticket|signature|filename|csrf_token)" value="([^"]*)"',
+                       page)
+    return {k: html.unescape(v) for k, v in pairs}
+
+
+def _preview(client: TestClient, world: World) -> dict[str, str]:
+    path = f"/parks/{world.park_a}/upload"
+    with WORKBOOK.open("rb") as handle:
+        preview = client.post(path, data={"csrf_token": csrf_of(client, path)},
+                              files={"file": ("tiny-park.xlsx", handle)})
+    assert preview.status_code == 200
+    return _hidden(preview.text)
+
+
+def _energy_2018(world: World) -> str:
+    with world.store.session(actor="t") as session:
+        row = session.scalars(select(m.ObservationRow).where(
+            m.ObservationRow.park_id == world.park_a, m.ObservationRow.item == "energy",
+            m.ObservationRow.year == 2018)).one()
+        return f"{row.value_text} {row.unit}"
+
+
+def test_a_stale_preview_does_not_overwrite_a_newer_value(client: TestClient,
+                                                          world: World) -> None:
+    """Tab A previews a workbook; meanwhile the value is changed elsewhere; confirming tab A
+    shows the conflict (yours, current, who, when) and writes nothing until re-applied."""
+    sign_in(client, world, "officer-a")
+    fields = _preview(client, world)
+    changed = client.put(f"/api/v1/parks/{world.park_a}/observations/energy/2018",
+                         json={"value": 30000}, headers={**world.headers("admin"),
+                                                         "If-Match": "*"})
+    assert changed.status_code == 200
+    before = _audit_rows(world)
+    conflict = client.post(f"/parks/{world.park_a}/upload/confirm", data=fields,
+                           follow_redirects=False)
+    assert conflict.status_code == 409
+    assert "已被他人修改" in conflict.text and "综合能耗总量" in conflict.text
+    assert "21854.54 吨标准煤" in conflict.text and "30000 吨标煤" in conflict.text
+    assert ">admin<" in conflict.text
+    assert _audit_rows(world) == before and _energy_2018(world) == "30000 吨标煤"
+    again = client.post(f"/parks/{world.park_a}/upload/confirm", data=_hidden(conflict.text),
+                        follow_redirects=False)
+    assert again.status_code == 303
+    assert _energy_2018(world) == "21854.54 吨标准煤"
+
+
+def test_a_preview_expires_after_30_minutes(client: TestClient, world: World,
+                                            monkeypatch: object) -> None:
+    import time
+
+    from ecopark.web import preview
+
+    sign_in(client, world, "officer-a")
+    fields = _preview(client, world)
+    later = time.time() + 31 * 60
+    monkeypatch.setattr(preview.time, "time", lambda: later)  # type: ignore[attr-defined]
+    reply = client.post(f"/parks/{world.park_a}/upload/confirm", data=fields)
+    assert reply.status_code == 422 and "30 分钟" in reply.text
+    assert _energy_2018(world) == "27029.17 吨标煤"
 
 
 def test_a_broken_workbook_lists_its_problems(client: TestClient, world: World) -> None:

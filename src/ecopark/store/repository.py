@@ -38,9 +38,9 @@ from ecopark.framework import Framework, available_frameworks, load_framework
 from ecopark.store import models as m
 
 __all__ = ["Expected", "context_year", "dataset_of", "get_observation", "get_park",
-           "get_park_year", "list_parks", "park_by_name", "park_version", "read_spec",
+           "get_park_year", "list_parks", "park_by_name", "park_version", "read_spec", "record",
            "replace_reported", "require_finite", "save_dataset", "set_observation", "versions",
-           "write_series"]
+           "versions_of", "write_series"]
 
 Cell = tuple[str, int]
 # the versions a write was based on: (item, year) → version read (0: there was none)
@@ -474,9 +474,30 @@ def _park_data(park_year: m.ParkYear) -> dict[str, Any]:
 def _series_data(park_year: m.ParkYear) -> dict[str, Series]:
     """The park's series up to the evaluation year (a header whose values all come later is
     left out); a value written in another unit than its series' is given with its unit."""
-    headers = {s.item: s for s in park_year.series}
+    return _as_series(park_year.series, park_year.observations)
+
+
+def record(session: Session, park: m.Park, up_to: int) -> dict[str, Series]:
+    """The park's record up to a year, as a dataset's observations."""
+    rows = session.scalars(select(m.ObservationRow).where(
+        m.ObservationRow.park_id == park.id, m.ObservationRow.year <= up_to)
+        .order_by(m.ObservationRow.position)).all()
+    return _as_series(park.series, rows)
+
+
+def versions_of(session: Session, park: m.Park, cells: Iterable[Cell]) -> dict[Cell, int]:
+    """The current version of each cell in the park's record (0: none stored)."""
+    stored = {(item, year): version for item, year, version in session.execute(
+        select(m.ObservationRow.item, m.ObservationRow.year, m.ObservationRow.version)
+        .where(m.ObservationRow.park_id == park.id))}
+    return {cell: stored.get(cell, 0) for cell in cells}
+
+
+def _as_series(header_rows: Iterable[m.SeriesRow], rows: Iterable[m.ObservationRow]
+               ) -> dict[str, Series]:
+    headers = {s.item: s for s in header_rows}
     out: dict[str, Series] = {}
-    for row in park_year.observations:
+    for row in rows:
         header = headers[row.item]
         series = out.setdefault(row.item, Series(unit=header.unit, source=header.source,
                                                  note=header.note, values={}))

@@ -9,12 +9,12 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from ecopark.dataset import DatasetFile
-from ecopark.errors import EcoparkError, InvalidValue, NotFound, WorkbookProblems
+from ecopark.dataset import DatasetFile, build_dataset
+from ecopark.errors import EcoparkError, InvalidValue, NotFound, StaleWrite, WorkbookProblems
 from ecopark.evaluate import Evaluation, evaluate
 from ecopark.framework import Framework, load_framework
 from ecopark.store import models as m
@@ -25,7 +25,7 @@ from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.forms import category_rows, check, computed_texts, entry, form_changes
 from ecopark.web.notices import changed_statuses, saved_redirect
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload, writable_park
-from ecopark.web.preview import make_preview, sign, signed
+from ecopark.web.preview import EXPIRES, Ticket, make_preview, sign, signed
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload
 
@@ -143,11 +143,18 @@ def _preview_page(request: Request, session: Session, park: m.Park, user_id: int
     from ecopark.evaluate import resolve_year
 
     year = resolve_year(build_dataset(spec, framework, filename), None)
-    preview = make_preview(framework, _stored(session, park, year), spec)
+    preview = make_preview(framework, _stored(session, park, year),
+                           repository.record(session, park, year), spec)
     payload = spec.model_dump_json(exclude_none=True)
-    signature = sign(settings_of(request).secret(), user_id, park.id, payload)
+    ticket = Ticket.now(repository.versions_of(session, park, _cells(spec))).text()
+    signature = sign(settings_of(request).secret(), user_id, park.id, ticket, payload)
     return render(request, "preview.html", park=park, preview=preview, payload=payload,
-                  signature=signature, filename=filename[:200], framework=framework)
+                  ticket=ticket, signature=signature, filename=filename[:200],
+                  framework=framework)
+
+
+def _cells(spec: DatasetFile) -> list[tuple[str, int]]:
+    return [(item, year) for item, series in spec.observations.items() for year in series.values]
 
 
 @router.post("/parks/{park_id}/upload/confirm")
@@ -155,11 +162,38 @@ def upload_confirm(park_id: Id, request: Request, form: CheckedForm, session: Db
                    who: Viewer) -> Response:
     park = writable_park(session, who, park_id, "导入数据 import data")
     payload, signature = field(form, "payload", 16 * 1024 * 1024), field(form, "signature")
-    if not signed(settings_of(request).secret(), who.user_id, park.id, payload, signature):
+    ticket_text, filename = field(form, "ticket", 4 * 1024 * 1024), field(form, "filename", 200)
+    secret = settings_of(request).secret()
+    if not signed(secret, who.user_id, park.id, ticket_text, payload, signature):
         raise InvalidValue("payload", "预览已失效，请重新上传 the preview is no longer valid; "
                            "upload the file again")
+    ticket = Ticket.read(ticket_text)
+    if ticket.expired():
+        raise InvalidValue("payload", f"预览已超过 {EXPIRES // 60} 分钟，请重新上传 the preview is "
+                           f"older than {EXPIRES // 60} minutes; upload the file again")
     spec = DatasetFile.model_validate(json.loads(payload))
-    stored = repository.save_dataset(session, spec, load_framework(spec.framework),
-                                     park=park.name, source_file=field(form, "filename", 200),
-                                     replace=True, via="import")
-    return RedirectResponse(f"/parks/{park.id}/years/{stored.year}?saved=none", status_code=303)
+    framework = load_framework(spec.framework)
+    before = _stored(session, park, spec.year) if spec.year else None
+    try:
+        with session.begin_nested():  # a stale value undoes the whole import, nothing else
+            stored = repository.save_dataset(session, spec, framework, park=park.name,
+                                             source_file=filename, replace=True, via="import",
+                                             expected=ticket.versions)
+    except StaleWrite as exc:
+        return _conflict_page(request, session, park, who.user_id, exc, payload, filename, spec)
+    old = None if before is None else evaluate(framework, build_dataset(before, framework, ""),
+                                               stored.year)
+    return saved(request, who, stored, old)
+
+
+def _conflict_page(request: Request, session: Session, park: m.Park, user_id: int,
+                   exc: StaleWrite, payload: str, filename: str, spec: DatasetFile) -> Response:
+    """The values someone changed since the preview: yours, the current one, who and when;
+    re-applying is a new confirmation based on the current versions."""
+    ticket = Ticket.now(repository.versions_of(session, park, _cells(spec))).text()
+    signature = sign(settings_of(request).secret(), user_id, park.id, ticket, payload)
+    hidden = [("payload", payload), ("ticket", ticket), ("signature", signature),
+              ("filename", filename)]
+    return render(request, "conflict.html", status=409, park=park, stale=exc.stale,
+                  hidden=hidden, filename=filename, framework=load_framework(spec.framework),
+                  action=f"/parks/{park.id}/upload/confirm", back=f"/parks/{park.id}")

@@ -1,7 +1,10 @@
-"""What an upload will change, shown before anything is written: every value added, changed or
-removed (as written, with its unit), the park facts, the printed table, and each indicator
-whose status changes. The new dataset travels to the confirming POST signed (HMAC with the
-server secret, bound to the user and the park), so exactly what was previewed is stored.
+"""What an upload will change, shown before anything is written: every value added or changed
+in the park's record (as written, with its unit; values the file does not hold are kept), the
+park facts, the printed table, and each indicator whose status changes. The new dataset travels
+to the confirming POST signed (HMAC with the server secret, bound to the user, the park, the
+time of the preview and the versions of the values it was compared with), so exactly what was
+previewed is stored, a preview expires (`EXPIRES`), and a value changed by someone else since
+the preview is not overwritten silently (the store refuses it as stale).
 """
 
 from __future__ import annotations
@@ -9,13 +12,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import json
+import time
 
 from ecopark.dataset import DatasetFile, Series, ValueEntry, build_dataset
 from ecopark.evaluate import evaluate, resolve_year
 from ecopark.framework import Framework
 from ecopark.web.forms import plain
 
-__all__ = ["Change", "Preview", "make_preview", "sign", "signed"]
+__all__ = ["EXPIRES", "Change", "Preview", "Ticket", "make_preview", "merged", "sign", "signed"]
+
+EXPIRES = 30 * 60  # seconds a preview may be confirmed in
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,12 +52,40 @@ class Preview:
             self.reported in ("none", "same")
 
 
-def make_preview(framework: Framework, old: DatasetFile | None, new: DatasetFile) -> Preview:
-    dataset = build_dataset(new, framework, "upload")
+def merged(record: dict[str, Series], new: DatasetFile) -> DatasetFile:
+    """What the park-year will read once `new` is stored: the park's record with the file's
+    values written over it (each value keeps the unit it was written in)."""
+    observations = {item: series.model_copy(deep=True) for item, series in record.items()}
+    for item, series in new.observations.items():
+        target = observations.setdefault(item, series.model_copy(update={"values": {}}))
+        for year, raw in series.values.items():
+            target.values[year] = _in_unit(raw, series.unit, target.unit)
+    return new.model_copy(update={"observations": observations})
+
+
+Raw = float | int | str | ValueEntry | None
+
+
+def _in_unit(raw: Raw, unit: str | None, target: str | None) -> Raw:
+    if unit == target or raw is None:
+        return raw
+    if isinstance(raw, ValueEntry):
+        return raw if raw.unit else raw.model_copy(update={"unit": unit})
+    return ValueEntry(value=raw, unit=unit)
+
+
+def make_preview(framework: Framework, old: DatasetFile | None, record: dict[str, Series],
+                 new: DatasetFile) -> Preview:
+    """`old`: the park-year as stored (None: a new year); `record`: the park's values up to
+    the file's year (what the file's values are compared with)."""
+    result = merged(record, new)
+    dataset = build_dataset(result, framework, "upload")
     year = resolve_year(dataset, None)
     after = evaluate(framework, dataset, year)
     before = evaluate(framework, build_dataset(old, framework, "stored"), year) if old else None
-    old_values, new_values = _values(old), _values(new)
+    new_values = _values(new)
+    stored = _values(None if not record else new.model_copy(update={"observations": record}))
+    old_values = {key: text for key, text in stored.items() if key in new_values}  # others kept
     changes = _changes(old_values, new_values)
     statuses = [(r.number, None if before is None else before.result(r.number).status.value,
                  r.status.value) for r in after.results
@@ -125,10 +160,37 @@ def _other(old: DatasetFile | None, new: DatasetFile) -> list[str]:
     return out
 
 
-def sign(secret: str, user_id: int, park_id: int, payload: str) -> str:
-    message = f"{user_id}|{park_id}|{payload}".encode()
+@dataclasses.dataclass(frozen=True)
+class Ticket:
+    """What a preview hands to its confirmation: when it was made and the versions of the
+    park's values it compared the file with ((item, year) → version, 0: none stored)."""
+
+    issued: int
+    versions: dict[tuple[str, int], int]
+
+    def text(self) -> str:
+        return json.dumps({"issued": self.issued,
+                           "versions": [[i, y, v] for (i, y), v in sorted(self.versions.items())]},
+                          separators=(",", ":"))
+
+    @classmethod
+    def read(cls, text: str) -> Ticket:
+        data = json.loads(text)
+        return cls(int(data["issued"]), {(str(i), int(y)): int(v) for i, y, v in data["versions"]})
+
+    def expired(self, now: float | None = None) -> bool:
+        return (time.time() if now is None else now) - self.issued > EXPIRES
+
+    @classmethod
+    def now(cls, versions: dict[tuple[str, int], int]) -> Ticket:
+        return cls(int(time.time()), versions)
+
+
+def sign(secret: str, user_id: int, park_id: int, ticket: str, payload: str) -> str:
+    message = f"{user_id}|{park_id}|{ticket}|{payload}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed(secret: str, user_id: int, park_id: int, payload: str, signature: str) -> bool:
-    return hmac.compare_digest(sign(secret, user_id, park_id, payload), signature)
+def signed(secret: str, user_id: int, park_id: int, ticket: str, payload: str,
+           signature: str) -> bool:
+    return hmac.compare_digest(sign(secret, user_id, park_id, ticket, payload), signature)
