@@ -103,3 +103,20 @@ def test_two_clients_editing_one_value_never_lose_an_update(client: TestClient,
 def test_an_unknown_value_is_404(client: TestClient, world: World) -> None:
     reply = client.get(_url(world, "energy", 1990), headers=world.headers("officer-a"))
     assert reply.status_code == 404
+
+
+def test_the_history_page_shows_every_version_with_who_and_how(client: TestClient,
+                                                                world: World) -> None:
+    from .pages import sign_in
+
+    assert client.put(_url(world), json={"value": 2.8, "unit": "万吨标准煤", "reason": "复核"},
+                      headers={**world.headers("admin"), "If-Match": '"1"'}).status_code == 200
+    sign_in(client, world, "officer-a")
+    page = client.get(f"/parks/{world.park_a}/values/energy/2018")
+    assert page.status_code == 200
+    text = page.text
+    assert "综合能耗总量" in text and "修改历史" in text
+    assert "2.8 万吨标准煤" in text and "27029.17 吨标煤" in text
+    assert text.index("2.8 万吨标准煤") < text.index("27029.17 吨标煤")  # newest first
+    assert "接口（API）" in text and "命令行" in text and "复核" in text
+    assert client.get(f"/parks/{world.park_b}/values/energy/2018").status_code in (403, 404)

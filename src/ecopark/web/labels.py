@@ -7,7 +7,7 @@ from __future__ import annotations
 from ecopark.web.i18n import N_
 
 __all__ = ["ASSESSED", "LABELS", "ROLES", "SEVERITIES", "STATUSES", "SUBMISSIONS", "SYMBOLS",
-           "VERDICTS"]
+           "VERDICTS", "VIAS"]
 
 ROLES = {"admin": N_("Administrator"), "park_officer": N_("Park officer"),
          "enterprise": N_("Enterprise"), "reviewer": N_("Reviewer")}
@@ -23,5 +23,8 @@ SEVERITIES = {"error": N_("Error"), "warning": N_("Warning"), "info": N_("Note")
 SUBMISSIONS = {"draft": N_("Draft"), "submitted": N_("Submitted, awaiting review"),
                "accepted": N_("Accepted"), "rejected": N_("Rejected")}
 ASSESSED = {"mandatory": N_("Mandatory"), "yes": N_("Selected"), "no": N_("Not selected")}
+VIAS = {"form": N_("Data form"), "import": N_("Imported file"), "rollup": N_("Enterprise roll-up"),
+        "api": N_("API"), "cli": N_("Command line"), "migration": N_("Earlier evaluation")}
 LABELS = {"roles": ROLES, "statuses": STATUSES, "symbols": SYMBOLS, "verdicts": VERDICTS,
-          "severities": SEVERITIES, "submissions": SUBMISSIONS, "assessed": ASSESSED}
+          "severities": SEVERITIES, "submissions": SUBMISSIONS, "assessed": ASSESSED,
+          "vias": VIAS}

@@ -1,0 +1,30 @@
+"""One value of the park's record as a page: the value as written and in the item's unit, who
+entered it, when and through what, and every earlier version (the history), newest first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ecopark.framework import load_framework
+from ecopark.store import repository
+from ecopark.store.permissions import can_write_park
+from ecopark.web.deps import Db, Id, Year
+from ecopark.web.page_deps import Viewer, readable_park
+from ecopark.web.render import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/parks/{park_id}/values/{item}/{year}", response_class=HTMLResponse)
+def value_history(park_id: Id, item: str, year: Year, request: Request, session: Db,
+                  who: Viewer) -> Response:
+    park = readable_park(session, who, park_id)
+    row = repository.get_observation(session, park, item[:100], year)
+    context = repository.context_year(session, park, year)
+    framework = load_framework(context.framework_key)
+    return render(request, "history.html", park=park, row=row, framework=framework,
+                  evaluation=context.year, canonical=framework.spec.items[row.item].unit,
+                  writable=can_write_park(who, park.id))
