@@ -19,6 +19,7 @@ from ecopark.web import (
     pages_public,
     pages_review,
     pages_sections,
+    pages_years,
 )
 from ecopark.web.render import ECHARTS, STATIC
 
@@ -47,6 +48,6 @@ def vendor_rest(rest: str) -> Response:
 def install(app: FastAPI) -> None:
     app.include_router(_vendor)
     for module in (pages_auth, pages_park, pages_data, pages_sections, pages_downloads,
-                   pages_enterprise, pages_review, pages_admin, pages_public):
+                   pages_enterprise, pages_review, pages_admin, pages_public, pages_years):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")
