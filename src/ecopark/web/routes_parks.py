@@ -9,7 +9,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import Discriminator, Tag
+from pydantic import (
+    Discriminator,
+    Tag,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -128,8 +134,17 @@ def _body_kind(body: Any) -> str:
     return "dataset" if keys & {"format", "park", "observations"} else "year"
 
 
+def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Errors name the field as for a plain body (`body.park.base_year`), not the union's tag."""
+    try:
+        return handler(value)
+    except ValidationError as exc:
+        errors = [{**e, "loc": e["loc"][1:]} for e in exc.errors()]
+        raise ValidationError.from_exception_data(exc.title, errors) from None  # type: ignore[arg-type]
+
+
 YearBody = Annotated[Annotated[YearIn, Tag("year")] | Annotated[DatasetFile, Tag("dataset")],
-                     Discriminator(_body_kind)]
+                     Discriminator(_body_kind), WrapValidator(_untagged)]
 
 
 @router.post("/parks/{park_id}/years", status_code=201,
