@@ -10,7 +10,7 @@ widths readable, the print setup set, and every item's definition is a comment o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -349,9 +349,11 @@ def _check_years(years: list[int], path: Path) -> list[int]:
 
 
 def write_template(framework: Framework, years: list[int], path: Path,
-                   also: Sequence[Framework] = ()) -> None:
+                   also: Sequence[Framework] = (), fill: Callable[[Any], None] | None = None
+                   ) -> None:
     """Write the fill-in workbook for `framework` (and the frameworks the same data is also
-    assessed under, `also`) with one value column per year."""
+    assessed under, `also`) with one value column per year; `fill` writes values into the
+    workbook before it is saved (`io.prefill`: a park-year's stored data)."""
     from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 
     years = _check_years(years, path)
@@ -372,6 +374,8 @@ def write_template(framework: Framework, years: list[int], path: Path,
     _reported(wb.create_sheet(SHEETS["reported"][0]), framework)
     wb.properties.creator = "ecopark"
     wb.properties.title = f"{framework.spec.name_zh} 数据填报模板"
+    if fill is not None:
+        fill(wb)
     try:
         wb.save(path)
     except OSError as exc:

@@ -14,13 +14,14 @@ from starlette.datastructures import FormData
 from ecopark import units
 from ecopark.dataset import Dataset, DatasetFile, Series, ValueEntry, build_dataset
 from ecopark.errors import EcoparkError, UnitError
+from ecopark.formula.reads import item_years
 from ecopark.framework import Framework, Item
 from ecopark.io.layout import unit_choices, unit_display
 from ecopark.numbers import ABSENT, parse_printed
 from ecopark.web.i18n import Translator
 
 __all__ = ["Cell", "ItemRow", "Problem", "category_rows", "check", "computed_texts", "entry",
-           "form_changes", "plain", "quick_problem"]
+           "form_changes", "needed_years", "plain", "quick_problem"]
 
 _FIELD = re.compile(r"^v:([A-Za-z_][A-Za-z0-9_]*):(\d{4})$")
 MAX_YEARS = 6
@@ -64,8 +65,23 @@ def category_rows(framework: Framework, spec: DatasetFile, category: str,
     numbers = [i.number for i in framework.indicators if i.category == category]
     items = list(dict.fromkeys(item for n in numbers for item in framework.items_of(n)))
     stored = {y for item in items for y in (spec.observations.get(item) or Series(values={})).values}
-    years = sorted({year, spec.park.base_year, *(y for y in stored if y <= year)})[-MAX_YEARS:]
+    recent = sorted({year, spec.park.base_year, *(y for y in stored if y <= year)})[-MAX_YEARS:]
+    years = sorted({*recent, *needed_years(framework, numbers, year, spec.park.base_year)})
     return years, [_row(framework.spec.items[item], item, spec, years) for item in items]
+
+
+def needed_years(framework: Framework, numbers: list[int], year: int, base_year: int) -> set[int]:
+    """Every year the indicators' formulas and requirements read an item in (t, t−3, the base
+    year …), whether a value is stored or not: the form offers a cell for each."""
+    variables = {name: formula.typed.expr for name, (formula, _) in framework.variables.items()}
+    exprs = []
+    for number in numbers:
+        requirement = framework.requirements.get(number)
+        rules = [requirement.rule] if requirement and requirement.rule else []
+        cases = [f for case in requirement.cases for f in case] if requirement else []
+        exprs += [f.typed.expr for f in (framework.formulas[number], *rules, *cases)]
+    pairs = item_years(exprs, year, base_year, variables)
+    return {y for item, y in pairs if item in framework.spec.items}
 
 
 def _row(item: Item, name: str, spec: DatasetFile, years: list[int]) -> ItemRow:

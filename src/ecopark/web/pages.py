@@ -20,6 +20,7 @@ from ecopark.web import (
     pages_review,
     pages_sections,
     pages_values,
+    pages_years,
 )
 from ecopark.web.render import ECHARTS, STATIC
 
@@ -48,6 +49,7 @@ def vendor_rest(rest: str) -> Response:
 def install(app: FastAPI) -> None:
     app.include_router(_vendor)
     for module in (pages_auth, pages_park, pages_data, pages_sections, pages_values,
-                   pages_downloads, pages_enterprise, pages_review, pages_admin, pages_public):
+                   pages_downloads, pages_enterprise, pages_review, pages_admin, pages_public,
+                   pages_years):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")

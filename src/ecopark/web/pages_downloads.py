@@ -1,6 +1,8 @@
 """Downloads of a park-year: the 对照考核表 (.xlsx, .docx; with the printed values and the
-findings when the park-year has a printed table), the dataset (YAML, as stored) and the draft
-annual report (.docx, in the page's language)."""
+findings when the park-year has a printed table), the dataset (YAML, as stored), the draft
+annual report (.docx, in the page's language) and the workbook template filled with what is
+stored (one column per year the indicators read and per stored year; uploaded again, it gives
+back the same values)."""
 
 from __future__ import annotations
 
@@ -13,15 +15,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ecopark.framework import load_framework
+from ecopark.io.prefill import write_filled_template
 from ecopark.io.yamlout import dataset_yaml
 from ecopark.reports.report import write_report
 from ecopark.reports.table import AssessmentTable, build_table, write_table
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, Year
+from ecopark.web.forms import needed_years
 from ecopark.web.page_deps import Viewer, readable_park
 from ecopark.web.render import translator_of
 
-__all__ = ["router"]
+__all__ = ["router", "template_years"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,7 +35,7 @@ _TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".yaml": "application/yaml; charset=utf-8",
 }
-Kind = Literal["table.xlsx", "table.docx", "dataset.yaml", "report.docx"]
+Kind = Literal["table.xlsx", "table.docx", "dataset.yaml", "report.docx", "template.xlsx"]
 
 
 @router.get("/parks/{park_id}/years/{year}/download/{kind}")
@@ -44,6 +49,7 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
         "table.docx": lambda: _file(".docx", lambda p: write_table(_table(item), p)),
         "dataset.yaml": lambda: dataset_yaml(item.spec).encode("utf-8"),
         "report.docx": lambda: _file(".docx", lambda p: write_report(item.evaluation, p, lang)),
+        "template.xlsx": lambda: _file(".xlsx", lambda p: _template(item, year, p)),
     }
     name = f"{park.name}-{year}-{kind}"
     suffix = Path(kind).suffix
@@ -55,6 +61,21 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
 def _table(item: Assessed) -> AssessmentTable:
     printed = item.evaluation.dataset.reported is not None
     return build_table(item.evaluation, item.verification if printed else None)
+
+
+def template_years(item: Assessed, year: int) -> list[int]:
+    """The template's year columns: every year an indicator reads (t, t−3, the base year …) and
+    every stored year up to the evaluation year."""
+    framework, spec = item.framework, item.spec
+    stored = {y for series in spec.observations.values() for y in series.values if y <= year}
+    numbers = [indicator.number for indicator in framework.indicators]
+    return sorted({year, spec.park.base_year, *stored,
+                   *needed_years(framework, numbers, year, spec.park.base_year)})
+
+
+def _template(item: Assessed, year: int, path: Path) -> None:
+    also = [load_framework(name) for name in item.spec.also_frameworks]
+    write_filled_template(item.framework, item.spec, template_years(item, year), path, also)
 
 
 def _file(suffix: str, write: Callable[[Path], object]) -> bytes:

@@ -9,6 +9,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import (
+    Discriminator,
+    Tag,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +25,7 @@ from ecopark.errors import Conflict
 from ecopark.evaluate import evaluate
 from ecopark.framework import load_framework
 from ecopark.store import models as m
-from ecopark.store import repository
+from ecopark.store import repository, years
 from ecopark.store.permissions import (
     Principal,
     can_read_park,
@@ -49,6 +56,7 @@ from ecopark.web.schemas import (
     ParkIn,
     ParkOut,
     ParkYearOut,
+    YearIn,
 )
 from ecopark.web.uploads import dataset_spec, limits_of, parse_upload, upload_name
 from ecopark.web.uploads import reported as read_reported
@@ -119,13 +127,37 @@ def list_years(park_id: Id, session: Db, who: Who) -> list[ParkYearOut]:
     return [ParkYearOut.of(repository.get_park_year(session, park, y.year)) for y in park.years]
 
 
+def _body_kind(body: Any) -> str:
+    """A dataset file has `format` and `park`; a new year has neither."""
+    keys = set(body) if isinstance(body, dict) else set(dir(body))
+    return "dataset" if keys & {"format", "park", "observations"} else "year"
+
+
+def _untagged(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Errors name the field as for a plain body (`body.park.base_year`), not the union's tag."""
+    try:
+        return handler(value)
+    except ValidationError as exc:
+        errors = [{**e, "loc": e["loc"][1:]} for e in exc.errors()]
+        raise ValidationError.from_exception_data(exc.title, errors) from None  # type: ignore[arg-type]
+
+
+YearBody = Annotated[Annotated[YearIn, Tag("year")] | Annotated[DatasetFile, Tag("dataset")],
+                     Discriminator(_body_kind), WrapValidator(_untagged)]
+
+
 @router.post("/parks/{park_id}/years", status_code=201,
-             summary="存入一个年度数据集 store a dataset (JSON) as a park-year")
-def store_dataset(park_id: Id, spec: DatasetFile, session: Db, who: Who,
+             summary="新建评价年度，或存入一个年度数据集 start an evaluation year ({year, "
+             "base_year?, selected?, profile?}: carried over from the previous year), or store "
+             "a dataset (JSON) as a park-year")
+def store_dataset(park_id: Id, body: YearBody, session: Db, who: Who,
                   replace: Replace = False) -> ParkYearOut:
     park = writable_park(session, who, park_id, "存入数据 store data")
-    framework = load_framework(spec.framework)
-    stored = repository.save_dataset(session, spec, framework, park=park.name,
+    if isinstance(body, YearIn):
+        return ParkYearOut.of(years.start_year(session, park, body.year, body.base_year,
+                                               selected=body.selected, profile=body.profile))
+    framework = load_framework(body.framework)
+    stored = repository.save_dataset(session, body, framework, park=park.name,
                                      source_file="api", replace=replace, via="api")
     return ParkYearOut.of(stored)
 

@@ -19,7 +19,7 @@ from ecopark.text import problem, unsafe_char
 __all__ = ["AuditOut", "EnterpriseIn", "EnterpriseOut", "ErrorOut", "LoginIn", "LoginOut",
            "ObservationIn", "ObservationOut", "ParkIn", "ParkOut", "ParkYearOut", "RejectIn",
            "SubmissionIn", "SubmissionOut", "SubmissionValueIn", "TokenIn", "TokenInfoOut", "TokenOut",
-           "UserIn", "UserOut", "UserPatch"]
+           "UserIn", "UserOut", "UserPatch", "YearIn"]
 
 Name = Field(min_length=1, max_length=200)
 Text = Field(None, max_length=10_000)
@@ -140,6 +140,19 @@ class ParkOut(BaseModel):
     def of(cls, park: m.Park) -> ParkOut:
         return cls(id=park.id, name=park.name, province=park.province,
                    years=[y.year for y in park.years])
+
+
+class YearIn(_In):
+    """A new evaluation year (park-year): what the previous one had is carried over."""
+
+    year: int = Field(ge=1900, le=2200, description="评价年份 the evaluation year")
+    base_year: int | None = Field(None, ge=1900, le=2200, description="规划基准年 planning base "
+                                  "year (default: the previous park-year's)")
+    selected: list[int] | None = Field(None, max_length=200, description="考核的可选指标序号 "
+                                       "optional indicators assessed (default: the previous "
+                                       "park-year's; none for a park's first year)")
+    profile: dict[str, str] | None = Field(None, max_length=50, description="园区属性 profile "
+                                           "fields, e.g. {\"region_class\": \"other\"}")
 
 
 class ParkYearOut(BaseModel):
