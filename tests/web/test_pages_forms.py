@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ecopark.store import models as m
 
 from ..dbfixtures import World
-from .pages import csrf_of, sign_in
+from .pages import csrf_of, form_fields, sign_in
 
 WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "workbooks" / "tiny-park.xlsx"
 
@@ -41,9 +41,12 @@ def test_every_form_refuses_a_missing_or_wrong_token(client: TestClient, world: 
 
 
 def _edit(client: TestClient, world: World, values: dict[str, str]) -> object:
+    """Post the environment form as a browser would: the fields it was read with (the CSRF
+    token, the versions of its values), the given values changed."""
     path = f"/parks/{world.park_a}/years/2018/edit/environment"
-    return client.post(path, data={"csrf_token": csrf_of(client, path), **values},
-                       follow_redirects=False)
+    page = client.get(path).text
+    read = {k: v for k, v in form_fields(page).items() if k in ("csrf_token", "versions")}
+    return client.post(path, data={**read, **values}, follow_redirects=False)
 
 
 def test_a_bad_value_is_shown_next_to_its_field_and_nothing_is_saved(client: TestClient,
@@ -252,3 +255,36 @@ def test_publish_settings_open_the_public_page(client: TestClient, world: World)
     assert public.status_code == 200 and "对照 HJ 274-2015 的考核结果" in public.text
     assert "甲企业" in public.text and "退出" not in public.text
     assert f"/public/parks/{world.park_a}" in client.get("/public").text
+
+
+def test_two_people_editing_one_form_never_lose_an_update(client: TestClient,
+                                                          world: World) -> None:
+    """Officer A opens the form; the admin saves CO₂ 2018 meanwhile; A's save of the same value
+    shows the conflict (A's value, the admin's, who, when) and writes nothing; re-applying
+    deliberately writes A's value, with both versions in its history."""
+    path = f"/parks/{world.park_a}/years/2018/edit/environment"
+    sign_in(client, world, "officer-a")
+    read = {k: v for k, v in form_fields(client.get(path).text).items()
+            if k in ("csrf_token", "versions")}
+    with TestClient(client.app) as other:
+        sign_in(other, world, "admin")
+        first = other.post(path, data={**{k: v for k, v in form_fields(other.get(path).text)
+                                          .items() if k in ("csrf_token", "versions")},
+                                       "v:co2:2018": "6", "u:co2:2018": "万吨"},
+                           follow_redirects=False)
+        assert first.status_code == 303
+    before = _audit_rows(world)
+    conflict = client.post(path, data={**read, "v:co2:2018": "5", "u:co2:2018": "万吨"},
+                           follow_redirects=False)
+    assert conflict.status_code == 409
+    assert "已被他人修改" in conflict.text and "二氧化碳排放量" in conflict.text
+    assert "5 万吨" in conflict.text and "6 万吨" in conflict.text and ">admin<" in conflict.text
+    assert _audit_rows(world) == before
+    again = client.post(path, data=form_fields(conflict.text), follow_redirects=False)
+    assert again.status_code == 303
+    with world.store.session(actor="t") as session:
+        row = session.scalars(select(m.ObservationRow).where(
+            m.ObservationRow.park_id == world.park_a, m.ObservationRow.item == "co2",
+            m.ObservationRow.year == 2018)).one()
+        history = [(h.value_text, h.unit, h.by, h.via) for h in row.history]
+    assert history[:2] == [("5", "万吨", "officer-a", "form"), ("6", "万吨", "admin", "form")]

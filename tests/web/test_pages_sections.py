@@ -385,7 +385,7 @@ def test_a_zero_carbon_workbook_uploads_with_its_inventory(client: TestClient, w
                           files={"file": ("zero.xlsx", book.read_bytes())})
     assert preview.status_code == 200, preview.text[:2000]
     fields = {k: html.unescape(v) for k, v in re.findall(
-        r'name="(payload|signature|filename|csrf_token)" value="([^"]*)"', preview.text)}
+        r'name="(payload|ticket|signature|filename|csrf_token)" value="([^"]*)"', preview.text)}
     done = client.post(f"{path}/confirm", data=fields, follow_redirects=False)
     assert done.status_code == 303
     spec = _spec(world, zc)

@@ -39,8 +39,8 @@ from ecopark.store import models as m
 
 __all__ = ["Expected", "context_year", "dataset_of", "get_observation", "get_park",
            "get_park_year", "list_parks", "park_by_name", "park_version", "read_spec", "record",
-           "replace_reported", "require_finite", "save_dataset", "set_observation", "versions",
-           "versions_of", "write_series"]
+           "replace_reported", "require_finite", "save_dataset", "set_observation",
+           "stale_cells", "versions", "versions_of", "write_series"]
 
 Cell = tuple[str, int]
 # the versions a write was based on: (item, year) → version read (0: there was none)
@@ -491,6 +491,21 @@ def versions_of(session: Session, park: m.Park, cells: Iterable[Cell]) -> dict[C
         select(m.ObservationRow.item, m.ObservationRow.year, m.ObservationRow.version)
         .where(m.ObservationRow.park_id == park.id))}
     return {cell: stored.get(cell, 0) for cell in cells}
+
+
+def stale_cells(session: Session, park: m.Park, yours: Mapping[Cell, str],
+                expected: Expected) -> list[dict[str, Any]]:
+    """The cells whose stored version is not the one a write was based on, each with yours
+    (as the user wrote it), the current value, its version, who changed it and when."""
+    rows = {(o.item, o.year): o for o in session.scalars(select(m.ObservationRow).where(
+        m.ObservationRow.park_id == park.id,
+        m.ObservationRow.item.in_({item for item, _ in yours})))}
+    out = []
+    for (item, year), shown in yours.items():
+        row = rows.get((item, year))
+        if (row.version if row else 0) != expected.get((item, year), 0):
+            out.append({**_stale(item, year, {"value_text": shown, "unit": None}, row)})
+    return out
 
 
 def _as_series(header_rows: Iterable[m.SeriesRow], rows: Iterable[m.ObservationRow]

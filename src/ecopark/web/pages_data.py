@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from ecopark.dataset import DatasetFile, build_dataset
 from ecopark.errors import EcoparkError, InvalidValue, NotFound, StaleWrite, WorkbookProblems
@@ -22,7 +22,7 @@ from ecopark.store import repository
 from ecopark.store.permissions import Principal
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
-from ecopark.web.forms import category_rows, check, computed_texts, entry, form_changes
+from ecopark.web.forms import Cell, category_rows, check, computed_texts, entry, form_changes
 from ecopark.web.notices import changed_statuses, saved_redirect
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload, writable_park
 from ecopark.web.preview import EXPIRES, Ticket, make_preview, sign, signed
@@ -50,15 +50,32 @@ def edit_form(park_id: Id, year: Year, category: Category, request: Request, ses
               who: Viewer) -> Response:
     park = writable_park(session, who, park_id, "修改数据 change data")
     item = assessed(request, session, park, year)
-    return _edit_page(request, park, year, category, item)
+    cells = [(c.item, c.year) for row in category_rows(item.framework, item.spec, category,
+                                                        year)[1] for c in row.cells]
+    return _edit_page(request, park, year, category, item,
+                      versions=encode_versions(repository.versions_of(session, park, cells)))
+
+
+def encode_versions(versions: dict[tuple[str, int], int]) -> str:
+    """The versions a form was read at, as one hidden field: "item:year:version;…"."""
+    return ";".join(f"{i}:{y}:{v}" for (i, y), v in sorted(versions.items()) if v)
+
+
+def decode_versions(text: str) -> dict[tuple[str, int], int]:
+    out = {}
+    for part in text.split(";")[:5000]:
+        pieces = part.split(":")
+        if len(pieces) == 3 and pieces[1].isdigit() and pieces[2].isdigit():
+            out[(pieces[0], int(pieces[1]))] = int(pieces[2])
+    return out
 
 
 def _edit_page(request: Request, park: m.Park, year: int, category: str, item: Assessed,
                status: int = 200, problems: dict[str, str] | None = None,
-               typed: dict[str, tuple[str, str]] | None = None) -> Response:
+               typed: dict[str, tuple[str, str]] | None = None, versions: str = "") -> Response:
     framework = item.framework
     years, rows = category_rows(framework, item.spec, category, year)
-    return render(request, "edit.html", status=status, park=park, year=year,
+    return render(request, "edit.html", status=status, park=park, year=year, versions=versions,
                   category=_category(framework, category), categories=framework.spec.categories,
                   years=years, rows=rows, problems=problems or {}, typed=typed or {},
                   framework=framework, computed=computed_texts(item.evaluation.dataset, rows),
@@ -73,15 +90,44 @@ def save_form(park_id: Id, year: Year, category: Category, request: Request, for
     framework, t = item.framework, translator_of(request)
     _category(framework, category)
     changes = form_changes(form, category_rows(framework, item.spec, category, year)[1])
+    read = field(form, "versions", 200_000)
     problems = check(framework, item.spec, changes, t)
     if problems:
         typed = {name: (text, unit) for name, (_, text, unit) in changes.items()}
-        return _edit_page(request, park, year, category, item, 422, dict(problems), typed)
+        return _edit_page(request, park, year, category, item, 422, dict(problems), typed,
+                          versions=read)
+    based = decode_versions(read)
+    yours = {(cell.item, cell.year): f"{text} {unit}".strip()
+             for cell, text, unit in changes.values()}
+    stale = repository.stale_cells(session, park, yours, based)
     park_year = repository.get_park_year(session, park, year)
-    for cell, text, unit in changes.values():
-        repository.set_observation(session, park_year, cell.item, cell.year,
-                                   entry(text, unit, framework.spec.items[cell.item]), via="form")
+    try:
+        with session.begin_nested():  # one stale value: none of the form's values is written
+            if stale:
+                raise StaleWrite(park.name, stale)
+            for cell, text, unit in changes.values():
+                repository.set_observation(
+                    session, park_year, cell.item, cell.year,
+                    entry(text, unit, framework.spec.items[cell.item]), via="form",
+                    expected=based.get((cell.item, cell.year), 0))
+    except StaleWrite as exc:
+        return _form_conflict(request, session, park, framework, exc, form, changes, yours)
     return saved(request, who, park_year, item.evaluation if changes else None)
+
+
+def _form_conflict(request: Request, session: Session, park: m.Park, framework: Framework,
+                   exc: StaleWrite, form: FormData, changes: dict[str, tuple[Cell, str, str]],
+                   yours: dict[tuple[str, int], str]) -> Response:
+    """The form's values someone changed since it was opened; re-applying posts the same
+    values again, based on the versions shown now."""
+    stale = exc.stale or repository.stale_cells(session, park, yours, {})
+    hidden = [(name, str(form.get(name, ""))) for name in changes]
+    hidden += [(cell.unit_field, unit) for cell, _, unit in changes.values()]
+    now = repository.versions_of(session, park, list(yours))
+    hidden.append(("versions", encode_versions(now)))
+    return render(request, "conflict.html", status=409, park=park, stale=stale, hidden=hidden,
+                  filename="", framework=framework, action=str(request.url.path),
+                  back=str(request.url.path))
 
 
 def saved(request: Request, who: Principal, park_year: m.ParkYear,
