@@ -196,14 +196,38 @@ def test_accepting_rolls_up_and_rejecting_needs_a_reason(client: TestClient,
     base = f"/parks/{world.park_a}/submissions/{sub_id}"
     refused = client.post(f"{base}/reject", data={"csrf_token": csrf_of(client, page.url.path)})
     assert refused.status_code == 422 and "请填写退回理由" in refused.text
+    seen = form_fields(client.get(page.url.path).text)["versions"]
+    assert seen.startswith("energy:2018:1")  # the versions the officer saw travel with the form
     client.post(f"{base}/accept", data={"csrf_token": csrf_of(client, page.url.path),
-                                        "overwrite": "on"})
+                                        "versions": seen, "overwrite": "on"})
     with world.store.session(actor="t") as session:
         row = session.scalars(select(m.ObservationRow).where(
             m.ObservationRow.park_id == world.park_a, m.ObservationRow.item == "energy",
             m.ObservationRow.year == 2018)).one()
         assert row.value == 1200.5 and (row.source or "").startswith("企业报送汇总")
         assert session.get(m.Submission, sub_id).status == "accepted"  # type: ignore[union-attr]
+
+
+def test_a_roll_up_does_not_replace_a_value_changed_since_the_page(client: TestClient,
+                                                                  world: World) -> None:
+    sign_in(client, world, "officer-a")
+    path = f"/parks/{world.park_a}/submissions"
+    seen = form_fields(client.get(path).text)
+    with world.store.session(actor="t") as session:
+        sub_id = session.scalars(select(m.Submission.id).join(m.Enterprise).where(
+            m.Enterprise.park_id == world.park_a)).one()
+    assert client.put(f"/api/v1/parks/{world.park_a}/observations/energy/2018",
+                      json={"value": 30000}, headers={**world.headers("admin"), "If-Match": "*"}
+                      ).status_code == 200
+    reply = client.post(f"{path}/{sub_id}/accept", data={
+        "csrf_token": seen["csrf_token"], "versions": seen["versions"], "overwrite": "on"})
+    assert reply.status_code == 409 and "已被他人修改" in reply.text and "admin" in reply.text
+    with world.store.session(actor="t") as session:
+        assert session.get(m.Submission, sub_id).status == "submitted"  # type: ignore[union-attr]
+        row = session.scalars(select(m.ObservationRow).where(
+            m.ObservationRow.park_id == world.park_a, m.ObservationRow.item == "energy",
+            m.ObservationRow.year == 2018)).one()
+        assert row.value_text == "30000"
 
 
 def test_the_enterprise_saves_and_submits_its_own_draft(client: TestClient, world: World) -> None:

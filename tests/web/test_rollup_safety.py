@@ -5,6 +5,8 @@ coverage and needs confirmation."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -59,9 +61,15 @@ def _duplicate_world(world: World) -> int:
 
 
 def _accept(client: TestClient, world: World, sub_id: int, **data: str) -> object:
+    """Accept as the page's form does: with the versions of the values it showed."""
     page = f"/parks/{world.park_a}/submissions"
-    return client.post(f"{page}/{sub_id}/accept", data={"csrf_token": csrf_of(client, page),
-                                                        **data}, follow_redirects=False)
+    html = client.get(page).text
+    form = html[html.index(f'action="{page}/{sub_id}/accept"'):]
+    versions = re.search(r'name="versions" value="([^"]*)"', form)
+    assert versions is not None
+    return client.post(f"{page}/{sub_id}/accept", data={
+        "csrf_token": csrf_of(client, page), "versions": versions.group(1), **data},
+        follow_redirects=False)
 
 
 def test_a_duplicated_credit_code_stops_the_web_rollup_until_one_is_chosen(

@@ -59,6 +59,7 @@ class RollupLine:
     current: float | None  # the stored value (canonical unit), None when absent or "/"
     stated: bool  # the stored value was stated by the park, not rolled up
     known: int = 0  # the park's enterprises (one per credit code)
+    version: int = 0  # the stored value's version (0: none)
 
     @property
     def action(self) -> str:
@@ -121,6 +122,7 @@ class Choice:
     overwrite: bool = False
     confirm: bool = False
     keep: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    versions: Mapping[tuple[str, int], int] | None = None  # the values' versions seen
 
 
 def additive_items(framework: Framework) -> tuple[str, ...]:
@@ -198,13 +200,16 @@ def _line(framework: Framework, item: str, year: int, total: float, names: list[
           row: m.ObservationRow | None, known: int) -> RollupLine:
     rolled = row is not None and (row.source or "").startswith(MARK)
     return RollupLine(item, year, total, framework.spec.items[item].unit, tuple(names),
-                      None if row is None else row.value, row is not None and not rolled, known)
+                      None if row is None else row.value, row is not None and not rolled, known,
+                      0 if row is None else row.version)
 
 
 def apply_rollup(session: Session, park_year: m.ParkYear, lines: list[RollupLine],
-                 overwrite: bool = False) -> list[RollupLine]:
-    """Write the lines' sums into the park-year (park-stated values only with `overwrite`);
-    return the lines written."""
+                 overwrite: bool = False, versions: Mapping[tuple[str, int], int] | None = None
+                 ) -> list[RollupLine]:
+    """Write the lines' sums into the park's record (park-stated values only with
+    `overwrite`); with `versions` (what the officer saw), a value changed since is refused
+    (`StaleWrite`); return the lines written."""
     written = []
     for line in lines:
         if line.action == "same" or (line.action == "keep" and not overwrite):
@@ -213,7 +218,9 @@ def apply_rollup(session: Session, park_year: m.ParkYear, lines: list[RollupLine
         source = f"{MARK}：{n} 家企业（园区共 {line.known} 家）accepted submissions of {n} " \
                  f"of {line.known} enterprises"
         entry = ValueEntry(value=round(line.total, 6), unit=line.unit, source=source)
-        repository.set_observation(session, park_year, line.item, line.year, entry, via="rollup")
+        expected = None if versions is None else versions.get((line.item, line.year), 0)
+        repository.set_observation(session, park_year, line.item, line.year, entry, via="rollup",
+                                   expected=expected)
         written.append(line)
     return written
 
@@ -240,7 +247,7 @@ def accept_and_roll_up(session: Session, sub: m.Submission, choice: Choice) -> l
     final = plan_rollup(session, park, sub.year)
     if final.park_year is None:
         return []
-    return apply_rollup(session, final.park_year, final.lines, choice.overwrite)
+    return apply_rollup(session, final.park_year, final.lines, choice.overwrite, choice.versions)
 
 
 def _check_choice(plan: Plan, keep: Mapping[str, int]) -> None:

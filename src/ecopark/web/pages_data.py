@@ -28,6 +28,7 @@ from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upl
 from ecopark.web.preview import EXPIRES, Ticket, make_preview, sign, signed
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload
+from ecopark.web.versions import decode_versions, encode_versions
 
 __all__ = ["router", "saved"]
 
@@ -54,20 +55,6 @@ def edit_form(park_id: Id, year: Year, category: Category, request: Request, ses
                                                         year)[1] for c in row.cells]
     return _edit_page(request, park, year, category, item,
                       versions=encode_versions(repository.versions_of(session, park, cells)))
-
-
-def encode_versions(versions: dict[tuple[str, int], int]) -> str:
-    """The versions a form was read at, as one hidden field: "item:year:version;…"."""
-    return ";".join(f"{i}:{y}:{v}" for (i, y), v in sorted(versions.items()) if v)
-
-
-def decode_versions(text: str) -> dict[tuple[str, int], int]:
-    out = {}
-    for part in text.split(";")[:5000]:
-        pieces = part.split(":")
-        if len(pieces) == 3 and pieces[1].isdigit() and pieces[2].isdigit():
-            out[(pieces[0], int(pieces[1]))] = int(pieces[2])
-    return out
 
 
 def _edit_page(request: Request, park: m.Park, year: int, category: str, item: Assessed,

@@ -19,7 +19,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.errors import Conflict, EcoparkError, InvalidValue, NotFound, PartialCoverage
+from ecopark.errors import (
+    Conflict,
+    EcoparkError,
+    InvalidValue,
+    NotFound,
+    PartialCoverage,
+    StaleWrite,
+)
 from ecopark.framework import Framework, load_framework
 from ecopark.io.layout import unit_choices, unit_display
 from ecopark.store import models as m
@@ -44,6 +51,7 @@ from ecopark.web.page_deps import (
 )
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload
+from ecopark.web.versions import decode_versions, encode_versions
 
 __all__ = ["router"]
 
@@ -210,7 +218,10 @@ def _review_page(request: Request, session: Session, park: m.Park, status: int =
         m.Enterprise.park_id == park.id).order_by(m.Submission.year.desc(), m.Enterprise.name)))
     pending = [s for s in subs if s.status == "submitted"]
     plans = {s.id: plan_rollup(session, park, s.year, also=s) for s in pending}
+    seen = {s.id: encode_versions({(line.item, line.year): line.version
+                                   for line in plans[s.id].lines}) for s in pending}
     return render(request, "submissions.html", status=status, park=park, pending=pending,
+                  versions=seen,
                   others=[s for s in subs if s.status != "submitted"], plans=plans,
                   errors=errors or {}, confirming=confirming or {},
                   accept_errors=accept_errors or {}, framework=_framework(), plain=plain)
@@ -230,12 +241,16 @@ def accept(park_id: Id, submission_id: Id, request: Request, form: CheckedForm, 
     sub = _pending(session, park, submission_id)
     choice = _choice(form, plan_rollup(session, park, sub.year, also=sub))
     try:
-        accept_and_roll_up(session, sub, choice)
+        with session.begin_nested():  # a value changed since the page: nothing is accepted
+            accept_and_roll_up(session, sub, choice)
     except PartialCoverage as exc:
         return _review_page(request, session, park, 409, confirming={sub.id: (exc, choice)})
     except (Conflict, InvalidValue) as exc:
         message = exc.message(translator_of(request).lang)
         return _review_page(request, session, park, 422, accept_errors={sub.id: message})
+    except StaleWrite as exc:
+        message = exc.message(translator_of(request).lang)
+        return _review_page(request, session, park, 409, accept_errors={sub.id: message})
     return RedirectResponse(f"/parks/{park.id}/submissions", status_code=303)
 
 
@@ -247,7 +262,8 @@ def _choice(form: Any, plan: Plan) -> Choice:
         chosen = field(form, f"keep:{duplicate.code}", 12)
         if chosen.isdigit():
             keep[duplicate.code] = int(chosen)
-    return Choice(field(form, "overwrite") == "on", field(form, "confirm") == "on", keep)
+    return Choice(field(form, "overwrite") == "on", field(form, "confirm") == "on", keep,
+                  decode_versions(field(form, "versions", 200_000)))
 
 
 @router.post("/parks/{park_id}/submissions/{submission_id}/reject", response_class=HTMLResponse)

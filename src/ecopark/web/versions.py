@@ -1,0 +1,26 @@
+"""The versions of the park's values a page was read at, carried by its form as one hidden
+field ("item:year:version;…"), so a save is based on what its user saw: the store refuses a
+value changed since (`StaleWrite`). A forged field can only claim what the user could re-apply
+deliberately anyway."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = ["decode_versions", "encode_versions"]
+
+Cell = tuple[str, int]
+_MAX = 5000  # cells a form may carry
+
+
+def encode_versions(versions: Mapping[Cell, int]) -> str:
+    return ";".join(f"{i}:{y}:{v}" for (i, y), v in sorted(versions.items()) if v)
+
+
+def decode_versions(text: str) -> dict[Cell, int]:
+    out = {}
+    for part in text.split(";")[:_MAX]:
+        pieces = part.split(":")
+        if len(pieces) == 3 and pieces[1].isdigit() and pieces[2].isdigit():
+            out[(pieces[0], int(pieces[1]))] = int(pieces[2])
+    return out
