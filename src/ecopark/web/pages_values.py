@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ecopark.framework import load_framework
+from ecopark.io.layout import unit_display
 from ecopark.store import repository
 from ecopark.store.permissions import can_write_park
 from ecopark.web.deps import Db, Id, Year
@@ -25,6 +26,9 @@ def value_history(park_id: Id, item: str, year: Year, request: Request, session:
     row = repository.get_observation(session, park, item[:100], year)
     context = repository.context_year(session, park, year)
     framework = load_framework(context.framework_key)
+    canonical = unit_display(framework.spec.items[row.item].unit)
+    converted = "" if row.value is None or (row.unit or "") == canonical else \
+        f"{row.value:,.10g} {canonical}"
     return render(request, "history.html", park=park, row=row, framework=framework,
-                  evaluation=context.year, canonical=framework.spec.items[row.item].unit,
+                  evaluation=context.year, converted=converted,
                   writable=can_write_park(who, park.id))
