@@ -136,8 +136,10 @@ def writer(client: httpx.Client, tally: Tally, until: float, seed: int,
     while time.monotonic() < until:
         item, year, value = pick.choice(points)
         new = round(value * pick.uniform(0.9, 1.1), 4)
-        url = f"{V1}/parks/1/years/2018/observations/{item}/{year}"
-        _timed(tally, "write", lambda u=url, v=new: client.put(u, json={"value": v}))
+        url = f"{V1}/parks/1/observations/{item}/{year}"
+        # a deliberate overwrite (If-Match: *): writers here do not read first
+        _timed(tally, "write", lambda u=url, v=new: client.put(u, json={"value": v},
+                                                              headers={"If-Match": "*"}))
 
 
 def _timed(tally: Tally, kind: str, send: Any) -> None:
