@@ -31,6 +31,10 @@ def _sample(cls: type[EcoparkError]) -> EcoparkError:
     if "coverage" in values:
         values["coverage"] = [{"item": "iva", "year": 2018, "enterprises": 1, "known": 3,
                                "total": 1300.0, "previous": 28110.0, "share": 1300 / 28110}]
+    if "stale" in values:
+        values["stale"] = [{"item": "co2", "year": 2012, "yours": "90000 吨",
+                            "current": "100000 吨", "version": 3, "by": "officer-b",
+                            "at": "2026-12-06T09:30:00+00:00"}]
     return cls(**values)
 
 
@@ -48,6 +52,10 @@ def test_message_is_built_from_every_place_field(cls: type[EcoparkError]) -> Non
                 continue
             if f.name == "problems":
                 assert "基础数据" in text and "E7" in text
+                continue
+            if f.name == "stale":
+                assert "co2" in text and "2012" in text and "90000 吨" in text
+                assert "100000 吨" in text and "officer-b" in text
                 continue
             if f.name == "coverage":
                 assert "iva 2018" in text and "1300" in text and "28110" in text
