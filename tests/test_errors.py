@@ -31,7 +31,21 @@ def _sample(cls: type[EcoparkError]) -> EcoparkError:
     if "coverage" in values:
         values["coverage"] = [{"item": "iva", "year": 2018, "enterprises": 1, "known": 3,
                                "total": 1300.0, "previous": 28110.0, "share": 1300 / 28110}]
+    if "findings" in values:
+        values["findings"] = [_FINDING]
     return cls(**values)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Quality:
+    zh: str
+    en: str
+    fix_zh: str
+    fix_en: str
+
+
+_FINDING = _Quality("绿化覆盖率 2018年 为 0.17 %", "green coverage 2018 is 0.17 %", "填 16.5",
+                    "enter 16.5")
 
 
 def test_every_error_class_is_exported_from_the_errors_module() -> None:
@@ -48,6 +62,10 @@ def test_message_is_built_from_every_place_field(cls: type[EcoparkError]) -> Non
                 continue
             if f.name == "problems":
                 assert "基础数据" in text and "E7" in text
+                continue
+            if f.name == "findings":
+                assert ("绿化覆盖率 2018年 为 0.17 %" in text and "填 16.5" in text) or (
+                    "green coverage 2018 is 0.17 %" in text and "enter 16.5" in text)
                 continue
             if f.name == "coverage":
                 assert "iva 2018" in text and "1300" in text and "28110" in text
