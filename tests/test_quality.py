@@ -211,6 +211,14 @@ def test_check_params_park_only_kind_at_enterprise_level() -> None:
         _load(wrong)
 
 
+def test_check_fields_at_any_framework_names_no_item() -> None:
+    def wrong(d: dict[str, Any]) -> None:
+        next(r for r in d["rules"] if r["id"] == "zero_denominator")["any_framework"] = True
+
+    with pytest.raises(DataFileError, match="names no item"):
+        _load(wrong)
+
+
 def test_check_indicators() -> None:
     def wrong(d: dict[str, Any]) -> None:  # indicator 3 is a growth rate in %, 2 is in 万元/人
         next(r for r in d["rules"] if r["id"] == "share_above_100")["params"]["indicators"] += [2]
@@ -234,13 +242,13 @@ def test_every_check_has_a_test() -> None:
     assert {check.__name__ for check in q.CHECKS} == tested
 
 
-def test_another_framework_gets_no_rules() -> None:
+def test_another_framework_gets_only_the_rules_for_any_framework() -> None:
     from ecopark import load_framework
 
     from .conftest import TINY
 
     tiny = load_framework(TINY / "framework.yaml")
-    assert q.load_rules(tiny).spec.rules == []
+    assert [r.id for r in q.load_rules(tiny).spec.rules] == ["wan_slip"]  # names no item
     with pytest.raises(DataFileError, match="framework"):
         q.load_rules(tiny, q.RULES_FILE)
 

@@ -83,14 +83,18 @@ def evaluation_year(dataset: Dataset, year: int | None = None) -> int:
 
 
 def run_park(dataset: Dataset, framework: Framework, rules: RuleSet, year: int | None = None,
-             cells: Cells | None = None) -> list[QualityFinding]:
-    """The park-level rules over a dataset (only those reading `cells`' items when given)."""
+             cells: Cells | None = None,
+             kinds: frozenset[str] | None = None) -> list[QualityFinding]:
+    """The park-level rules over a dataset (only those reading `cells`' items when given, only
+    those of `kinds` when given)."""
     park = Park(framework, dataset, series.park_subject(dataset), evaluation_year(dataset, year), cells)
     items = None if cells is None else {item for item, _ in cells}
     found: list[QualityFinding] = []
     for rule in rules.rules("park"):
         params = rules.params[rule.id]
         reads = rule_fields(rule, params)
+        if kinds is not None and rule.kind not in kinds:
+            continue
         if items is not None and reads is not None and not items & set(reads):
             continue
         found += PARK_KINDS[rule.kind](rule, params, park)
@@ -98,10 +102,11 @@ def run_park(dataset: Dataset, framework: Framework, rules: RuleSet, year: int |
 
 
 def check_dataset(dataset: Dataset, framework: Framework, rules: RuleSet | None = None,
-                  year: int | None = None) -> list[QualityFinding]:
-    """Every park-level rule over a dataset (its observations, contributions, stated totals);
-    `year` is the evaluation year (default: the dataset's)."""
-    return run_park(dataset, framework, rules or load_rules(framework), year)
+                  year: int | None = None,
+                  kinds: frozenset[str] | None = None) -> list[QualityFinding]:
+    """Every park-level rule over a dataset (its observations, contributions, stated totals),
+    or those of `kinds`; `year` is the evaluation year (default: the dataset's)."""
+    return run_park(dataset, framework, rules or load_rules(framework), year, kinds=kinds)
 
 
 # ------------------------------------------------------------------------ enterprise level

@@ -45,6 +45,7 @@ class Rule(_Model):
     message_en: str
     fix_zh: str = ""  # the likely fix, a template over the same facts as the message
     fix_en: str = ""
+    any_framework: bool = False  # names no item: runs under every framework
     source: str
 
 
@@ -258,6 +259,9 @@ def check_fields(rules: RuleSet, fw: Framework) -> None:
     park, enterprise = park_fields(fw), enterprise_fields()
     for index, rule in enumerate(rules.spec.rules):
         known = park if rule.level == "park" else enterprise
+        if rule.any_framework and _fields_of(rule, rules.params[rule.id]):
+            raise DataFileError(rules.file, f"rules[{index}].any_framework", "适用于任何指标体系的规则"
+                                "不能指名数据项 a rule for any framework names no item")
         for name in _fields_of(rule, rules.params[rule.id]):
             if name not in known:
                 raise DataFileError(rules.file, f"rules[{index}].params", f"{rule.level} 级没有字段 "
@@ -310,14 +314,19 @@ CHECKS: tuple[Callable[[RuleSet, Framework], None], ...] = (
 
 def load_rules(framework: Framework, path: Path | None = None) -> RuleSet:
     """The quality rules (the built-in file unless `path`), checked against `framework`. The
-    built-in rules are for their framework only: another framework gets no rules."""
+    built-in rules are for their framework; another framework gets only those marked
+    `any_framework` (they name no item)."""
     rules = _load((path or RULES_FILE).resolve(), framework.file)
     if rules.spec.framework == framework.id:
         return rules
     if path is not None:
         raise DataFileError(rules.file, "framework", f"规则针对 {rules.spec.framework!r}，而指标体系是 "
                             f"{framework.id!r} the rules are for another framework")
-    return RuleSet(rules.spec.model_copy(update={"rules": []}), rules.file)
+    kept = [r for r in rules.spec.rules if r.any_framework]
+    general = RuleSet(rules.spec.model_copy(update={"rules": kept}), rules.file)
+    for check in CHECKS:
+        check(general, framework)
+    return general
 
 
 @functools.cache
