@@ -42,7 +42,7 @@ def balance(rule: Rule, params: Balance, subject: Subject) -> Iterator[QualityFi
         broken = abs(left - right) > slack if params.op == "==" else left < right - slack
         if broken:
             yield make_finding(rule, subject, year, (*params.left, *params.right), left=show(left),
-                           right=show(right), gap=gap(left, right))
+                               right=show(right), gap=gap(left, right))
 
 
 def _series(subject: Subject, fields: list[str] | str) -> dict[str, list[tuple[int, float]]]:
@@ -60,7 +60,7 @@ def year_on_year(rule: Rule, params: YearOnYear, subject: Subject) -> Iterator[Q
             factor = max(v0, v1) / min(v0, v1)
             if y1 - y0 == 1 and params.max_factor < factor < params.below:
                 yield make_finding(rule, subject, y1, (name,), field=name, y0=y0, v0=show(v0), y1=y1,
-                               v1=show(v1), factor=f"{factor:.2f}")
+                                   v1=show(v1), factor=f"{factor:.2f}")
 
 
 def unit_slip(rule: Rule, params: UnitSlip, subject: Subject) -> Iterator[QualityFinding]:
@@ -70,7 +70,7 @@ def unit_slip(rule: Rule, params: UnitSlip, subject: Subject) -> Iterator[Qualit
             factor = max(v0, v1) / min(v0, v1)
             if low <= factor <= high:
                 yield make_finding(rule, subject, y1, (name,), field=name, y0=y0, v0=show(v0), y1=y1,
-                               v1=show(v1), factor=f"{params.factor:g}")
+                                   v1=show(v1), factor=f"{params.factor:g}")
 
 
 def _ratio_range(ratio: Ratio, industry: str) -> tuple[tuple[float, float], str]:
@@ -81,7 +81,7 @@ def _ratio_range(ratio: Ratio, industry: str) -> tuple[tuple[float, float], str]
 
 
 def intensity(rule: Rule, params: Intensity, subject: Subject,
-               units_of: dict[str, str]) -> Iterator[QualityFinding]:
+              units_of: dict[str, str]) -> Iterator[QualityFinding]:
     for ratio in params.ratios:
         factor = units.conversion_factor(
             f"({units_of[ratio.numerator]})/({units_of[ratio.denominator]})", ratio.unit)
@@ -93,8 +93,9 @@ def intensity(rule: Rule, params: Intensity, subject: Subject,
             value = num / den * factor
             if not low <= value <= high:
                 yield make_finding(rule, subject, year, (ratio.numerator, ratio.denominator),
-                               ratio=f"{ratio.numerator}/{ratio.denominator}", value=show(value),
-                               unit=ratio.unit, low=f"{low:g}", high=f"{high:g}", industry=industry)
+                                   ratio=f"{ratio.numerator}/{ratio.denominator}", value=show(value),
+                                   unit=ratio.unit, low=f"{low:g}", high=f"{high:g}",
+                                   industry=industry)
 
 
 def stated(rule: Rule, params: StatedVsRecomputed, subject: Subject) -> Iterator[QualityFinding]:
@@ -104,8 +105,8 @@ def stated(rule: Rule, params: StatedVsRecomputed, subject: Subject) -> Iterator
             continue
         if abs(stated - computed) > params.tolerance * max(abs(stated), abs(computed)):
             yield make_finding(rule, subject, year, (params.stated, params.computed),
-                           stated=show(stated), computed=show(computed),
-                           gap=gap(stated, computed))
+                               stated=show(stated), computed=show(computed),
+                               gap=gap(stated, computed))
 
 
 def park_subject(dataset: Dataset) -> Subject:
@@ -117,7 +118,7 @@ def park_subject(dataset: Dataset) -> Subject:
 
 
 def enterprise_totals(rule: Rule, params: EnterpriseTotal, dataset: Dataset,
-                       subject: Subject) -> Iterator[QualityFinding]:
+                      subject: Subject) -> Iterator[QualityFinding]:
     stated = dataset.accounting.stated if dataset.accounting else {}
     for item, years in sorted(dataset.contributions.items()):
         if params.fields != "all" and item not in params.fields:
@@ -131,11 +132,11 @@ def enterprise_totals(rule: Rule, params: EnterpriseTotal, dataset: Dataset,
             count = sum(e.count or 1 for e in entries)
             if park is not None and abs(total - park) > params.tolerance * max(abs(total), abs(park)):
                 yield make_finding(rule, subject, year, (item,), field=item, total=show(total),
-                               stated=show(park), gap=gap(total, park), count=count)
+                                   stated=show(park), gap=gap(total, park), count=count)
 
 
 def duplicate_contributions(rule: Rule, dataset: Dataset,
-                             subject: Subject) -> Iterator[QualityFinding]:
+                            subject: Subject) -> Iterator[QualityFinding]:
     for item, years in sorted(dataset.contributions.items()):
         for year, entries in sorted(years.items()):
             seen: dict[str, int] = defaultdict(int)
