@@ -122,6 +122,10 @@ def _fw() -> Framework:
     return load_framework("hj274-2015")
 
 
+def test_every_rule_says_the_likely_fix() -> None:
+    assert [r.id for r in q.load_rules(_fw()).spec.rules if not (r.fix_zh and r.fix_en)] == []
+
+
 @pytest.mark.parametrize("rule", list(PARK_CASES))
 def test_park_rule_fires(hj274: Framework, rule: str) -> None:
     values, contributions = PARK_CASES[rule]
@@ -129,6 +133,7 @@ def test_park_rule_fires(hj274: Framework, rule: str) -> None:
     assert rule in {f.rule for f in found}, found
     finding = next(f for f in found if f.rule == rule)
     assert finding.zh and finding.en and finding.version >= 1 and "测试园" in finding.where
+    assert finding.fix_zh and finding.fix_en
 
 
 @pytest.mark.parametrize("rule", list(ENTERPRISE_CASES))
