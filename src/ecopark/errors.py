@@ -438,6 +438,7 @@ class PreconditionRequired(EcoparkError):
     _zh: ClassVar[str] = "{where}：写入须注明所依据的版本"
     _en: ClassVar[str] = "{where}: a write must say which version it is based on"
 
+
 class _Finding(Protocol):
     """What an error needs of a data-quality finding (ecopark.quality.QualityFinding)."""
 
