@@ -404,6 +404,12 @@ BROKEN_FRAMEWORKS = [
     Broken("check_consistency_checks", "check_fact_item",
            _set(lambda d: d["checks"][0], denominator="key_source_compliance"), FrameworkError,
            "checks[0].denominator", ("got 'key_source_compliance'",)),
+    Broken("check_plausible_ranges", "plausible_low_above_high",
+           _set(lambda d: d["items"]["green_coverage_rate"], plausible=[100, 5]), FrameworkError,
+           "items.green_coverage_rate.plausible", ("low < high", "got 100, 5")),
+    Broken("check_plausible_ranges", "plausible_on_a_fact",
+           _set(lambda d: d["items"]["key_source_compliance"], plausible=[0, 1]), FrameworkError,
+           "items.key_source_compliance.plausible", ("a number item",)),
 ]
 
 

@@ -35,7 +35,21 @@ def _sample(cls: type[EcoparkError]) -> EcoparkError:
         values["stale"] = [{"item": "co2", "year": 2012, "yours": "90000 吨",
                             "current": "100000 吨", "version": 3, "by": "officer-b",
                             "at": "2026-12-06T09:30:00+00:00"}]
+    if "findings" in values:
+        values["findings"] = [_FINDING]
     return cls(**values)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Quality:
+    zh: str
+    en: str
+    fix_zh: str
+    fix_en: str
+
+
+_FINDING = _Quality("绿化覆盖率 2018年 为 0.17 %", "green coverage 2018 is 0.17 %", "填 16.5",
+                    "enter 16.5")
 
 
 def test_every_error_class_is_exported_from_the_errors_module() -> None:
@@ -56,6 +70,10 @@ def test_message_is_built_from_every_place_field(cls: type[EcoparkError]) -> Non
             if f.name == "stale":
                 assert "co2" in text and "2012" in text and "90000 吨" in text
                 assert "100000 吨" in text and "officer-b" in text
+                continue
+            if f.name == "findings":
+                assert ("绿化覆盖率 2018年 为 0.17 %" in text and "填 16.5" in text) or (
+                    "green coverage 2018 is 0.17 %" in text and "enter 16.5" in text)
                 continue
             if f.name == "coverage":
                 assert "iva 2018" in text and "1300" in text and "28110" in text

@@ -27,6 +27,7 @@ The tree::
     ├── PartialCoverage(where, coverage, hint)   a roll-up would replace park totals unconfirmed
     ├── StaleWrite(where, stale)                 a write based on a version that has changed since
     ├── PreconditionRequired(where)              a write that does not say which version it read
+    ├── ImplausibleValue(findings, hint)         a write the data-quality rules stop (no reason given)
     └── SettingsError(setting, problem, hint)    unsafe or invalid settings (e.g. default secret)
 
 Every class is a dataclass: its fields are the facts, the message is built from them, and the
@@ -36,7 +37,8 @@ error pickles (worker pools, caches) because `__reduce__` rebuilds it from its f
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol
 
 __all__ = [
     "AuthError",
@@ -48,6 +50,7 @@ __all__ = [
     "EcoparkError",
     "FormulaError",
     "FrameworkError",
+    "ImplausibleValue",
     "InputFileError",
     "InvalidValue",
     "MissingCoefficient",
@@ -434,3 +437,43 @@ class PreconditionRequired(EcoparkError):
                  "send the ETag you read as If-Match, or If-Match: * to overwrite deliberately")
     _zh: ClassVar[str] = "{where}：写入须注明所依据的版本"
     _en: ClassVar[str] = "{where}: a write must say which version it is based on"
+
+
+class _Finding(Protocol):
+    """What an error needs of a data-quality finding (ecopark.quality.QualityFinding)."""
+
+    @property
+    def zh(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+    @property
+    def fix_zh(self) -> str: ...
+    @property
+    def fix_en(self) -> str: ...
+
+
+@dataclasses.dataclass(eq=False)
+class ImplausibleValue(EcoparkError):
+    """A write the data-quality rules stop: each error finding names the item, year, value, why
+    and the likely fix. Nothing was written; correct the value, or confirm it with a reason
+    (kept in the value's history) to save it anyway."""
+
+    findings: Sequence[_Finding]
+    hint: str = ("核对并更正数值；如数值确实无误，请填写理由后确认保存 correct the value, or confirm "
+                 "it with a reason to save it anyway")
+
+    def message(self, lang: str = "zh") -> str:
+        en = lang == "en"
+        lines = "\n".join(f"  - {self.line(f, lang)}" for f in self.findings)
+        text = (f"{len(self.findings)} implausible value(s); nothing was saved:\n{lines}" if en
+                else f"{len(self.findings)} 处数值不合理，未保存：\n{lines}")
+        if self.hint:
+            text += ("\nFix: " if en else "\n建议：") + self.hint
+        return text
+
+    @staticmethod
+    def line(finding: _Finding, lang: str = "zh") -> str:
+        """One finding: why, then the likely fix."""
+        if lang == "en":
+            return finding.en + (f" (likely fix: {finding.fix_en})" if finding.fix_en else "")
+        return finding.zh + (f"（可能的更正：{finding.fix_zh}）" if finding.fix_zh else "")

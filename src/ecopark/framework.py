@@ -69,6 +69,7 @@ class Item(_Model):
     definition_zh: str = ""
     definition_en: str = ""
     computed: str | None = None  # a quantity of the framework's inventory method (never observed)
+    plausible: tuple[float, float] | None = None  # [low, high] in `unit` (data-quality rules)
     source: str
 
     @model_validator(mode="after")
@@ -492,11 +493,23 @@ def check_consistency_checks(fw: Framework) -> None:
                                      f"got {name!r}")
 
 
+def check_plausible_ranges(fw: Framework) -> None:
+    """A declared plausible range is on a number item and its low is below its high."""
+    for name, item in fw.spec.items.items():
+        if item.plausible is None:
+            continue
+        low, high = item.plausible
+        if item.kind != "number" or not low < high:
+            raise FrameworkError(fw.file, f"items.{name}.plausible", "合理范围须用于数值项且下限小于"
+                                 f"上限 a plausible range needs a number item and low < high "
+                                 f"(got {low:g}, {high:g})")
+
+
 CHECKS: tuple[Callable[[Framework], None], ...] = (
     check_unique_numbers, check_categories_exist, check_membership, check_units_known,
     check_variables, check_formulas, check_no_times_hundred, check_units_compatible,
     check_requirements,
-    check_profile_defaults, check_identities, check_consistency_checks,
+    check_profile_defaults, check_identities, check_consistency_checks, check_plausible_ranges,
 )
 
 

@@ -12,8 +12,8 @@ Finding kinds (severity):
   missing_row (warning)           no printed value at all for an indicator
   base_row_mismatch (warning)     a printed base row differs from the dataset
   text_table_inconsistency (warning)  the report's text states another value
-  implausible_magnitude (warning) an item jumps by 10³ or more between two years of its series
-                                  (a likely 万/亿 unit slip in the data)
+  implausible_magnitude (warning) an item's value is 10³ times or more away from its other years
+                                  (a likely 万/亿 unit slip; the data-quality rule wan_slip)
   method_inconsistency (warning)  a ratio that should be stable between base and current year
                                   is not (e.g. CO₂ per tce: different accounting methods)
   base_year_inference (info)      which planning base years reproduce a printed value
@@ -22,7 +22,6 @@ Finding kinds (severity):
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Iterable, Iterator
 
 from ecopark import units
@@ -39,6 +38,7 @@ from ecopark.evaluate import (
 from ecopark.formula import NotEvaluable
 from ecopark.framework import Check
 from ecopark.numbers import Printed, format_value, parse_printed, within_precision
+from ecopark.quality import check_dataset
 from ecopark.readable import readable
 from ecopark.verdict import Verdict, VerdictStatus, decide
 
@@ -426,21 +426,15 @@ def _ratio_stable(ev: Evaluation, check: Check) -> Iterator[Finding]:
 
 
 def _magnitudes(ev: Evaluation) -> Iterator[Finding]:
-    """Consecutive values of one item that differ by 10³ or more: a likely unit slip."""
-    series: dict[str, list[tuple[int, float, str]]] = {}
-    for (item, year), obs in sorted(ev.dataset.values.items()):
-        if isinstance(obs.value, float) and obs.value > 0:
-            series.setdefault(item, []).append((year, obs.value, obs.given))
-    for item, values in series.items():
-        for (y0, v0, g0), (y1, v1, g1) in itertools.pairwise(values):
-            factor = max(v0, v1) / min(v0, v1)
-            if factor >= 1e3:
-                name = ev.framework.spec.items[item]
-                yield Finding(None, "implausible_magnitude", "warning", g1, v1 / v0,
-                              f"{name.name_zh}：{y0}年 {g0}，{y1}年 {g1}，相差约 {factor:.3g} 倍，"
-                              "疑为单位（万/亿）错位",
-                              f"{name.name_en}: {y0} {g0}, {y1} {g1}, a factor of about "
-                              f"{factor:.3g}: a likely 万/亿 unit slip", item=item)
+    """A value 10³ times or more away from the item's other years: a likely unit slip. The
+    data-quality rules of kind history_slip decide (one mechanism with check, assess and the
+    door); verify reports them as 数量级异常 with the rule's own words."""
+    for slip in check_dataset(ev.dataset, ev.framework, year=ev.year,
+                              kinds=frozenset({"history_slip"})):
+        assert slip.item is not None and slip.year is not None and slip.value is not None
+        given = ev.dataset.values[(slip.item, slip.year)].given
+        yield Finding(None, "implausible_magnitude", "warning", given, slip.value, slip.zh,
+                      slip.en, item=slip.item)
 
 
 # ------------------------------------------------------------------ base year

@@ -101,15 +101,35 @@ def test_check_roster_and_dataset() -> None:
     code, out, _ = invoke("check", str(ROSTER_CSV), "--json")
     data = json.loads(out)
     assert code == 0 and [f["rule"] for f in data["findings"]] == ["stated_co2"]
-    assert data["findings"][0]["indicators"] == [26] and len(data["rules_run"]) == 16
+    assert data["findings"][0]["indicators"] == [26] and len(data["rules_run"]) == 23
     code, out, _ = invoke("check", str(SEED), "--json")
-    assert code == 0 and json.loads(out)["findings"] == []
+    # the seed's one real gap: NH3-N blank for the base year 2012 leaves indicator 25's mean 3/4
+    assert code == 0 and [(f["rule"], f["item"], f["year"]) for f in json.loads(out)[
+        "findings"]] == [("mean_member_left_out", "nh3n", 2012)]
 
 
 def test_assess_and_verify_json_only_add_the_quality_key() -> None:
     code, out, _ = invoke("verify", str(SEED), "--json")
     data = json.loads(out)
-    assert code == 0 and data["quality"] == [] and data["findings"][0]["kind"] == "overall_verdict_flip"
+    assert code == 0 and data["findings"][0]["kind"] == "overall_verdict_flip"
+    assert [(q["rule"], q["severity"], q["item"], q["year"], q["value"]) for q in data["quality"]] \
+        == [("mean_member_left_out", "warning", "nh3n", 2012, None)]
+
+
+def test_assess_json_quality_names_item_year_value_and_fix(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("values: {2018: 24.83}", "values: {2018: 0.2483}")
+    path = tmp_path / "slip.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = invoke("assess", str(path), "--json")
+    quality = [q for q in json.loads(out)["quality"] if q["severity"] == "error"]
+    assert code == 0 and [(q["rule"], q["item"], q["year"], q["value"], q["indicators"])
+                          for q in quality] == [
+        ("percent_as_fraction_range", "green_coverage_rate", 2018, 0.2483, [29])]
+    assert quality[0]["fix_zh"] == "按百分数填写：小数 0.2483 即 24.83 %"
+    assert quality[0]["message_en"].endswith("below the plausible range 5–100 %: likely a "
+                                             "fraction typed where a percentage is asked")
+    code, out, _ = invoke("assess", str(path))
+    assert code == 0 and "疑为把小数填进了百分数栏" in out and "建议：按百分数填写" in out
 
 
 def test_roster_template(tmp_path: Path) -> None:

@@ -182,7 +182,25 @@ def test_problems_list_unmet_findings_and_data_quality(zh: Report) -> None:
     quality = "\n".join(texts(section(zh, "数据质量问题")))
     assert ("【警告】单位能耗二氧化碳排放量基准年与评价年应基本一致：2012年1.65 t/tce，"
             "2018年5.01 t/tce") in quality
-    assert "指标25（主要污染物排放弹性系数，必选）：其中氨氮排放量缺少2012年数据" in quality
+    # the data-quality rules' findings, each with its likely fix
+    assert ("【警告】江苏武进经济开发区2012年：缺少氨氮排放量，指标25（主要污染物排放弹性系数）的平均值"
+            "只计入了3/4项（缺项不按0计）。建议：填写氨氮排放量（2012年），使全部分项计入平均。") in quality
+
+
+def test_data_quality_lists_an_implausible_value_with_its_fix(seed_eval: Evaluation) -> None:
+    # 绿化覆盖率 typed as the fraction 0.2483 in its % field
+    dataset = with_value(seed_eval.dataset, "green_coverage_rate", 2018, 0.2483)
+    ev = evaluate(seed_eval.framework, dataset, 2018)
+    for lang, expected in (
+            ("zh", "1. 【错误】江苏武进经济开发区2018年：绿化覆盖率为0.2483 %，低于合理范围5–100 %，疑为"
+                   "把小数填进了百分数栏。建议：按百分数填写：小数0.2483即24.83 %。"),
+            ("en", "1. [error] 江苏武进经济开发区 2018年: green coverage rate is 0.2483 %, below the "
+                   "plausible range 5–100 %: likely a fraction typed where a percentage is asked. "
+                   "Fix: enter it as a percentage: the fraction 0.2483 is 24.83 %.")):
+        report = build_report(ev, lang, generated_on=DAY)
+        quality = "\n".join(texts(section(report, "数据质量问题" if lang == "zh" else
+                                           "Data quality")))
+        assert expected in quality, quality
 
 
 def test_what_must_change(zh: Report) -> None:

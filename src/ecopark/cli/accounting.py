@@ -459,8 +459,10 @@ def quality_table(findings: list[Any], lang: str, title: str | None = None) -> A
     table.add_column("说明" if zh else "finding", overflow="fold", ratio=1, min_width=30)
     for f in findings:
         word, style = styles[f.severity]
+        fix = f.fix_zh if zh else f.fix_en
+        text = (f.zh if zh else f.en) + (f"\n{'→ 建议：' if zh else '→ fix: '}{fix}" if fix else "")
         table.add_row(Text(word if zh else f.severity, style=style), f"{f.rule} v{f.version}",
-                      ", ".join(map(str, f.indicators)) or "—", f.zh if zh else f.en)
+                      ", ".join(map(str, f.indicators)) or "—", text)
     return table
 
 
@@ -468,7 +470,8 @@ def indicator_quality(evaluation: Any) -> list[Any]:
     """The park-level quality findings that touch an indicator of the evaluation."""
     from ecopark.quality import check_dataset, touching
 
-    return touching(check_dataset(evaluation.dataset, evaluation.framework))
+    return touching(check_dataset(evaluation.dataset, evaluation.framework,
+                                  year=evaluation.year))
 
 
 def indicator_quality_json(evaluation: Any) -> list[dict[str, Any]]:

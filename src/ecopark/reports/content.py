@@ -11,6 +11,7 @@ from typing import Literal
 
 from ecopark.analysis.gap import Gap, InputChange
 from ecopark.evaluate import Evaluation
+from ecopark.quality import QualityFinding
 from ecopark.reports.charts import Chart
 from ecopark.reports.table import AssessmentTable
 from ecopark.reports.wording import pick, tidy
@@ -105,6 +106,7 @@ class Facts:
     gaps: tuple[Gap, ...]
     sensitivity: tuple[tuple[int, InputChange], ...]
     history: dict[int, Evaluation]  # the other years with data (after the base year, before t)
+    quality: tuple[QualityFinding, ...] = ()  # data-quality findings touching an indicator
 
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 
 from ecopark.analysis.gap import gaps, threshold, verdict_sensitivity
 from ecopark.evaluate import Evaluation, IndicatorResult, Status, evaluate
+from ecopark.quality import check_dataset, touching
 from ecopark.reports import sentences as s
 from ecopark.reports.charts import (
     MarginBar,
@@ -68,8 +69,9 @@ def gather(evaluation: Evaluation) -> Facts:
     dataset, year = evaluation.dataset, evaluation.year
     earlier = [y for y in dataset.years() if dataset.profile.base_year < y < year]
     history = {y: evaluate(evaluation.framework, dataset, y) for y in earlier}
+    quality = touching(check_dataset(dataset, evaluation.framework, year=year))
     return Facts(evaluation, verify(evaluation), tuple(gaps(evaluation)),
-                 tuple(verdict_sensitivity(evaluation)), history)
+                 tuple(verdict_sensitivity(evaluation)), history, tuple(quality))
 
 
 # ------------------------------------------------------------------ the report

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from ecopark.analysis.gap import InputChange
 from ecopark.evaluate import Evaluation, Status
+from ecopark.quality import QualityFinding
 from ecopark.reports import sentences as s
 from ecopark.reports.content import Facts, Paragraph, Section, items, nums, paragraph
 from ecopark.reports.wording import pick
@@ -16,7 +17,8 @@ from ecopark.verify import Finding
 
 __all__ = ["DATA_QUALITY", "changes_section", "problems_section"]
 
-# findings about the data themselves (not about the printed table)
+# verify's findings about the data themselves (not about the printed table); its
+# implausible_magnitude findings come from the data-quality rules, listed with them
 DATA_QUALITY = frozenset({"method_inconsistency", "implausible_magnitude"})
 
 
@@ -82,14 +84,29 @@ def _table_findings(facts: Facts, lang: str) -> Iterator[Paragraph]:
 
 
 def _data_quality(facts: Facts, lang: str) -> Iterator[Paragraph]:
+    """The data-quality rules' findings (each with its likely fix), then verify's findings
+    about the data that no rule makes (accounting methods that differ between years)."""
     ev = facts.evaluation
-    texts = [_message(ev, f, lang) for f in facts.verification.findings if f.kind in DATA_QUALITY]
-    for result in ev.results:
-        texts.extend(f"{s.indicator_ref(ev, result.indicator, lang)}{pick(lang, '：', ': ')}{note}"
-                     for note in s.left_out_notes(ev, result, lang))
-    yield from items(texts, pick(lang, "未发现数据质量问题（数量级突变、核算方法不一致等）。",
-                                 "No data-quality problem (jumps in magnitude, inconsistent "
-                                 "accounting methods) was found."), lang)
+    texts = [_quality_text(f, lang) for f in facts.quality]
+    texts += [_message(ev, f, lang) for f in facts.verification.findings
+              if f.kind in DATA_QUALITY and f.kind != "implausible_magnitude"]
+    if texts:
+        yield paragraph(lang, pick(lang, "按数据质量规则检查本报告所用数据，发现以下问题"
+                                         "（错误须更正或说明理由，警告须核实）：",
+                                   "The data-quality rules, run over the data of this report, "
+                                   "found the following (errors must be corrected or explained, "
+                                   "warnings checked):"))
+    yield from items(texts, pick(lang, "未发现数据质量问题（数量级突变、比例超过100%、缺项等）。",
+                                 "No data-quality problem (jumps in magnitude, shares above "
+                                 "100 %, blanks) was found."), lang)
+
+
+def _quality_text(finding: QualityFinding, lang: str) -> str:
+    tag = {"error": ("【错误】", "[error] "), "warning": ("【警告】", "[warning] "),
+           "info": ("【提示】", "[note] ")}[finding.severity]
+    fix = pick(lang, finding.fix_zh, finding.fix_en)
+    return (pick(lang, tag[0], tag[1]) + pick(lang, finding.zh, finding.en)
+            + (pick(lang, f"。建议：{fix}", f". Fix: {fix}") if fix else "") + pick(lang, "。", "."))
 
 
 # ------------------------------------------------------------------ 五、达标所需的改变

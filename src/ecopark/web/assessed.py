@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ecopark.dataset import DatasetFile
 from ecopark.evaluate import Evaluation, IndicatorResult, Status
 from ecopark.framework import Framework
+from ecopark.quality import QualityFinding, check_dataset, touching
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.verify import Finding, Verification, verify
@@ -52,6 +53,11 @@ class Assessed:
     evaluation: Evaluation
     verification: Verification
     sections: tuple[Section, ...]
+    quality: tuple[QualityFinding, ...] = ()  # the data-quality findings touching an indicator
+
+    def quality_counts(self) -> dict[str, int]:
+        return {s: sum(1 for f in self.quality if f.severity == s)
+                for s in ("error", "warning", "info")}
 
     @property
     def framework(self) -> Framework:
@@ -82,8 +88,9 @@ def _assess(park_year: m.ParkYear, version: int) -> Assessed:
     framework, dataset = repository.dataset_of(park_year)
     evaluation = evaluate(framework, dataset, park_year.year)
     verification = verify(evaluation)
+    quality = touching(check_dataset(dataset, framework, year=park_year.year))
     return Assessed(park_year.id, version, repository.read_spec(park_year), evaluation,
-                    verification, _sections(evaluation, verification))
+                    verification, _sections(evaluation, verification), tuple(quality))
 
 
 def _sections(evaluation: Evaluation, verification: Verification) -> tuple[Section, ...]:
