@@ -58,11 +58,12 @@ def test_an_update_logs_old_and_new_values(store: Store, hj274: Framework) -> No
     with store.session(actor="editor") as session:
         park_year = repository.get_park_year(session, repository.park_by_name(
             session, seed_spec().park.name))
-        repository.set_observation(session, park_year, "energy", 2018, ValueEntry(value=1.0))
+        repository.set_observation(session, park_year, "energy", 2018,
+                                   ValueEntry(value=27000.5))
     last = [e for e in _entries(store) if e.table_name == "observations"][-1]
     assert (last.actor, last.action) == ("editor", "update")
     old, new = json.loads(last.old_json or ""), json.loads(last.new_json or "")
-    assert (old["value_text"], new["value_text"]) == ("27029.17", "1.0")
+    assert (old["value_text"], new["value_text"]) == ("27029.17", "27000.5")
 
 
 def test_a_delete_logs_the_old_rows(store: Store, hj274: Framework) -> None:

@@ -92,17 +92,17 @@ def test_a_write_based_on_a_stale_version_is_refused_naming_both_values(
         repository.save_dataset(session, _spec_of(2018, 37968.0), hj274)
     with store.session(actor="alice") as session:
         park_year = repository.get_park_year(session, repository.park_by_name(session, PARK))
-        repository.set_observation(session, park_year, "co2", 2012, ValueEntry(value=1.0),
+        repository.set_observation(session, park_year, "co2", 2012, ValueEntry(value=38000.0),
                                    expected=1)
     with pytest.raises(StaleWrite) as raised, store.session(actor="bob") as session:
         park_year = repository.get_park_year(session, repository.park_by_name(session, PARK))
-        repository.set_observation(session, park_year, "co2", 2012, ValueEntry(value=2.0),
+        repository.set_observation(session, park_year, "co2", 2012, ValueEntry(value=39000.0),
                                    expected=1)
     [stale] = raised.value.stale
     assert (stale["item"], stale["year"], stale["yours"], stale["current"], stale["by"],
-            stale["version"]) == ("co2", 2012, "2.0 吨", "1.0 吨", "alice", 2)
-    assert "alice" in raised.value.message() and "1.0 吨" in raised.value.message("en")
-    assert _co2_2012(store, 2018) == 1.0
+            stale["version"]) == ("co2", 2012, "39000.0 吨", "38000.0 吨", "alice", 2)
+    assert "alice" in raised.value.message() and "38000.0 吨" in raised.value.message("en")
+    assert _co2_2012(store, 2018) == 38000.0
 
 
 def test_an_import_based_on_stale_versions_writes_nothing(store: Store, hj274: Framework) -> None:
@@ -112,11 +112,11 @@ def test_an_import_based_on_stale_versions_writes_nothing(store: Store, hj274: F
             session, repository.park_by_name(session, PARK)))
     with store.session(actor="alice") as session:
         park_year = repository.get_park_year(session, repository.park_by_name(session, PARK))
-        repository.set_observation(session, park_year, "co2", 2012, ValueEntry(value=1.0))
+        repository.set_observation(session, park_year, "co2", 2012, ValueEntry(value=38000.0))
     with pytest.raises(StaleWrite), store.session(actor="bob") as session:
-        repository.save_dataset(session, _spec_of(2018, 90000.0), hj274, replace=True,
+        repository.save_dataset(session, _spec_of(2018, 39000.0), hj274, replace=True,
                                 via="import", expected=versions)
-    assert _co2_2012(store, 2018) == 1.0
+    assert _co2_2012(store, 2018) == 38000.0
 
 
 # --------------------------------------------------------------------------- the migration
@@ -199,3 +199,24 @@ def test_the_migration_keeps_when_each_copy_was_entered(tmp_path: Path) -> None:
     assert ats == [dt.datetime(2020, 3, 1, 8, tzinfo=dt.UTC), dt.datetime(2019, 3, 1, 8,
                                                                            tzinfo=dt.UTC)]
     store.dispose()
+
+
+def test_an_import_with_an_implausible_value_needs_a_reason(store: Store,
+                                                            hj274: Framework) -> None:
+    """A completeness of 104 % is refused at the door (nothing written); with a reason it is
+    stored and the reason is kept in the value's history."""
+    from ecopark.errors import ImplausibleValue
+
+    data = seed_spec().model_dump(by_alias=True, exclude_none=True)
+    data["observations"]["clean_production_audit_rate"]["values"][2018] = 104.0
+    spec = DatasetFile.model_validate(data)
+    with pytest.raises(ImplausibleValue) as raised, store.session(actor="loader") as session:
+        repository.save_dataset(session, spec, hj274)
+    assert "104" in raised.value.message() and "100" in raised.value.message()
+    with store.session(actor="reader") as session:
+        assert repository.list_parks(session) == []
+    with store.session(actor="loader") as session:
+        repository.save_dataset(session, spec, hj274, reason="企业数量口径变化，已核实")
+        row = repository.get_observation(session, repository.park_by_name(session, PARK),
+                                         "clean_production_audit_rate", 2018)
+        assert (row.value_text, row.history[0].reason) == ("104.0", "企业数量口径变化，已核实")

@@ -312,3 +312,25 @@ def test_two_people_editing_one_form_never_lose_an_update(client: TestClient,
             m.ObservationRow.year == 2018)).one()
         history = [(h.value_text, h.unit, h.by, h.via) for h in row.history]
     assert history[:2] == [("5", "万吨", "officer-a", "form"), ("6", "万吨", "admin", "form")]
+
+
+def test_a_fraction_typed_as_a_percentage_is_stopped_next_to_its_field(client: TestClient,
+                                                                       world: World) -> None:
+    """绿化覆盖率 0.165 typed in a % field: not saved, the finding and its fix next to the field
+    and a reason box; saved once a reason is given, the reason in the value's history."""
+    sign_in(client, world, "officer-a")
+    before = _audit_rows(world)
+    reply = _edit(client, world, {"v:green_coverage_rate:2018": "0.165"})
+    assert reply.status_code == 422  # type: ignore[attr-defined]
+    text = reply.text  # type: ignore[attr-defined]
+    field = text[text.index('id="v:green_coverage_rate:2018-error"'):][:400]
+    assert "0.165" in field and "16.5" in field
+    assert 'name="reason"' in text and _audit_rows(world) == before
+    saved = _edit(client, world, {"v:green_coverage_rate:2018": "0.165",
+                                  "reason": "新建园区，绿地尚未建成"})
+    assert saved.status_code == 303  # type: ignore[attr-defined]
+    with world.store.session(actor="t") as session:
+        row = session.scalars(select(m.ObservationRow).where(
+            m.ObservationRow.park_id == world.park_a,
+            m.ObservationRow.item == "green_coverage_rate", m.ObservationRow.year == 2018)).one()
+        assert (row.value_text, row.history[0].reason) == ("0.165", "新建园区，绿地尚未建成")

@@ -28,9 +28,9 @@ def test_login_sets_an_httponly_lax_cookie_and_csrf_guards_changes(client: TestC
     assert body["user"]["role"] == "park_officer"
     assert client.get(f"{V1}/auth/me").json()["name"] == "officer-a"
     url = f"{V1}/parks/{world.park_a}/observations/energy/2018"
-    refused = client.put(url, json={"value": 1})
+    refused = client.put(url, json={"value": 27000})
     assert refused.status_code == 401 and "X-CSRF-Token" in refused.json()["error"]["message_en"]
-    ok = client.put(url, json={"value": 1}, headers={"X-CSRF-Token": body["csrf_token"],
+    ok = client.put(url, json={"value": 27000}, headers={"X-CSRF-Token": body["csrf_token"],
                                                      "If-Match": "*"})
     assert ok.status_code == 200
     assert client.post(f"{V1}/auth/logout", headers={"X-CSRF-Token": body["csrf_token"]}
@@ -218,10 +218,10 @@ def test_users_are_managed_by_the_admin(client: TestClient, world: World) -> Non
 def test_the_audit_log_is_readable(client: TestClient, world: World) -> None:
     officer = world.headers("officer-a")
     client.put(f"{V1}/parks/{world.park_a}/observations/energy/2018",
-               json={"value": 5}, headers={**officer, "If-Match": "*"})
+               json={"value": 27100}, headers={**officer, "If-Match": "*"})
     park_log = client.get(f"{V1}/parks/{world.park_a}/audit?limit=5", headers=officer).json()
     assert park_log[0]["actor"] == "officer-a" and park_log[0]["action"] == "update"
-    assert park_log[0]["new"]["value_text"] == "5" and park_log[0]["old"]["value_text"] == "27029.17"
+    assert park_log[0]["new"]["value_text"] == "27100" and park_log[0]["old"]["value_text"] == "27029.17"
     assert all(entry["park_id"] == world.park_a for entry in park_log)
     everything = client.get(f"{V1}/audit?table=users", headers=world.headers("admin")).json()
     assert {e["table"] for e in everything} == {"users"}

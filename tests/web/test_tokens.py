@@ -29,10 +29,10 @@ def test_a_read_token_reads_but_may_not_write(client: TestClient, world: World) 
     reader = _bearer(made.json()["token"])
     url = f"{V1}/parks/{world.park_a}/observations/energy/2018"
     assert client.get(f"{V1}/parks/{world.park_a}", headers=reader).status_code == 200
-    refused = client.put(url, json={"value": 1}, headers=reader)
+    refused = client.put(url, json={"value": 27000}, headers=reader)
     assert refused.status_code == 403
     assert refused.json()["error"]["message_zh"].startswith("角色 park_officer 无权 用只读令牌修改数据")
-    assert client.put(url, json={"value": 1}, headers={**world.headers("officer-a"),
+    assert client.put(url, json={"value": 27000}, headers={**world.headers("officer-a"),
                                                        "If-Match": "*"}).status_code == 200
 
 

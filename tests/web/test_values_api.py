@@ -56,16 +56,17 @@ def test_a_stale_etag_is_412_with_the_current_value_who_and_when(client: TestCli
     officer, admin = world.headers("officer-a"), world.headers("admin")
     assert client.put(_url(world), json={"value": 30000}, headers={**admin, "If-Match": '"1"'}
                       ).status_code == 200
-    stale = client.put(_url(world), json={"value": 1}, headers={**officer, "If-Match": '"1"'})
+    stale = client.put(_url(world), json={"value": 28000}, headers={**officer, "If-Match": '"1"'})
     assert stale.status_code == 412
     error = stale.json()["error"]
     assert error["type"] == "StaleWrite"
     [value] = error["fields"]["stale"]
     assert (value["current"], value["yours"], value["by"], value["version"]) == (
-        "30000 吨标煤", "1 吨标煤", "admin", 2)
+        "30000 吨标煤", "28000 吨标煤", "admin", 2)
     assert value["at"]
     assert client.get(_url(world), headers=officer).json()["value"] == 30000
-    deliberate = client.put(_url(world), json={"value": 1}, headers={**officer, "If-Match": "*"})
+    deliberate = client.put(_url(world), json={"value": 28000},
+                            headers={**officer, "If-Match": "*"})
     assert deliberate.status_code == 200 and deliberate.json()["version"] == 3
 
 
@@ -120,3 +121,22 @@ def test_the_history_page_shows_every_version_with_who_and_how(client: TestClien
     assert text.index("2.8 万吨标准煤") < text.index("27029.17 吨标煤")  # newest first
     assert "接口（API）" in text and "命令行" in text and "复核" in text
     assert client.get(f"/parks/{world.park_b}/values/energy/2018").status_code in (403, 404)
+
+
+def test_an_implausible_value_is_stopped_until_a_reason_is_given(client: TestClient,
+                                                                  world: World) -> None:
+    """IVA 49.68 (亿元) typed where 万元 is asked (the other years are 192,300 and 412,800 万元):
+    refused with the finding and its likely fix; written once a reason says why, the reason in
+    its history."""
+    url = _url(world, "iva", 2018)
+    admin = {**world.headers("admin"), "If-Match": "*"}
+    refused = client.put(url, json={"value": 49.68, "unit": "万元"}, headers=admin)
+    assert refused.status_code == 422
+    error = refused.json()["error"]
+    assert error["type"] == "ImplausibleValue"
+    assert "2018" in error["message_zh"] and "49.68" in error["message_zh"]
+    assert client.get(url, headers=admin).json()["value"] == 496758.52
+    confirmed = client.put(url, json={"value": 49.68, "unit": "万元", "reason": "园区拆分，口径变化"},
+                           headers=admin)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["history"][0]["reason"] == "园区拆分，口径变化"

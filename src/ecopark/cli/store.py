@@ -191,14 +191,18 @@ def load(dataset: Annotated[Path, typer.Argument(help="数据文件或工作簿 
                                                  "workbook (.xlsx)")],
          park: ParkOpt = None, db: DbOpt = None, framework: FrameworkOpt = None,
          replace: Annotated[bool, typer.Option(help="替换已存的同年数据 replace a stored "
-                                               "park-year")] = False) -> None:
-    """存入数据库 — store a park-year (one transaction: all of it or nothing)."""
+                                               "park-year")] = False,
+         reason: Annotated[str, typer.Option(help="数值不合理但确实无误时说明理由（记入修改历史）"
+                                             " why implausible values are right (kept in "
+                                             "their history)")] = "") -> None:
+    """存入数据库 — store a park-year: its values go into the park's record (one transaction:
+    all of it or nothing; implausible values are refused unless --reason says why)."""
     from ecopark.store import repository, sources
 
     spec, fw = sources.read_dataset_spec(dataset, framework)
     with open_session(db, create=True) as session:
         stored = repository.save_dataset(session, spec, fw, park=park, source_file=str(dataset),
-                                         replace=replace)
+                                         replace=replace, reason=reason)
         summary = f"{stored.park.name} {stored.year}: {len(stored.observations)} 个观测值 values"
     typer.echo(f"已存入 stored {summary}")
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from ecopark import quality
 from ecopark.dataset import (
     FORMAT,
     ChecklistEntry,
@@ -38,7 +39,8 @@ from ecopark.framework import Framework, available_frameworks, load_framework
 from ecopark.store import models as m
 
 __all__ = ["Expected", "context_year", "dataset_of", "get_observation", "get_park",
-           "get_park_year", "list_parks", "park_by_name", "park_version", "read_spec", "record",
+           "get_park_year", "list_parks", "merged", "park_by_name", "park_version", "read_spec",
+           "record",
            "replace_reported", "require_finite", "save_dataset", "set_observation",
            "stale_cells", "versions", "versions_of", "write_series"]
 
@@ -138,9 +140,30 @@ def save_dataset(session: Session, spec: DatasetFile, framework: Framework, *,
         base_year_note=spec.park.base_year_note, source_file=source_file, loaded_by=actor)
     _fill(park_year, spec, actor)
     session.add(park_year)
-    write_series(session, park_row, spec, dataset, via=via, via_detail=_file_name(source_file),
-                 expected=expected, reason=reason)
+    after = build_dataset(merged(record(session, park_row, year), spec), framework,
+                          source_file or "<upload>")
+    write_series(session, park_row, spec, after, via=via, via_detail=_file_name(source_file),
+                 expected=expected, reason=reason, screen=(framework, year))
     return park_year
+
+
+def merged(values: dict[str, Series], spec: DatasetFile) -> DatasetFile:
+    """What a park-year reads once `spec` is stored: the park's record (`values`) with the
+    file's values written over it, each value keeping the unit it was written in."""
+    observations = {item: series.model_copy(deep=True) for item, series in values.items()}
+    for item, series in spec.observations.items():
+        target = observations.setdefault(item, series.model_copy(update={"values": {}}))
+        for year, raw in series.values.items():
+            target.values[year] = _in_unit(raw, series.unit, target.unit)
+    return spec.model_copy(update={"observations": observations})
+
+
+def _in_unit(raw: Any, unit: str | None, target: str | None) -> Any:
+    if unit == target or raw is None:
+        return raw
+    if isinstance(raw, ValueEntry):
+        return raw if raw.unit else raw.model_copy(update={"unit": unit})
+    return ValueEntry(value=raw, unit=unit)
 
 
 def _file_name(path: str) -> str:
@@ -255,13 +278,16 @@ def set_sections(session: Session, park_year: m.ParkYear, changes: dict[str, Any
 
 def write_series(session: Session, park: m.Park, spec: DatasetFile, dataset: Dataset, *,
                  cells: Iterable[Cell] | None = None, via: str = "cli", via_detail: str = "",
-                 expected: Expected | None = None, strict: bool = False, reason: str = ""
-                 ) -> list[m.ObservationRow]:
+                 expected: Expected | None = None, strict: bool = False, reason: str = "",
+                 screen: tuple[Framework, int] | None = None) -> list[m.ObservationRow]:
     """Write `spec`'s values (only `cells` when given) into the park's series: a value that
     differs from the stored one gets a new version and a history entry; an equal one is left
     alone. With `expected`, a value whose stored version is not the one read is not written
     (`strict`: not even an equal one — a precondition holds or fails whatever the value):
-    `StaleWrite` lists them all and nothing is written. Returns the rows written."""
+    `StaleWrite` lists them all and nothing is written. With `screen` (the framework and the
+    evaluation year), the data-quality rules run on the changed values of `dataset` (the
+    dataset as it will be): an error finding stops the write (`ImplausibleValue`) unless a
+    `reason` is given, which the values' history keeps. Returns the rows written."""
     headers = {s.item: s for s in park.series}
     current = {(o.item, o.year): o for o in _locked(session, park)}
     wanted = None if cells is None else set(cells)
@@ -281,6 +307,10 @@ def write_series(session: Session, park: m.Park, spec: DatasetFile, dataset: Dat
                 changes.append((item, year, series, fields, row))
     if stale:
         raise StaleWrite(f"{park.name}", stale)
+    if screen is not None and changes:
+        framework, year = screen
+        quality.gate(quality.screen(framework, dataset, [(c[0], c[1]) for c in changes],
+                                    year=year), reason)
     for item, _, series, _, _ in changes:
         _header(park, headers, item, series)
     return _apply(session, park, changes, via, via_detail, reason)
@@ -602,7 +632,8 @@ def set_observation(session: Session, park_year: m.ParkYear, item: str, year: in
     dataset = build_dataset(spec, framework, _label(park_year))
     based = None if expected is None or expected == "*" else {(item, year): expected}
     write_series(session, park_year.park, spec, dataset, cells=[(item, year)], via=via,
-                 via_detail=via_detail, expected=based, strict=True, reason=reason)
+                 via_detail=via_detail, expected=based, strict=True, reason=reason,
+                 screen=(framework, park_year.year))
     return get_observation(session, park_year.park, item, year)
 
 

@@ -13,8 +13,16 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import EcoparkError, InvalidValue, NotFound, StaleWrite, WorkbookProblems
+from ecopark import quality
+from ecopark.dataset import DatasetFile, Series, build_dataset
+from ecopark.errors import (
+    EcoparkError,
+    ImplausibleValue,
+    InvalidValue,
+    NotFound,
+    StaleWrite,
+    WorkbookProblems,
+)
 from ecopark.evaluate import Evaluation, evaluate
 from ecopark.framework import Framework, load_framework
 from ecopark.store import models as m
@@ -23,6 +31,7 @@ from ecopark.store.permissions import Principal
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.forms import Cell, category_rows, check, computed_texts, entry, form_changes
+from ecopark.web.i18n import Translator
 from ecopark.web.notices import changed_statuses, saved_redirect
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload, writable_park
 from ecopark.web.preview import EXPIRES, Ticket, make_preview, sign, signed
@@ -59,10 +68,14 @@ def edit_form(park_id: Id, year: Year, category: Category, request: Request, ses
 
 def _edit_page(request: Request, park: m.Park, year: int, category: str, item: Assessed,
                status: int = 200, problems: dict[str, str] | None = None,
-               typed: dict[str, tuple[str, str]] | None = None, versions: str = "") -> Response:
+               typed: dict[str, tuple[str, str]] | None = None, versions: str = "",
+               confirm: bool = False) -> Response:
     framework = item.framework
     years, rows = category_rows(framework, item.spec, category, year)
+    t = translator_of(request)
+    notes = {f"v:{i}:{y}": t.pick(f.zh, f.en) for f in item.quality for i, y in f.cells}
     return render(request, "edit.html", status=status, park=park, year=year, versions=versions,
+                  confirm=confirm, notes=notes,
                   category=_category(framework, category), categories=framework.spec.categories,
                   years=years, rows=rows, problems=problems or {}, typed=typed or {},
                   framework=framework, computed=computed_texts(item.evaluation.dataset, rows),
@@ -79,10 +92,15 @@ def save_form(park_id: Id, year: Year, category: Category, request: Request, for
     changes = form_changes(form, category_rows(framework, item.spec, category, year)[1])
     read = field(form, "versions", 200_000)
     problems = check(framework, item.spec, changes, t)
+    typed = {name: (text, unit) for name, (_, text, unit) in changes.items()}
     if problems:
-        typed = {name: (text, unit) for name, (_, text, unit) in changes.items()}
         return _edit_page(request, park, year, category, item, 422, dict(problems), typed,
                           versions=read)
+    reason = field(form, "reason", 2000)
+    implausible = _implausible(framework, item, changes, year, reason, t)
+    if implausible:
+        return _edit_page(request, park, year, category, item, 422, implausible, typed,
+                          versions=read, confirm=True)
     based = decode_versions(read)
     yours = {(cell.item, cell.year): f"{text} {unit}".strip()
              for cell, text, unit in changes.values()}
@@ -96,10 +114,34 @@ def save_form(park_id: Id, year: Year, category: Category, request: Request, for
                 repository.set_observation(
                     session, park_year, cell.item, cell.year,
                     entry(text, unit, framework.spec.items[cell.item]), via="form",
-                    expected=based.get((cell.item, cell.year), 0))
+                    expected=based.get((cell.item, cell.year), 0), reason=reason)
     except StaleWrite as exc:
         return _form_conflict(request, session, park, framework, exc, form, changes, yours)
     return saved(request, who, park_year, item.evaluation if changes else None)
+
+
+def _implausible(framework: Framework, item: Assessed, changes: dict[str, tuple[Cell, str, str]],
+                 year: int, reason: str, t: Translator) -> dict[str, str]:
+    """field → why its value looks implausible and the likely fix, for the changed values the
+    data-quality rules stop (none once a reason is given: it is kept in their history)."""
+    if not changes or reason:
+        return {}
+    spec = item.spec.model_copy(deep=True)
+    for cell, text, unit in changes.values():
+        series = spec.observations.setdefault(cell.item, Series(values={}))
+        series.values[cell.year] = entry(text, unit, framework.spec.items[cell.item])
+    dataset = build_dataset(spec, framework, "form")
+    found = quality.screen(framework, dataset, [(c.item, c.year) for c, _, _ in changes.values()],
+                           year=year)
+    out: dict[str, str] = {}
+    for finding in (f for f in found if f.blocking):
+        text = t.pick(finding.zh, finding.en)
+        fix = t.pick(finding.fix_zh, finding.fix_en)
+        for cell_item, cell_year in finding.cells:
+            name = f"v:{cell_item}:{cell_year}"
+            if name in changes:
+                out[name] = f"{text} {t.gettext('Likely fix: %(fix)s', fix=fix)}" if fix else text
+    return out
 
 
 def _form_conflict(request: Request, session: Session, park: m.Park, framework: Framework,
@@ -171,7 +213,8 @@ def _stored(session: Session, park: m.Park, year: int) -> DatasetFile | None:
 
 
 def _preview_page(request: Request, session: Session, park: m.Park, user_id: int,
-                  spec: DatasetFile, framework: Framework, filename: str) -> Response:
+                  spec: DatasetFile, framework: Framework, filename: str,
+                  error: str = "") -> Response:
     from ecopark.dataset import build_dataset
     from ecopark.evaluate import resolve_year
 
@@ -181,9 +224,9 @@ def _preview_page(request: Request, session: Session, park: m.Park, user_id: int
     payload = spec.model_dump_json(exclude_none=True)
     ticket = Ticket.now(repository.versions_of(session, park, _cells(spec))).text()
     signature = sign(settings_of(request).secret(), user_id, park.id, ticket, payload)
-    return render(request, "preview.html", park=park, preview=preview, payload=payload,
-                  ticket=ticket, signature=signature, filename=filename[:200],
-                  framework=framework)
+    return render(request, "preview.html", status=422 if error else 200, park=park,
+                  preview=preview, payload=payload, ticket=ticket, signature=signature,
+                  filename=filename[:200], framework=framework, error=error)
 
 
 def _cells(spec: DatasetFile) -> list[tuple[str, int]]:
@@ -211,9 +254,15 @@ def upload_confirm(park_id: Id, request: Request, form: CheckedForm, session: Db
         with session.begin_nested():  # a stale value undoes the whole import, nothing else
             stored = repository.save_dataset(session, spec, framework, park=park.name,
                                              source_file=filename, replace=True, via="import",
-                                             expected=ticket.versions)
+                                             expected=ticket.versions,
+                                             reason=field(form, "reason", 2000))
     except StaleWrite as exc:
         return _conflict_page(request, session, park, who.user_id, exc, payload, filename, spec)
+    except ImplausibleValue:
+        error = translator_of(request).gettext(
+            "Nothing was stored: say why the implausible values are right, or correct the file.")
+        return _preview_page(request, session, park, who.user_id, spec, framework, filename,
+                             error)
     old = None if before is None else evaluate(framework, build_dataset(before, framework, ""),
                                                stored.year)
     return saved(request, who, stored, old)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ecopark.errors import (
     Conflict,
     EcoparkError,
+    ImplausibleValue,
     InvalidValue,
     NotFound,
     PartialCoverage,
@@ -248,9 +249,10 @@ def accept(park_id: Id, submission_id: Id, request: Request, form: CheckedForm, 
     except (Conflict, InvalidValue) as exc:
         message = exc.message(translator_of(request).lang)
         return _review_page(request, session, park, 422, accept_errors={sub.id: message})
-    except StaleWrite as exc:
+    except (StaleWrite, ImplausibleValue) as exc:
         message = exc.message(translator_of(request).lang)
-        return _review_page(request, session, park, 409, accept_errors={sub.id: message})
+        status = 409 if isinstance(exc, StaleWrite) else 422
+        return _review_page(request, session, park, status, accept_errors={sub.id: message})
     return RedirectResponse(f"/parks/{park.id}/submissions", status_code=303)
 
 

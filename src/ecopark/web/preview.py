@@ -18,9 +18,11 @@ import time
 from ecopark.dataset import DatasetFile, Series, ValueEntry, build_dataset
 from ecopark.evaluate import evaluate, resolve_year
 from ecopark.framework import Framework
+from ecopark.quality import QualityFinding, screen
+from ecopark.store.repository import merged
 from ecopark.web.forms import plain
 
-__all__ = ["EXPIRES", "Change", "Preview", "Ticket", "make_preview", "merged", "sign", "signed"]
+__all__ = ["EXPIRES", "Change", "Preview", "Ticket", "make_preview", "sign", "signed"]
 
 EXPIRES = 30 * 60  # seconds a preview may be confirmed in
 
@@ -45,33 +47,17 @@ class Preview:
     statuses: list[tuple[int, str | None, str]]  # (indicator, old status, new status)
     verdict: tuple[str | None, str]
     unchanged: int
+    findings: tuple[QualityFinding, ...] = ()  # the data-quality findings on the file's values
+
+    @property
+    def blocked(self) -> bool:
+        """An error finding stands: confirming needs a reason."""
+        return any(f.blocking for f in self.findings)
 
     @property
     def empty(self) -> bool:
         return not (self.park or self.changes or self.other or self.statuses) and \
             self.reported in ("none", "same")
-
-
-def merged(record: dict[str, Series], new: DatasetFile) -> DatasetFile:
-    """What the park-year will read once `new` is stored: the park's record with the file's
-    values written over it (each value keeps the unit it was written in)."""
-    observations = {item: series.model_copy(deep=True) for item, series in record.items()}
-    for item, series in new.observations.items():
-        target = observations.setdefault(item, series.model_copy(update={"values": {}}))
-        for year, raw in series.values.items():
-            target.values[year] = _in_unit(raw, series.unit, target.unit)
-    return new.model_copy(update={"observations": observations})
-
-
-Raw = float | int | str | ValueEntry | None
-
-
-def _in_unit(raw: Raw, unit: str | None, target: str | None) -> Raw:
-    if unit == target or raw is None:
-        return raw
-    if isinstance(raw, ValueEntry):
-        return raw if raw.unit else raw.model_copy(update={"unit": unit})
-    return ValueEntry(value=raw, unit=unit)
 
 
 def make_preview(framework: Framework, old: DatasetFile | None, record: dict[str, Series],
@@ -94,7 +80,9 @@ def make_preview(framework: Framework, old: DatasetFile | None, record: dict[str
                    _other(old, new), statuses if before is not None else [],
                    (None if before is None else before.verdict.status.value,
                     after.verdict.status.value),
-                   sum(1 for k in new_values if old_values.get(k) == new_values[k]))
+                   sum(1 for k in new_values if old_values.get(k) == new_values[k]),
+                   tuple(screen(framework, dataset, [(c.item, c.year) for c in changes],
+                                year=year)))
 
 
 def _values(spec: DatasetFile | None) -> dict[tuple[str, int], str]:

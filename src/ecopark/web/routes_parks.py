@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import (
     Discriminator,
@@ -64,6 +64,9 @@ from ecopark.web.uploads import reported as read_reported
 __all__ = ["router", "visible_park", "writable_park"]
 
 router = APIRouter(tags=["parks 园区"])
+
+Reason = Annotated[str, Query(max_length=2000, description="数值不合理但确实无误时的理由（记入修改"
+                              "历史）why implausible values are right (kept in their history)")]
 
 
 def visible_park(session: Session, who: Principal, park_id: int) -> m.Park:
@@ -151,14 +154,15 @@ YearBody = Annotated[Annotated[YearIn, Tag("year")] | Annotated[DatasetFile, Tag
              "base_year?, selected?, profile?}: carried over from the previous year), or store "
              "a dataset (JSON) as a park-year")
 def store_dataset(park_id: Id, body: YearBody, session: Db, who: Who,
-                  replace: Replace = False) -> ParkYearOut:
+                  replace: Replace = False, reason: Reason = "") -> ParkYearOut:
     park = writable_park(session, who, park_id, "存入数据 store data")
     if isinstance(body, YearIn):
         return ParkYearOut.of(years.start_year(session, park, body.year, body.base_year,
                                                selected=body.selected, profile=body.profile))
     framework = load_framework(body.framework)
     stored = repository.save_dataset(session, body, framework, park=park.name,
-                                     source_file="api", replace=replace, via="api")
+                                     source_file="api", replace=replace, via="api",
+                                     reason=reason)
     return ParkYearOut.of(stored)
 
 
@@ -187,11 +191,11 @@ UploadedTable = Annotated[Reported, Depends(_uploaded_table)]
 @router.post("/parks/{park_id}/years/upload", status_code=201,
              summary="上传数据文件 upload a dataset file (YAML/JSON, or a workbook)")
 def upload_dataset(park_id: Id, file: UploadFile, spec: UploadedDataset, session: Db, who: Who,
-                   replace: Replace = False) -> ParkYearOut:
+                   replace: Replace = False, reason: Reason = "") -> ParkYearOut:
     park = writable_park(session, who, park_id, "存入数据 store data")
     stored = repository.save_dataset(session, spec, load_framework(spec.framework),
                                      park=park.name, source_file=upload_name(file),
-                                     replace=replace, via="import")
+                                     replace=replace, via="import", reason=reason)
     return ParkYearOut.of(stored)
 
 
