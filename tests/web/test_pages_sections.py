@@ -327,17 +327,20 @@ def test_what_the_form_does_not_carry_is_kept(client: TestClient, world: World, 
         inventory[2025] = {"electricity": [{"class": "grid", "amount": 1000, "unit": "MWh"}]}
         repository.set_sections(session, park_year, {"inventory": inventory})
     sign_in(client, world, "officer-z")
-    csrf = csrf_of(client, f"/parks/{zc}/years/{YEAR}/inventory")
+    read = form_fields(client.get(f"/parks/{zc}/years/{YEAR}/inventory").text)
+    csrf = read["csrf_token"]
     reply = client.post(f"/parks/{zc}/years/{YEAR}/inventory", follow_redirects=False, data={
-        "csrf_token": csrf, "heat-rows": "1", "heat[0].kind": "nonfossil",
-        "heat[0].amount": "100", "heat[0].unit": "GJ"})
+        "csrf_token": csrf, "year_version": read["year_version"], "heat-rows": "1",
+        "heat[0].kind": "nonfossil", "heat[0].amount": "100", "heat[0].unit": "GJ"})
     assert reply.status_code == 303, reply.text
     spec = _spec(world, zc)
     assert spec.inventory[2025].electricity[0].amount == 1000
     assert [h.kind for h in spec.inventory[YEAR].heat] == ["nonfossil"]
     assert len(spec.inventory[YEAR].electricity) == 3 and spec.inventory[YEAR].source
+    version = form_fields(client.get(f"/parks/{zc}/years/{YEAR}/choices").text)["year_version"]
     reply = client.post(f"/parks/{zc}/years/{YEAR}/choices", follow_redirects=False, data={
-        "csrf_token": csrf, "exempt-reason:6": "虚构理由", "exempt:6": "1"})
+        "csrf_token": csrf, "year_version": version, "exempt-reason:6": "虚构理由",
+        "exempt:6": "1"})
     assert reply.status_code == 303
     spec = _spec(world, zc)
     assert sorted(spec.exemptions) == [5, 6] and len(spec.gates) == 4
@@ -393,3 +396,22 @@ def test_a_zero_carbon_workbook_uploads_with_its_inventory(client: TestClient, w
     assert spec.exemptions == {5: "无余热源"} and spec.gates["clear_boundary"].met is True
     dashboard = client.get(f"/parks/{zc}/years/{YEAR}").text
     assert "103,625 t" in dashboard  # E_park from the uploaded inventory
+
+
+def test_settings_changed_since_the_page_was_opened_are_not_overwritten_silently(
+        client: TestClient, world: World, zc: int) -> None:
+    """Two people on the settings page: the second save is refused with a message, keeps what
+    was typed, and saving again (now based on the current version) applies it deliberately."""
+    sign_in(client, world, "officer-z")
+    path = f"/parks/{zc}/years/{YEAR}/choices"
+    mine = form_fields(client.get(path).text)
+    assert _post(client, path, {"exempt-reason:6": "另一人先保存", "exempt:6": "1"}
+                 ).status_code == 303
+    before = _spec(world, zc)
+    mine.update({"exempt-reason:6": "我的理由", "exempt:6": "1"})
+    refused = client.post(path, data=mine, follow_redirects=False)
+    assert refused.status_code == 422 and "已被他人修改" in refused.text
+    assert "我的理由" in refused.text and _spec(world, zc) == before
+    again = client.post(path, data=form_fields(refused.text), follow_redirects=False)
+    assert again.status_code == 303
+    assert _spec(world, zc).exemptions[6] == "我的理由"

@@ -66,10 +66,16 @@ def _open(request: Request, session: Session, who: Principal, park_id: int, year
 
 
 def _save(session: Session, park: m.Park, year: int, sections: dict[str, Any], t: Translator,
-          locate: Locate) -> tuple[dict[str, str], str]:
-    """Write the sections (checked by the core); the problem by field, or one for the form."""
+          locate: Locate, based: str) -> tuple[dict[str, str], str]:
+    """Write the sections (checked by the core) if the park-year is still at the version the
+    form was read at (`based`); the problem by field, or one for the form."""
+    park_year = repository.get_park_year(session, park, year)
+    if based != str(park_year.version):
+        return {}, t.gettext("Nothing was saved: someone else changed these settings since you "
+                             "opened this page. Your entries are shown below; saving them again "
+                             "replaces the other change.")
     try:
-        repository.set_sections(session, repository.get_park_year(session, park, year), sections)
+        repository.set_sections(session, park_year, sections)
     except DatasetError as exc:
         name = locate(exc.key_path)
         text = exc.problem + (f" — {exc.hint}" if exc.hint else "")
@@ -80,6 +86,11 @@ def _save(session: Session, park: m.Park, year: int, sections: dict[str, Any], t
     except EcoparkError as exc:  # e.g. a coefficient no loaded file has
         return {}, exc.message(t.lang)
     return {}, ""
+
+
+def _version(session: Session, park: m.Park, year: int) -> int:
+    """The park-year's version now (what a form is based on)."""
+    return repository.get_park_year(session, park, year).version
 
 
 def _saved(request: Request, who: Principal, park: m.Park, year: int, before: Assessed,
@@ -94,7 +105,7 @@ def _saved(request: Request, who: Principal, park: m.Park, year: int, before: As
 def choices_form(park_id: Id, year: Year, request: Request, session: Db, who: Viewer) -> Response:
     park, item = _open(request, session, who, park_id, year)
     _require_choices(item.framework)
-    return _choices_page(request, park, year, item,
+    return _choices_page(request, session, park, year, item,
                          stored_choices(item.framework, item.evaluation.dataset))
 
 
@@ -103,10 +114,12 @@ def _require_choices(framework: Framework) -> None:
         raise NotFound("设置与申报条件 settings and eligibility", framework.id)
 
 
-def _choices_page(request: Request, park: m.Park, year: int, item: Assessed, choices: Choices,
+def _choices_page(request: Request, session: Session, park: m.Park, year: int, item: Assessed,
+                  choices: Choices,
                   status: int = 200, problems: dict[str, str] | None = None,
                   error: str = "") -> Response:
     return render(request, "choices.html", status=status, park=park, year=year,
+                  year_version=_version(session, park, year),
                   framework=item.framework, choices=choices, problems=problems or {},
                   error=error)
 
@@ -121,9 +134,9 @@ def save_choices(park_id: Id, year: Year, request: Request, form: CheckedForm, s
     problems, error = choices_problems(choices, t), ""
     if not problems:
         problems, error = _save(session, park, year, sections_of(framework, item.spec, choices),
-                                t, choices_field)
+                                t, choices_field, field(form, "year_version", 20))
     if problems or error:
-        return _choices_page(request, park, year, item, choices, 422, problems, error)
+        return _choices_page(request, session, park, year, item, choices, 422, problems, error)
     return _saved(request, who, park, year, item, session)
 
 
@@ -136,7 +149,7 @@ def inventory_form(park_id: Id, year: Year, request: Request, session: Db,
     park, item = _open(request, session, who, park_id, year)
     method = _method(item.framework)
     lines = item.spec.inventory.get(year)
-    return _inventory_page(request, park, year, item, stored_views(method, lines),
+    return _inventory_page(request, session, park, year, item, stored_views(method, lines),
                            _header(lines))
 
 
@@ -150,10 +163,11 @@ def _method(framework: Framework) -> str:
     return framework.spec.inventory.method
 
 
-def _inventory_page(request: Request, park: m.Park, year: int, item: Assessed,
+def _inventory_page(request: Request, session: Session, park: m.Park, year: int, item: Assessed,
                     views: tuple[TableView, ...], header: dict[str, str], status: int = 200,
                     problems: dict[str, str] | None = None, error: str = "") -> Response:
     return render(request, "inventory.html", status=status, park=park, year=year,
+                  year_version=_version(session, park, year),
                   framework=item.framework, views=views, header=header,
                   vocab=vocabularies(_method(item.framework)), other=OTHER,
                   conversion=conversion_lines(item.spec.inventory.get(year)),
@@ -178,8 +192,9 @@ def save_inventory(park_id: Id, year: Year, request: Request, form: CheckedForm,
                                  {key: p.lines for key, p in parsed.items()})
         rows = {key: p.rows for key, p in parsed.items()}
         problems, error = _save(session, park, year, {"inventory": inventory}, t,
-                                lambda key_path: inventory_field(key_path, year, rows))
+                                lambda key_path: inventory_field(key_path, year, rows),
+                                field(form, "year_version", 20))
     if problems or error:
-        return _inventory_page(request, park, year, item, views, {**_header(stored), **header},
+        return _inventory_page(request, session, park, year, item, views, {**_header(stored), **header},
                                422, problems, error)
     return _saved(request, who, park, year, item, session)
