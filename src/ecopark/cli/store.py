@@ -195,8 +195,8 @@ def load(dataset: Annotated[Path, typer.Argument(help="数据文件或工作簿 
          reason: Annotated[str, typer.Option(help="数值不合理但确实无误时说明理由（记入修改历史）"
                                              " why implausible values are right (kept in "
                                              "their history)")] = "") -> None:
-    """存入数据库 — store a park-year: its values go into the park's record (one transaction:
-    all of it or nothing; implausible values are refused unless --reason says why)."""
+    """存入数据库 — store a park-year into the park's record (all or nothing; implausible
+    values need --reason)."""
     from ecopark.store import repository, sources
 
     spec, fw = sources.read_dataset_spec(dataset, framework)
