@@ -421,10 +421,13 @@ class StaleWrite(EcoparkError):
 
     @staticmethod
     def line(entry: dict[str, Any], lang: str = "zh") -> str:
+        """One value: its name (the item's id when the name is not known), yours and now."""
         if lang == "en":
-            return (f"{entry['item']} {entry['year']}: yours {entry['yours'] or '(none)'}, now "
+            name = entry.get("name_en") or entry["item"]
+            return (f"{name} {entry['year']}: yours {entry['yours'] or '(none)'}, now "
                     f"{entry['current'] or '(none)'} (by {entry['by']}, {entry['at']})")
-        return (f"{entry['item']}（{entry['year']}年）：您的值 {entry['yours'] or '（无）'}，"
+        name = entry.get("name_zh") or entry["item"]
+        return (f"{name}（{entry['year']}年）：您的值 {entry['yours'] or '（无）'}，"
                 f"当前值 {entry['current'] or '（无）'}（{entry['by']}，{entry['at']}）")
 
 

@@ -302,7 +302,7 @@ def write_series(session: Session, park: m.Park, spec: DatasetFile, dataset: Dat
             if same and not strict:
                 continue
             if expected is not None and (row.version if row else 0) != expected.get((item, year), 0):
-                stale.append(_stale(item, year, fields, row))
+                stale.append(_stale(item, year, fields, row, dataset.framework_id))
             elif not same:
                 changes.append((item, year, series, fields, row))
     if stale:
@@ -330,9 +330,12 @@ def _same(row: m.ObservationRow, fields: dict[str, Any]) -> bool:
                for c in ("value_text", "value_kind", "unit", "source", "note"))
 
 
-def _stale(item: str, year: int, fields: dict[str, Any], row: m.ObservationRow | None
-           ) -> dict[str, Any]:
-    return {"item": item, "year": year, "yours": _shown(fields["value_text"], fields["unit"]),
+def _stale(item: str, year: int, fields: dict[str, Any], row: m.ObservationRow | None,
+           framework: str) -> dict[str, Any]:
+    names = load_framework(framework)
+    return {"item": item, "year": year, "name_zh": names.item_name(item, "zh"),
+            "name_en": names.item_name(item, "en"),
+            "yours": _shown(fields["value_text"], fields["unit"]),
             "current": "" if row is None else _shown(row.value_text, row.unit),
             "version": 0 if row is None else row.version,
             "by": "" if row is None else row.entered_by,
@@ -524,7 +527,7 @@ def versions_of(session: Session, park: m.Park, cells: Iterable[Cell]) -> dict[C
 
 
 def stale_cells(session: Session, park: m.Park, yours: Mapping[Cell, str],
-                expected: Expected) -> list[dict[str, Any]]:
+                expected: Expected, framework: str) -> list[dict[str, Any]]:
     """The cells whose stored version is not the one a write was based on, each with yours
     (as the user wrote it), the current value, its version, who changed it and when."""
     rows = {(o.item, o.year): o for o in session.scalars(select(m.ObservationRow).where(
@@ -534,7 +537,7 @@ def stale_cells(session: Session, park: m.Park, yours: Mapping[Cell, str],
     for (item, year), shown in yours.items():
         row = rows.get((item, year))
         if (row.version if row else 0) != expected.get((item, year), 0):
-            out.append({**_stale(item, year, {"value_text": shown, "unit": None}, row)})
+            out.append(_stale(item, year, {"value_text": shown, "unit": None}, row, framework))
     return out
 
 

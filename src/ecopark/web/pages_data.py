@@ -104,7 +104,7 @@ def save_form(park_id: Id, year: Year, category: Category, request: Request, for
     based = decode_versions(read)
     yours = {(cell.item, cell.year): f"{text} {unit}".strip()
              for cell, text, unit in changes.values()}
-    stale = repository.stale_cells(session, park, yours, based)
+    stale = repository.stale_cells(session, park, yours, based, framework.id)
     park_year = repository.get_park_year(session, park, year)
     try:
         with session.begin_nested():  # one stale value: none of the form's values is written
@@ -149,7 +149,7 @@ def _form_conflict(request: Request, session: Session, park: m.Park, framework: 
                    yours: dict[tuple[str, int], str]) -> Response:
     """The form's values someone changed since it was opened; re-applying posts the same
     values again, based on the versions shown now."""
-    stale = exc.stale or repository.stale_cells(session, park, yours, {})
+    stale = exc.stale or repository.stale_cells(session, park, yours, {}, framework.id)
     hidden = [(name, str(form.get(name, ""))) for name in changes]
     hidden += [(cell.unit_field, unit) for cell, _, unit in changes.values()]
     now = repository.versions_of(session, park, list(yours))
