@@ -334,3 +334,12 @@ def test_a_fraction_typed_as_a_percentage_is_stopped_next_to_its_field(client: T
             m.ObservationRow.park_id == world.park_a,
             m.ObservationRow.item == "green_coverage_rate", m.ObservationRow.year == 2018)).one()
         assert (row.value_text, row.history[0].reason) == ("0.165", "新建园区，绿地尚未建成")
+
+
+def test_a_fact_is_offered_in_chinese_on_a_chinese_page(client: TestClient, world: World) -> None:
+    sign_in(client, world, "officer-a")
+    page = client.get(f"/parks/{world.park_a}/years/2018/edit/environment").text
+    assert '<option value="达标" selected>达标</option>' in page
+    client.cookies.set("ecopark_lang", "en")
+    page = client.get(f"/parks/{world.park_a}/years/2018/edit/environment").text
+    assert '<option value="达标" selected>compliant</option>' in page
