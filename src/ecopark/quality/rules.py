@@ -171,23 +171,6 @@ class RuleSet:
         return [r for r in self.spec.rules if r.level == level]
 
 
-@dataclasses.dataclass(frozen=True)
-class QualityFinding:
-    rule: str
-    version: int
-    kind: str
-    severity: str
-    level: str
-    where: str
-    zh: str
-    en: str
-    fields: tuple[str, ...] = ()
-    year: int | None = None
-    enterprise: str | None = None
-    credit_code: str | None = None
-    indicators: tuple[int, ...] = ()
-
-
 # ------------------------------------------------------------------------ names per level
 
 
