@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import yaml
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -384,9 +385,11 @@ def _apply(session: Session, park: m.Park, changes: list[Any], via: str, via_det
 
 
 def _flush(session: Session, park: m.Park) -> None:
+    """Flush the writes; a concurrent writer's change to the same values (an UPDATE that found
+    another version, or an INSERT of a value another transaction just stored) is a StaleWrite."""
     try:
         session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         raise StaleWrite(park.name, [], hint="同时有人修改了这些值，请重新读取后再保存 someone "
                          "changed these values at the same time; re-read and save again") from None
 
