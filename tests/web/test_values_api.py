@@ -140,3 +140,14 @@ def test_an_implausible_value_is_stopped_until_a_reason_is_given(client: TestCli
                            headers=admin)
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["history"][0]["reason"] == "园区拆分，口径变化"
+
+
+def test_the_trace_links_each_value_to_its_history_without_item_ids(client: TestClient,
+                                                                     world: World) -> None:
+    from .pages import sign_in
+
+    sign_in(client, world, "officer-a")
+    page = client.get(f"/parks/{world.park_a}/years/2018/indicators/26").text
+    assert f'href="/parks/{world.park_a}/values/co2/2018"' in page
+    assert f'href="/parks/{world.park_a}/values/co2/2012"' in page
+    assert "<code>co2</code>" not in page
