@@ -33,7 +33,8 @@ def _rollup(tmp_path: Path, roster: Path = ROSTER_XLSX, *extra: str) -> tuple[in
 def test_rollup_writes_a_dataset_that_assesses(tmp_path: Path) -> None:
     code, out, _, path = _rollup(tmp_path)
     assert code == 0 and "已写入" in out and "24 个数据项" in out and "全国 2022" in out
-    assert "stated_co2" in out  # the quality summary: 甲 states 31 000 t, recomputed 13 506 t
+    # the quality summary: 甲 states 31 000 t, recomputed 13 506 t
+    assert "企业填报二氧化碳排放量" in out and "stated_co2" not in out
     code, out, _ = invoke("assess", str(path), "--json")
     data = json.loads(out)
     assert code == 0 and data["year"] == 2018

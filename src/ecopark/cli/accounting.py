@@ -453,15 +453,15 @@ def quality_table(findings: list[Any], lang: str, title: str | None = None) -> A
     zh = lang != "en"
     styles = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
     table = Table(title=title or ("数据质量检查" if zh else "Data-quality checks"), expand=True)
-    for header, width in ((("级别", "severity"), 8), (("规则", "rule"), 16),
-                          (("指标", "indicators"), 8)):  # narrow: 说明 keeps the room
+    # the rule's id and version are for --json: a reader gets the level, indicators and why
+    for header, width in ((("级别", "severity"), 8), (("指标", "indicators"), 8)):
         table.add_column(header[0] if zh else header[1], overflow="fold", max_width=width)
     table.add_column("说明" if zh else "finding", overflow="fold", ratio=1, min_width=30)
     for f in findings:
         word, style = styles[f.severity]
         fix = f.fix_zh if zh else f.fix_en
         text = (f.zh if zh else f.en) + (f"\n{'→ 建议：' if zh else '→ fix: '}{fix}" if fix else "")
-        table.add_row(Text(word if zh else f.severity, style=style), f"{f.rule} v{f.version}",
+        table.add_row(Text(word if zh else f.severity, style=style),
                       ", ".join(map(str, f.indicators)) or "—", text)
     return table
 
