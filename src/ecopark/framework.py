@@ -48,8 +48,9 @@ class _Model(BaseModel):
 class ProfileField(_Model):
     """A fact about the park: a choice from `values` (region class), a number in `unit` (area,
     `whole` for a count), a date, or free text (`lines` > 1: a paragraph the officer writes).
-    `part` says where it is shown: `overview` (园区概况), `report` (a chapter the officer
-    writes); a choice field without one parameterises requirements."""
+    `part` says where the report shows it: `overview` (一、园区概况), `problems` / `actions`
+    (chapters 四 and 五 as the officer writes them); a choice field without one parameterises
+    requirements."""
 
     name_zh: str
     name_en: str
@@ -58,7 +59,7 @@ class ProfileField(_Model):
     unit: str | None = None
     whole: bool = False
     lines: int = Field(default=1, ge=1, le=40)
-    part: Literal["", "overview", "report"] = ""
+    part: Literal["", "overview", "problems", "actions"] = ""
     default: str | None = None
 
 
@@ -75,6 +76,7 @@ class Item(_Model):
     kind: Literal["number", "fact"] = "number"
     values: dict[str, ValueLabel] | None = None
     allow_negative: bool = False
+    lever: bool = True  # false: the park's size (output, employees, land …), never a measure
     aliases: list[str] = []  # other names parks print for it (matched when reading tables)
     definition_zh: str = ""
     definition_en: str = ""
@@ -542,8 +544,8 @@ def check_plausible_ranges(fw: Framework) -> None:
 CHECKS: tuple[Callable[[Framework], None], ...] = (
     check_unique_numbers, check_categories_exist, check_membership, check_units_known,
     check_variables, check_formulas, check_no_times_hundred, check_units_compatible,
-    check_requirements,
-    check_profile_kinds, check_profile_defaults, check_identities, check_consistency_checks, check_plausible_ranges,
+    check_requirements, check_profile_kinds, check_profile_defaults, check_identities,
+    check_consistency_checks, check_plausible_ranges,
 )
 
 

@@ -5,7 +5,8 @@ the report is written from (area, location, approvals …), each as its framewor
 
 A choice is one of the field's value keys; a number is kept in the field's unit (a value
 written with another unit is converted: "476 公顷" for a field in km2 is "4.76"); a date as
-YYYY-MM-DD (YYYY-MM when only the month is known); a text as written, stripped. What cannot be read is a `DatasetError` at `where`.
+YYYY-MM-DD (YYYY-MM when only the month is known); a text as written, stripped. What cannot be
+read is a `DatasetError` at `where`.
 """
 
 from __future__ import annotations
@@ -97,5 +98,6 @@ def _date(field: ProfileField, raw: object, file: str, where: str) -> str:
         return kept if day else kept[:7]
     except ValueError:
         raise DatasetError(file, where, f"{field.name_zh}不是日期 is not a date: {str(raw)!r}",
-                           "写作 2015-03-02、2015年3月2日，或只知月份时 2015-03 write it as 2015-03-02, or 2015-03 "
-                           "when only the month is known") from None
+                           "写作 2015-03-02、2015年3月2日，或只知月份时 2015-03 "
+                           "write it as 2015-03-02, or 2015-03 when only the month is known"
+                           ) from None
