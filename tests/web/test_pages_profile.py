@@ -93,6 +93,10 @@ def test_a_save_based_on_an_older_version_is_refused(client: TestClient, world: 
     reply = client.post(_path(world), data=data, follow_redirects=False)
     assert reply.status_code == 422 and "本评价年度已被他人修改" in reply.text
     assert _fields(world)["location"] == "别人改过的位置"
+    again = form_fields(reply.text)  # what was typed, and the version now: saving applies it
+    assert again["profile:location"] == "我的位置"
+    reply = client.post(_path(world), data={**again, "action": "save"}, follow_redirects=False)
+    assert reply.status_code == 303 and _fields(world)["location"] == "我的位置"
 
 
 def test_start_from_the_draft_fills_the_box_and_saves_nothing(client: TestClient,

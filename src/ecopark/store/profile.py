@@ -36,12 +36,11 @@ def set_profile(session: Session, park_year: m.ParkYear, changes: Mapping[str, s
         raise InvalidValue(", ".join(unknown), "不是该指标体系的园区信息字段 not a profile field of "
                            f"the framework: {', '.join(framework.spec.profile_fields)}")
     spec = read_spec(park_year)
-    park = {**spec.park.model_dump(), **changes}
     wanted = {k: v.strip() for k, v in changes.items()}
-    build_dataset(DatasetFile.model_validate(
-        {**spec.model_dump(by_alias=True), "park": {k: v for k, v in park.items()
-                                                    if k not in wanted or wanted[k]}}),
-        framework, _LABEL)
+    park = {k: v for k, v in {**spec.park.model_dump(), **wanted}.items()
+            if k not in wanted or wanted[k]}
+    build_dataset(DatasetFile.model_validate({**spec.model_dump(by_alias=True), "park": park}),
+                  framework, _LABEL)
     changed = _apply(park_year, wanted)
     if changed:
         flag_modified(park_year, "loaded_by")  # a new version of the park-year

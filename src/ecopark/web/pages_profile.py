@@ -108,10 +108,11 @@ def save_profile(park_id: Id, year: Year, request: Request, form: CheckedForm, s
     if action.startswith("draft:"):  # fill a chapter with its draft; nothing is saved
         _start_from_draft(item, typed, action.removeprefix("draft:"), translator_of(request))
         return _page(request, session, park, year, item, typed, version=based)
+    stale = based != str(repository.get_park_year(session, park, year).version)
     problems, error = _save(session, park, year, typed, based, translator_of(request))
-    if problems or error:
-        return _page(request, session, park, year, item, typed, status=422, problems=problems,
-                     error=error, version=based)
+    if problems or error:  # after a stale save the form carries the version now: saving
+        return _page(request, session, park, year, item, typed, status=422,  # again applies it
+                     problems=problems, error=error, version=None if stale else based)
     return saved(request, who, repository.get_park_year(session, park, year), item.evaluation)
 
 
