@@ -3,7 +3,8 @@ validation against a framework into observations held in each item's canonical u
 
     format: ecopark-dataset/1
     framework: hj274-2015
-    park: {name, base_year, region_class, selected: [...]}
+    park: {name, base_year, region_class, selected: [...], area, location, …}
+          (profile fields of the framework: choices, numbers, dates, texts; `ecopark.profile`)
     year: 2018
     observations: {item: {unit, source, values: {year: number | "/" | {value, unit, source, note}}}}
     checklists: {checklist: {year: [{name, done, evidence}]}}
@@ -55,7 +56,7 @@ from ecopark.dataset_extensions import (
 from ecopark.errors import DatasetError, UnitError
 from ecopark.framework import Framework, Item
 from ecopark.numbers import MAX_MAGNITUDE, parse_printed
-from ecopark.profile import Profile
+from ecopark.profile import Profile, profile_value
 from ecopark.text import HINT as TEXT_HINT
 from ecopark.text import find_unsafe
 from ecopark.text import problem as text_problem
@@ -424,6 +425,11 @@ def _profile(spec: DatasetFile, framework: Framework, file: str,
                                                                      "profile_fields", k)}
     fields: dict[str, str] = {}
     for name, declared in framework.spec.profile_fields.items():
+        if declared.kind != "choice":
+            kept = profile_value(declared, extra.pop(name, None), file, f"park.{name}")
+            if kept is not None:
+                fields[name] = kept
+            continue
         value = extra.pop(name, declared.default)
         if value is None:
             raise DatasetError(file, f"park.{name}", f"缺少 {declared.name_zh} missing",

@@ -46,9 +46,20 @@ class _Model(BaseModel):
 
 
 class ProfileField(_Model):
+    """A fact about the park: a choice from `values` (region class), a number in `unit` (area,
+    `whole` for a count), a date, or free text (`lines` > 1: a paragraph the officer writes).
+    `part` says where the report shows it: `overview` (一、园区概况), `problems` / `actions`
+    (chapters 四 and 五 as the officer writes them); a choice field without one parameterises
+    requirements."""
+
     name_zh: str
     name_en: str
-    values: dict[str, ValueLabel]
+    kind: Literal["choice", "number", "date", "text"] = "choice"
+    values: dict[str, ValueLabel] = {}
+    unit: str | None = None
+    whole: bool = False
+    lines: int = Field(default=1, ge=1, le=40)
+    part: Literal["", "overview", "problems", "actions"] = ""
     default: str | None = None
 
 
@@ -65,6 +76,7 @@ class Item(_Model):
     kind: Literal["number", "fact"] = "number"
     values: dict[str, ValueLabel] | None = None
     allow_negative: bool = False
+    lever: bool = True  # false: the park's size (output, employees, land …), never a measure
     aliases: list[str] = []  # other names parks print for it (matched when reading tables)
     definition_zh: str = ""
     definition_en: str = ""
@@ -462,10 +474,34 @@ def _quoted(text: str) -> list[str]:
     return [a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", text)]
 
 
-def check_profile_defaults(fw: Framework) -> None:
-    """A profile field's default is one of its values."""
+def check_profile_kinds(fw: Framework) -> None:
+    """A choice has values and nothing else does; a number has a known unit and nothing else
+    has one; only a text spans lines."""
     for name, field in fw.spec.profile_fields.items():
-        if field.default is not None and field.default not in field.values:
+        where = f"profile_fields.{name}"
+        if (field.kind == "choice") != bool(field.values):
+            raise FrameworkError(fw.file, f"{where}.values", "取值列表只属于 kind: choice "
+                                 f"values belong to a choice field only (kind: {field.kind})")
+        if (field.kind == "number") != (field.unit is not None):
+            raise FrameworkError(fw.file, f"{where}.unit", "单位只属于 kind: number，且数值必须有单位 "
+                                 f"a number field needs a unit, no other has one (kind: "
+                                 f"{field.kind})")
+        if field.unit is not None:
+            try:
+                units.parse_unit(field.unit)
+            except UnitError:
+                raise FrameworkError(fw.file, f"{where}.unit",
+                                     f"未知单位 unknown unit {field.unit!r}") from None
+        if field.lines > 1 and field.kind != "text":
+            raise FrameworkError(fw.file, f"{where}.lines", "多行只属于 kind: text "
+                                 f"only a text field spans lines (kind: {field.kind})")
+
+
+def check_profile_defaults(fw: Framework) -> None:
+    """A choice field's default is one of its values."""
+    for name, field in fw.spec.profile_fields.items():
+        if field.kind == "choice" and field.default is not None \
+                and field.default not in field.values:
             raise FrameworkError(fw.file, f"profile_fields.{name}.default",
                                  f"默认值不在 values 中 default {field.default!r} not in values")
 
@@ -508,8 +544,8 @@ def check_plausible_ranges(fw: Framework) -> None:
 CHECKS: tuple[Callable[[Framework], None], ...] = (
     check_unique_numbers, check_categories_exist, check_membership, check_units_known,
     check_variables, check_formulas, check_no_times_hundred, check_units_compatible,
-    check_requirements,
-    check_profile_defaults, check_identities, check_consistency_checks, check_plausible_ranges,
+    check_requirements, check_profile_kinds, check_profile_defaults, check_identities,
+    check_consistency_checks, check_plausible_ranges,
 )
 
 

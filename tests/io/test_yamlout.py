@@ -43,9 +43,12 @@ def test_the_layout_reads_like_the_seed(seed: Dataset) -> None:
     lines = dataset_yaml(spec).splitlines()
     assert lines[1] == "# ecopark 数据集 dataset — 江苏武进经济开发区，评价年份 2018（指标体系 hj274-2015）"
     body = lines[lines.index("format: ecopark-dataset/1"):]
-    assert body[:13] == [
+    assert body[:19] == [
         "format: ecopark-dataset/1", "framework: hj274-2015", "", "park:",
         "  name: 江苏武进经济开发区", "  base_year: 2012", body[6], "  region_class: other",
+        "  area: 20.14 平方公里", body[9],
+        "  leading_industries: 先进碳材料（石墨烯）、健康、互联网、文化旅游",
+        "  approval_doc: 环发﹝2013﹞41号", "  approval_date: 2013-04", "  plan_approval_date: 2013-09",
         "  selected: [2, 6, 8, 11, 14, 27]", "", "year: 2018", "", "observations:"]
     assert "  iva:  # 工业增加值" in body
     assert "      2012: {value: 192300.00, source: 对照考核表 序号3 规划基准年工业增加值}" in body

@@ -78,7 +78,7 @@ def test_title_page_and_chapters(zh: Report) -> None:
     assert page.basis == "评价依据：HJ 274-2015《国家生态工业示范园区标准》"
     assert page.date == "2019年5月22日" and "可追溯" in page.provenance
     assert [s.title for s in zh.sections] == ["一、园区概况", "二、指标达标情况", "三、总体评价结论",
-                                              "四、存在的主要问题", "五、达标所需的改变"]
+                                              "四、存在的主要问题", "五、下一步工作（整改措施）"]
     assert [s.title for s in zh.sections[1].subsections] == [
         "（一）经济发展", "（二）产业共生", "（三）资源节约", "（四）环境保护", "（五）信息公开"]
 
@@ -203,17 +203,23 @@ def test_data_quality_lists_an_implausible_value_with_its_fix(seed_eval: Evaluat
         assert expected in quality, quality
 
 
-def test_what_must_change(zh: Report) -> None:
-    targets = "\n".join(texts(section(zh, "未达标指标的改进目标")))
-    assert ("2018年二氧化碳排放量须由135,509.97吨降至不超过81,698.52吨，或工业增加值增至不低于"
-            "823,952.94万元，即分别降低39.7%或提高65.9%。") in targets
-    assert "2018年工业增加值须由496,758.52万元增至不低于627,817.20万元，即提高26.4%。" in targets
-    assert "2012" not in targets  # the base year's data are history, not targets
+def test_next_steps_name_only_what_the_park_can_act_on(zh: Report) -> None:
+    targets = "\n".join(texts(section(zh, "未达标指标的整改目标")))
+    assert targets == (
+        "1. 指标3（园区工业增加值三年年均增长率）为6.37%，要求不低于15%。园区可直接调整的数据中，没有一项"
+        "单独改变即可使其达标，需要多项措施共同推进。\n"
+        "2. 指标26（单位工业增加值二氧化碳排放量年均削减率）为-5.54%，要求不低于3%。在其余数据不变的情况下，"
+        "2018年二氧化碳排放量须由135,509.97吨降至不超过81,698.52吨，即降低39.7%。")
+    chapter = "\n".join(texts(zh.sections[4]))
+    assert "工业增加值增至" not in chapter and "工业增加值降至" not in chapter
+    assert "2012" not in chapter  # the base year's data are history, not targets
     near = "\n".join(texts(section(zh, "接近要求的指标")))
-    assert "若2018年工业重复用水量（现为316.30万立方米）降至233.82万立方米以下（降低26.1%）" in near
-    sensitivity = "\n".join(texts(section(zh, "总体判定的敏感性")))
+    assert ("若2018年工业重复用水量（现为316.30万立方米）降至233.82万立方米以下（降低26.1%），"
+            "该指标将不达标。") in near
+    assert "新鲜水资源消耗量" not in near  # a denominator of the reuse rate
+    sensitivity = "\n".join(texts(section(zh, "对总体判定影响最大的数据")))
     assert ("由“不达标”变为“达标”：2018年二氧化碳排放量由135,509.97吨降至不超过81,698.52吨"
-            "（降低39.7%，指标26）") in sensitivity
+            "（降低39.7%，指标26）。") in sensitivity
 
 
 def test_a_passing_park_reads_what_would_make_it_fail(hj274: Framework, seed: Dataset) -> None:
@@ -244,16 +250,15 @@ def shape(report: Report) -> list[tuple[int, int, int]]:
 def test_english_has_the_same_structure_and_numbers(zh: Report, en: Report) -> None:
     assert shape(en) == shape(zh)
     assert [s.title for s in en.sections] == ["1 Park overview", "2 Indicators", "3 Overall verdict",
-                                              "4 Problems found", "5 What must change"]
+                                              "4 Main problems", "5 Next steps (corrective measures)"]
     assert en.title_page.title == "2018 Annual Evaluation Report (Draft)"
     text = en.text()
     assert ("2 Industrial value added per employee (optional, assessed this year)" in text)
     assert ("In 2018 the value was 38.34 × 10⁴ CNY/person, above the required minimum of "
             "15 × 10⁴ CNY/person: met.") in text
     assert "In 2018 the value was -5.54%, below the required minimum of 3%: not met." in text
-    assert ("CO2 emitted in 2018 must fall from 135,509.97 t to at most 81,698.52 t (-39.7%); or "
-            "industrial value added must rise from 496,758.52 × 10⁴ CNY to at least "
-            "823,952.94 × 10⁴ CNY (+65.9%).") in text
+    assert ("With the other data unchanged, CO2 emitted in 2018 must fall from 135,509.97 t to "
+            "at most 81,698.52 t (-39.7%).") in text
     assert "the overall verdict for 江苏武进经济开发区 in 2018 is: failed." in text
     assert "Mandatory indicators not met: 26" in text
     assert not re.search(r"达标|要求|指标", "\n".join(texts(en.sections[1])))

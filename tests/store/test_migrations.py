@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from typer.testing import CliRunner
 
 from ecopark.cli import app
+from ecopark.dataset import DatasetFile
 from ecopark.errors import StoreError
 from ecopark.store import audit, auth, repository
 from ecopark.store import models as m
@@ -26,6 +27,15 @@ from ..dbfixtures import seed_spec
 
 V1 = Path(__file__).resolve().parents[1] / "data" / "store" / "ecopark-v1.sqlite"
 V1_TOKEN = V1.with_suffix(".token").read_text(encoding="utf-8").strip()
+# the seed's 园区概况 facts, added to examples/wujin-2018 after the committed database was made
+LATER_PARK_FIELDS = frozenset({"area", "location", "leading_industries", "approval_doc",
+                               "approval_date", "plan_approval_date"})
+
+
+def seed_as_in_v1() -> DatasetFile:
+    spec = seed_spec()
+    park = {k: v for k, v in spec.park.model_dump().items() if k not in LATER_PARK_FIELDS}
+    return DatasetFile.model_validate({**spec.model_dump(by_alias=True), "park": park})
 
 
 @pytest.fixture
@@ -51,7 +61,8 @@ def test_upgrading_the_first_schema_keeps_every_row(v1: Path) -> None:
     assert upgrade(store) == ("0001", head_revision())
     with store.session(actor="test") as session:
         park = repository.park_by_name(session, seed_spec().park.name)
-        assert repository.read_spec(repository.get_park_year(session, park, 2018)) == seed_spec()
+        assert repository.read_spec(repository.get_park_year(session, park, 2018)) == \
+            seed_as_in_v1()
         assert park.enterprises[0].submissions[0].status == "accepted"
         assert auth.principal_from_token(session, V1_TOKEN).name == "v1-admin"
     settings = Settings(secret_key="x" * 40, argon2_time_cost=1, argon2_memory_kib=64)

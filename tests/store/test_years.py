@@ -12,6 +12,7 @@ from ecopark.errors import Conflict, InvalidValue
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.engine import Store
+from ecopark.store.profile import set_profile
 from ecopark.store.years import previous_year, start_year, year_defaults
 
 from ..dbfixtures import World, seed_spec
@@ -57,7 +58,7 @@ def test_a_later_year_carries_the_previous_years_choices_and_reads_the_parks_val
         spec = repository.read_spec(created)
         assert created.base_year == 2012
         assert spec.park.selected == [2, 6, 8, 11, 14, 27]
-        assert spec.park.model_extra == {"region_class": "other"}
+        assert spec.park.model_extra == seed_spec().park.model_extra  # region, 园区概况
         assert spec.park.base_year_note == seed_spec().park.base_year_note != ""
         # nothing copied: the new year reads the park's one series, up to its year
         assert spec.observations == repository.read_spec(
@@ -118,3 +119,14 @@ def test_an_unknown_profile_value_is_refused(store: Store) -> None:
         start_year(session, repository.get_park(session, park_id), 2019, 2015,
                    profile={"region_class": "moon"})
     assert caught.value.key_path == "park.region_class"
+
+
+def test_a_later_year_does_not_carry_the_chapters_written_for_a_year(
+        store: Store, world: World) -> None:
+    with store.session(actor="officer-a") as session:
+        park = repository.get_park(session, world.park_a)
+        set_profile(session, repository.get_park_year(session, park, 2018),
+                    {"problems_text": "二氧化碳排放强度偏高。", "enterprises": "1234"})
+        extra = repository.read_spec(start_year(session, park, 2019, None)).park.model_extra
+        assert extra is not None
+        assert (extra["enterprises"], "problems_text" in extra) == ("1234", False)

@@ -141,7 +141,8 @@ def _require_usable(fw: Any, rules: Any, spec: Any, **given: object) -> None:
                            "电力、热力因子由核算清单方法决定；等价值年份用 --profile 的 settings."
                            "equal_value_year 设定 the inventory method sets the factors; set "
                            "equal_value_year in the profile's settings")
-    missing = [k for k, f in fw.spec.profile_fields.items() if f.default is None]
+    missing = [k for k, f in fw.spec.profile_fields.items()
+               if f.kind == "choice" and f.default is None]
     if spec is None and missing:
         raise InvalidValue("--profile", f"{fw.id} 需要园区信息 {', '.join(missing)}（如申报范围），"
                            f"名录不能给出 the framework needs park facts the roster cannot give",

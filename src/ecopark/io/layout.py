@@ -119,7 +119,9 @@ def park_fields(framework: Framework, others: Sequence[Framework] = ()) -> list[
         labels = tuple(label.zh or label.en for label in field.values.values())
         chosen = field.values[field.default] if field.default else None
         default = (chosen.zh or chosen.en) if chosen else ""
-        out.append(ParkField(key, field.name_zh, field.name_en, labels, default))
+        unit = f"（{units.pretty(field.unit)}）" if field.unit else ""
+        out.append(ParkField(key, f"{field.name_zh}{unit}", field.name_en, labels, default,
+                             aliases=(field.name_zh,) if unit else ()))
     return out
 
 

@@ -164,6 +164,10 @@ class ParkInfo:
         declared = next(f.spec.profile_fields[field.key] for f in (fw, *self.others)
                         if field.key in f.spec.profile_fields)
         text = cell_text(found.value) if found else ""
+        if declared.kind != "choice":  # a number, date or text: checked by the dataset
+            if text and found is not None:
+                self.places.note(f"park.{field.key}", found.sheet, found.cell)
+            return text or None
         if not text:
             if declared.default is None:
                 self._missing(field, found)

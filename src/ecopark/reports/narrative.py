@@ -8,8 +8,8 @@ what ecopark derives from it (`gather`): the verification of the printed table a
 (findings), the gap solver (`gaps`, `verdict_sensitivity`) and the evaluations of the other
 years the dataset has data for (trends, change from the previous year). The chapters follow a
 park's annual report (the seed report): park overview for the year; indicator by indicator,
-grouped by category; the overall verdict; problems found and what must change (chapters 4 and
-5, `ecopark.reports.problems`); appendix.
+grouped by category; the overall verdict; 存在的主要问题 and 下一步工作（整改措施） (chapters 4
+and 5, `ecopark.reports.problems`: the officer's text, else a draft from the data); appendix.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from ecopark.reports.content import (
     nums,
     paragraph,
 )
+from ecopark.reports.overview import park_paragraphs
 from ecopark.reports.problems import changes_section, problems_section
 from ecopark.reports.table import build_table
 from ecopark.reports.wording import pick, unit_text
@@ -155,14 +156,15 @@ def _overview(facts: Facts, lang: str) -> Section:
     total = len(ev.framework.indicators)
     cats = pick(lang, "、", ", ").join(pick(lang, c.name_zh, c.name_en) for c in spec.categories)
     groups = spec.verdict.groups
-    blocks = [paragraph(lang, pick(
+    blocks = [paragraph(lang, text) for text in park_paragraphs(ev, lang)]
+    blocks.append(paragraph(lang, pick(
         lang, f"本报告评价{profile.name}{ev.year}年度的建设情况，评价依据为{_basis(ev, 'zh')}。该标准共设"
         f"{total}项指标，分为{cats}{len(spec.categories)}类，其中必选指标{mandatory}项、可选指标"
         f"{total - mandatory}项；可选指标分为{len(groups)}组，每组须有规定数量的指标达标。",
         f"This report evaluates {profile.name} for {ev.year} against {_basis(ev, 'en')}. The "
         f"standard has {total} indicators in {len(spec.categories)} categories ({cats}): "
         f"{mandatory} mandatory and {total - mandatory} optional, the optional ones in "
-        f"{len(groups)} groups, each of which needs a minimum number met."))]
+        f"{len(groups)} groups, each of which needs a minimum number met.")))
     blocks.append(paragraph(lang, _base_year_text(facts, lang)))
     blocks.extend(paragraph(lang, text) for text in _profile_texts(facts, lang))
     blocks.append(paragraph(lang, _selected_text(facts, lang)))
@@ -183,6 +185,8 @@ def _base_year_text(facts: Facts, lang: str) -> str:
 def _profile_texts(facts: Facts, lang: str) -> Iterator[str]:
     ev = facts.evaluation
     for key, field in ev.framework.spec.profile_fields.items():
+        if field.kind != "choice":  # the park's facts (overview) and chapters it writes
+            continue
         value = ev.dataset.profile.fields.get(key, field.default or "")
         label = field.values.get(value)
         shown = pick(lang, label.zh or value, label.en) if label else value

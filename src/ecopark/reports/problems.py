@@ -1,13 +1,20 @@
-"""Chapters 4 and 5 of the report: the problems found (indicators not met, missing data, what
-checking the printed table and the data found) and what must change (the gap solver's answers,
-and the inputs the verdict is most sensitive to).
+"""Chapters 4 and 5 of the report: 存在的主要问题 and 下一步工作（整改措施）.
+
+Each is the text the officer wrote for the park-year (the framework's profile field of `part:
+problems` / `part: actions`) when there is one; otherwise a draft written from the data: the
+problems found (indicators not met, missing data, what checking the printed table and the data
+found), and the measures — the gap solver's answers restricted to what a park can act on
+(`ecopark.analysis.levers`: this year's data, never the park's size, never a denominator, never
+the base year). `draft_texts` gives both drafts as plain text for the officer's form.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
-from ecopark.analysis.gap import InputChange
+from ecopark.analysis.gap import Gap, InputChange
+from ecopark.analysis.levers import is_lever, levers
 from ecopark.evaluate import Evaluation, Status
 from ecopark.quality import QualityFinding
 from ecopark.reports import sentences as s
@@ -15,15 +22,30 @@ from ecopark.reports.content import Facts, Paragraph, Section, items, nums, para
 from ecopark.reports.wording import pick
 from ecopark.verify import Finding
 
-__all__ = ["DATA_QUALITY", "changes_section", "problems_section"]
+__all__ = ["DATA_QUALITY", "changes_section", "draft_texts", "officer_text", "problems_section"]
 
 # verify's findings about the data themselves (not about the printed table); its
 # implausible_magnitude findings come from the data-quality rules, listed with them
 DATA_QUALITY = frozenset({"method_inconsistency", "implausible_magnitude"})
 
 
-def problems_section(facts: Facts, lang: str) -> Section:
-    """四、存在的主要问题."""
+def officer_text(ev: Evaluation, part: str) -> str:
+    """The chapter the officer wrote (profile field of `part`), "" when none."""
+    return next((ev.dataset.profile.fields.get(k, "") for k, f in
+                 ev.framework.spec.profile_fields.items() if f.part == part), "").strip()
+
+
+def _written(text: str, lang: str) -> tuple[Paragraph, ...]:
+    """The officer's text, a paragraph per line (blank lines dropped)."""
+    return tuple(paragraph(lang, line.strip()) for line in text.splitlines() if line.strip())
+
+
+def problems_section(facts: Facts, lang: str, *, draft: bool = False) -> Section:
+    """四、存在的主要问题: as the officer wrote it, else (or with `draft`) the draft."""
+    title = pick(lang, "存在的主要问题", "Main problems")
+    written = "" if draft else officer_text(facts.evaluation, "problems")
+    if written:
+        return Section(title, _written(written, lang))
     subs = (
         Section(pick(lang, "未达标指标", "Indicators not met"), tuple(_not_met(facts, lang))),
         Section(pick(lang, "缺数据及无法评价的指标", "Indicators with missing data or not evaluable"),
@@ -37,7 +59,7 @@ def problems_section(facts: Facts, lang: str) -> Section:
         lang, "本章列出评价中发现的问题：未达标的指标、缺少数据的指标，以及复算与核查中发现的数据问题。",
         "Problems found: indicators not met, indicators lacking data, and what recomputing and "
         "checking the data found."))
-    return Section(pick(lang, "存在的主要问题", "Problems found"), (intro,), subs)
+    return Section(title, (intro,), subs)
 
 
 def _not_met(facts: Facts, lang: str) -> Iterator[Paragraph]:
@@ -109,35 +131,65 @@ def _quality_text(finding: QualityFinding, lang: str) -> str:
             + (pick(lang, f"。建议：{fix}", f". Fix: {fix}") if fix else "") + pick(lang, "。", "."))
 
 
-# ------------------------------------------------------------------ 五、达标所需的改变
+# ------------------------------------------------------------------ 五、下一步工作（整改措施）
 
 
-def changes_section(facts: Facts, lang: str) -> Section:
-    """五、达标所需的改变."""
+def changes_section(facts: Facts, lang: str, *, draft: bool = False) -> Section:
+    """五、下一步工作（整改措施）: as the officer wrote it, else (or with `draft`) the draft."""
+    title = pick(lang, "下一步工作（整改措施）", "Next steps (corrective measures)")
+    written = "" if draft else officer_text(facts.evaluation, "actions")
+    if written:
+        return Section(title, _written(written, lang))
     ev = facts.evaluation
     failing = [g for g in facts.gaps if g.status is Status.NOT_MET]
     near = [g for g in facts.gaps if g.status is Status.MET]
     intro = paragraph(lang, pick(
-        lang, "以下由差距分析给出各指标达到要求所需的数据变化：每次只改变一项本年度数据、其余数据保持不变；"
-        "公式可以直接反解的按解析式精确求解，否则用二分法数值求解，所有结果均已代回重新计算核实。"
-        "规划基准年及往年数据为既成事实，不作为调整对象。",
-        "The gap solver gives the change each input needs for an indicator to meet its "
-        "requirement: one of this year's data at a time, the others unchanged, solved exactly "
-        "where the formula can be inverted and by bisection otherwise, and checked by "
-        "recomputing. Earlier years' data (the base year's too) are history and are not "
-        "changed."))
+        lang, "以下列出各指标达到要求时园区可以采取措施改变的本年度数据及其目标值，每次只改变一项数据、"
+        "其余数据保持不变。工业增加值、工业总产值、从业人数、用地面积、重点企业数等规模数据和各比率的分母"
+        "不作为整改对象，规划基准年及往年数据为既成事实，不作调整。",
+        "For each indicator, the data of this year the park can act on and the value each must "
+        "reach, one at a time with the rest unchanged. The park's size (value added, output, "
+        "employees, land, the number of key enterprises) and the denominators of rates are not "
+        "measures, and earlier years' data (the base year's too) are history."))
     subs = (
-        Section(pick(lang, "未达标指标的改进目标", "Targets for the indicators not met"),
-                tuple(items((s.gap_text(ev, g, lang) for g in failing),
+        Section(pick(lang, "未达标指标的整改目标", "Targets for the indicators not met"),
+                tuple(items((_measure_text(ev, g, lang) for g in failing),
                             pick(lang, "本年度没有未达标的指标。", "No indicator is unmet."), lang))),
         Section(pick(lang, "接近要求的指标", "Indicators close to their requirement"),
-                tuple(items((s.gap_text(ev, g, lang) for g in near),
+                tuple(items((_measure_text(ev, g, lang) for g in near),
                             pick(lang, "没有距要求不足10%的已达标指标。",
                                  "No met indicator is within 10 % of its requirement."), lang))),
-        Section(pick(lang, "总体判定的敏感性", "What would change the verdict"),
+        Section(pick(lang, "对总体判定影响最大的数据", "The data that weigh most on the verdict"),
                 (paragraph(lang, _sensitivity_text(facts, lang)),)),
     )
-    return Section(pick(lang, "达标所需的改变", "What must change"), (intro,), subs)
+    return Section(title, (intro,), subs)
+
+
+def _measure_text(ev: Evaluation, gap: Gap, lang: str) -> str:
+    """An indicator's gap told with the levers only; without one, said plainly."""
+    acted = levers(ev, gap)
+    if any(c.required is not None for c in acted) or gap.status is Status.MET:
+        return s.gap_text(ev, dataclasses.replace(gap, inputs=acted), lang)
+    return s.gap_head(ev, gap, lang) + pick(
+        lang, "园区可直接调整的数据中，没有一项单独改变即可使其达标，需要多项措施共同推进。",
+        " No single item the park can act on meets it alone: it needs several measures "
+        "together.")
+
+
+def draft_texts(facts: Facts, lang: str = "zh") -> dict[str, str]:
+    """The drafts of chapters 四 and 五 as plain text (a line per paragraph), keyed by part:
+    what the officer's form offers to start from."""
+    return {"problems": _plain(problems_section(facts, lang, draft=True)),
+            "actions": _plain(changes_section(facts, lang, draft=True))}
+
+
+def _plain(section: Section) -> str:
+    lines: list[str] = []
+    for index, sub in enumerate(section.walk()):
+        if index:
+            lines.append(sub.title)
+        lines.extend(b.text for b in sub.blocks if isinstance(b, Paragraph))
+    return "\n".join(lines)
 
 
 def _sensitivity_text(facts: Facts, lang: str) -> str:
@@ -145,7 +197,8 @@ def _sensitivity_text(facts: Facts, lang: str) -> str:
     first. Inputs sitting exactly on their requirement (a rate of 100 % required to be 100 %)
     flip it with any change at all: they are named apart."""
     ev = facts.evaluation
-    now = [(n, c) for n, c in facts.sensitivity if c.year == ev.year]
+    now = [(n, c) for n, c in facts.sensitivity
+           if is_lever(ev, ev.framework.indicator(n), c)]
     edge = sorted({n for n, c in now if abs(c.relative or 0.0) < 1e-9})
     moving = [(n, c) for n, c in now if n not in edge][:4]
     passed = ev.verdict.passed

@@ -27,7 +27,7 @@ from ecopark.reports.wording import (
 )
 from ecopark.trace import Trace
 
-__all__ = ["change_text", "gap_text", "indicator_lead", "indicator_ref", "indicator_text",
+__all__ = ["change_text", "gap_head", "gap_text", "indicator_lead", "indicator_ref", "indicator_text",
            "input_change", "left_out_notes", "name", "percent", "role", "subject", "value_text"]
 
 _CONDITION = re.compile(r"^\s*([^\W\d]\w*)\s*(>=|<=|==|!=|>|<)\s*(.+?)\s*$")
@@ -427,6 +427,11 @@ def gap_text(ev: Evaluation, gap: Gap, lang: str) -> str:
                           f"Changing {ev.framework.item_name(c.item, 'en')} alone cannot meet it.")
                      for c in now if c.required is None)
     return pick(lang, "", " ").join(parts)
+
+
+def gap_head(ev: Evaluation, gap: Gap, lang: str) -> str:
+    """The indicator's value and requirement, as a gap's text begins."""
+    return _gap_head(ev, gap, gap.status is Status.NOT_MET, lang)
 
 
 def _gap_head(ev: Evaluation, gap: Gap, to_meet: bool, lang: str) -> str:

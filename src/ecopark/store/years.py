@@ -3,7 +3,8 @@
 
 What a new park-year takes over from the latest earlier one (else the nearest later one): the
 framework, the park's name as written, the selection of optional indicators (是否为考核指标,
-unless one is given), the profile values (region class …) and the framework settings and the
+unless one is given), the profile values (region class, 园区概况 …; not the chapters 四/五 the
+officer wrote for a year) and the framework settings and the
 other frameworks the data are also assessed under (`also_frameworks`, `settings`). It takes no
 observations, no printed table, no exemptions, gates or inventory: those belong to a year. A park
 with no park-year yet gets the shipped framework `hj274-2015` and the profile's defaults.
@@ -112,6 +113,10 @@ def _new_spec(park: m.Park, year: int, base_year: int, previous: m.ParkYear | No
               selected: Sequence[int] | None, profile: Mapping[str, str] | None) -> DatasetFile:
     old = repository.read_spec(previous) if previous is not None else None
     park_data = _park_data(park, base_year, old)
+    if old is not None:  # the chapters the officer wrote belong to their year
+        fields = load_framework(old.framework).spec.profile_fields
+        park_data = {k: v for k, v in park_data.items()
+                     if k not in fields or fields[k].part not in ("problems", "actions")}
     if selected is not None:
         park_data["selected"] = sorted(set(selected))
     park_data.update(profile or {})

@@ -16,6 +16,7 @@ from ecopark.web import (
     pages_downloads,
     pages_enterprise,
     pages_park,
+    pages_profile,
     pages_public,
     pages_review,
     pages_sections,
@@ -48,7 +49,7 @@ def vendor_rest(rest: str) -> Response:
 
 def install(app: FastAPI) -> None:
     app.include_router(_vendor)
-    for module in (pages_auth, pages_park, pages_data, pages_sections, pages_values,
+    for module in (pages_auth, pages_park, pages_data, pages_sections, pages_profile, pages_values,
                    pages_downloads, pages_enterprise, pages_review, pages_admin, pages_public,
                    pages_years):
         app.include_router(module.router)

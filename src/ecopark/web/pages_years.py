@@ -49,7 +49,8 @@ def _offer(session: Session, park: m.Park) -> Offer:
     previous = previous_year(session, park, year)
     if previous is None:
         framework = load_framework(DEFAULT_FRAMEWORK)
-        profile = {k: v.default or "" for k, v in framework.spec.profile_fields.items()}
+        profile = {k: v.default or "" for k, v in framework.spec.profile_fields.items()
+                   if v.kind == "choice"}
         return Offer(framework, str(year), str(base_year), profile, frozenset(), None)
     spec = repository.read_spec(previous)
     framework = load_framework(spec.framework)
@@ -89,8 +90,9 @@ def _typed(form: FormData, offer: Offer) -> Offer:
                          if isinstance(v, str) and v.isdigit() and len(v) < 4)
     profile = {name: field(form, f"profile:{name}", 100) or value
                for name, value in offer.profile.items()}
-    for name in offer.framework.spec.profile_fields:
-        profile.setdefault(name, field(form, f"profile:{name}", 100))
+    for name, declared in offer.framework.spec.profile_fields.items():
+        if declared.kind == "choice":  # the others are on the park-year's profile page
+            profile.setdefault(name, field(form, f"profile:{name}", 100))
     return dataclasses.replace(offer, year=field(form, "year", 10),
                                base_year=field(form, "base_year", 10), profile=profile,
                                selected=selected)
