@@ -10,9 +10,11 @@ in exactly one group, units agree) and compiles what it checked. Any failure is 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import re
 import threading
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +38,8 @@ from ecopark.framework_extensions import (
 )
 from ecopark.yamlfile import read_yaml
 
-__all__ = ["CHECKS", "Framework", "Indicator", "Item", "available_frameworks", "load_framework"]
+__all__ = ["CHECKS", "Framework", "Indicator", "Item", "ProfileField", "available_frameworks",
+           "load_framework", "profile_value_problem"]
 
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
 
@@ -46,9 +49,13 @@ class _Model(BaseModel):
 
 
 class ProfileField(_Model):
+    """A park fact of one park-year: a choice among `values` (region_class), a free text
+    (填报单位), a date written YYYY-MM-DD (填报时间) or an IANA time zone (Asia/Shanghai)."""
+
     name_zh: str
     name_en: str
-    values: dict[str, ValueLabel]
+    kind: Literal["choice", "text", "date", "time_zone"] = "choice"
+    values: dict[str, ValueLabel] = {}
     default: str | None = None
 
 
@@ -463,11 +470,41 @@ def _quoted(text: str) -> list[str]:
 
 
 def check_profile_defaults(fw: Framework) -> None:
-    """A profile field's default is one of its values."""
+    """A choice field has values and its default is one of them; a field of another kind has
+    no values and a default of its kind."""
     for name, field in fw.spec.profile_fields.items():
-        if field.default is not None and field.default not in field.values:
+        if field.kind == "choice" and not field.values:
+            raise FrameworkError(fw.file, f"profile_fields.{name}.values",
+                                 "选择型字段需要 values a choice field needs values",
+                                 "列出取值，或写 kind: text add values, or kind: text")
+        if field.kind != "choice" and field.values:
+            raise FrameworkError(fw.file, f"profile_fields.{name}.values",
+                                 f"{field.kind} 型字段没有 values a {field.kind} field has no "
+                                 "values", "删去 values，或写 kind: choice remove values")
+        problem = profile_value_problem(field, field.default) if field.default else None
+        if problem is not None:
             raise FrameworkError(fw.file, f"profile_fields.{name}.default",
-                                 f"默认值不在 values 中 default {field.default!r} not in values")
+                                 f"默认值 default {field.default!r}: {problem}")
+
+
+def profile_value_problem(field: ProfileField, value: str) -> str | None:
+    """Why `value` cannot be the field's value (None when it can); an empty text or date is
+    allowed (not filled in)."""
+    if field.kind == "choice":
+        return None if value in field.values else "不在允许范围 not allowed"
+    if field.kind == "date" and value:
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return "应为日期，如 2019-05-22 must be a date such as 2019-05-22"
+    if field.kind == "time_zone" and value and value not in _time_zones():
+        return "不是时区名称，如 Asia/Shanghai not a time zone such as Asia/Shanghai"
+    return None
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def check_identities(fw: Framework) -> None:
