@@ -10,6 +10,7 @@ table 序号 | 指标 | 是否为考核指标 below the fields. Every problem go
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -163,11 +164,17 @@ class ParkInfo:
     def _profile(self, fw: Framework, field: ParkField, found: Found | None) -> str | None:
         declared = next(f.spec.profile_fields[field.key] for f in (fw, *self.others)
                         if field.key in f.spec.profile_fields)
-        text = cell_text(found.value) if found else ""
+        value = found.value if found else None
+        text = value.date().isoformat() if isinstance(value, datetime.datetime) else \
+            cell_text(value) if found else ""
         if not text:
             if declared.default is None:
                 self._missing(field, found)
             return declared.default
+        if declared.kind != "choice":  # a text, date or time zone: checked with the dataset
+            if found is not None:
+                self.places.note(f"park.{field.key}", found.sheet, found.cell)
+            return text
         names = Names({k: [v.zh or v.en, v.en] for k, v in declared.values.items()})
         key = names.find(text)
         if found is not None and key is None:
