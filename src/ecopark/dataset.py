@@ -434,7 +434,9 @@ def _profile(spec: DatasetFile, framework: Framework, file: str,
         if value is None:
             raise DatasetError(file, f"park.{name}", f"缺少 {declared.name_zh} missing",
                                f"可用 allowed: {', '.join(declared.values)}")
-        fields[name] = _profile_value(declared, name, value, file)
+        text = _profile_value(declared, name, value, file)
+        if text:  # a text, date or zone left empty is not filled in
+            fields[name] = text
     if extra:
         raise DatasetError(file, f"park.{next(iter(extra))}", "未知的园区信息字段 unknown field",
                            f"可用 allowed: name, base_year, base_year_note, selected, "

@@ -484,6 +484,8 @@ def check_profile_defaults(fw: Framework) -> None:
         problem = profile_value_problem(field, field.default) if field.default else None
         if problem is not None:
             raise FrameworkError(fw.file, f"profile_fields.{name}.default",
+                                 f"默认值不在 values 中 default {field.default!r} not in values"
+                                 if field.kind == "choice" else
                                  f"默认值 default {field.default!r}: {problem}")
 
 

@@ -128,7 +128,7 @@ class ParkInfo:
         park["base_year"] = self._year(cells, PARK_FIELDS[2])
         for field in fields:
             value = self._profile(fw, field, cells.get(field.key))
-            if value is not None:
+            if value:  # a text or date left empty is not filled in
                 park[field.key] = value
         for key, path in (("park_name", "park.name"), ("base_year", "park.base_year"),
                           ("eval_year", "year"), ("framework", "framework")):
