@@ -44,7 +44,7 @@ PAGE = (Cm(29.7), Cm(21.0))
 MARGINS = (Cm(1.8), Cm(2.0))  # left/right, top/bottom
 # column widths in cm (sum = 26.1 = the text width), without and with the verification columns
 _WIDTHS = {False: (1.1, 1.9, 7.1, 2.8, 4.6, 1.9, 1.9, 2.9, 1.9),
-           True: (0.9, 1.5, 4.4, 2.9, 3.2, 1.3, 1.3, 2.6, 1.5, 2.3, 4.2)}
+           True: (1.1, 1.5, 4.1, 2.8, 3.0, 1.3, 1.5, 2.9, 1.5, 2.6, 3.8)}
 _LEFT = ("指标", "核查结果")
 _RIGHT = ("数值", "复算值")
 _ONE_LINE = ("单位", "数值", "复算值")  # never wrapped (w:noWrap)
