@@ -144,6 +144,19 @@ def test_english_words_with_lang_en(seed_eval: Evaluation) -> None:
         ("optional", "no", "met"), ("optional", "yes", "met"), ("optional", "no", "not met"),
         ("optional", "no", "missing data")]
     assert (own[4].kind_text, own[4].assessed) == ("mandatory", "yes")
+    assert english.headings == ("No.", "Category", "Indicator", "Unit", "Requirement", "Type",
+                                "Assessed", "Value", "Met")
+    assert english.columns == COLUMNS  # the writers' keys stay the same
+    assert english.rows[0].cells(False) == (
+        "1", "economic development", "gross industrial output of high-tech enterprises",
+        "10⁴ CNY", "-", "-", "-", "723,782.20", "-")
+    assert next(r.label for r in english.rows if r.number == 3) == "industrial value added (2015)"
+    assert english.header_lines == (
+        ("Park: 江苏武进经济开发区", "Reporting organisation: "),
+        ("Filled in by: ", "Date: 2019-05-22"),
+        ("Planning base year: 2012", "Data year: 2018"))
+    assert english.title == "Assessment table: Standard for National Eco-Industrial " \
+        "Demonstration Parks"
 
 
 def test_thousand_separators_and_declared_decimals() -> None:

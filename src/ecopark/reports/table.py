@@ -24,7 +24,8 @@ own row:
 Numbers carry thousand separators (36,000,000.00). 序号 and 项目 cells span their indicator's
 rows, so the category is named beside every indicator, also at the top of a continuation page;
 `AssessmentTable.placed()` says where. Findings about no indicator become the table's notes.
-With lang "en" the words of the 指标类型, 是否为考核指标 and 是否达标 columns are English.
+With lang "en" every text of the table is English (headings, names, requirements, words,
+findings); `columns` keeps the Chinese column keys the writers lay out by, `headings` shows them.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from ecopark import units
 from ecopark.errors import InputFileError
 from ecopark.evaluate import Status, judge_value
 from ecopark.numbers import Printed, format_value, parse_printed
+from ecopark.reports.wording import pick, unit_text
 
 if TYPE_CHECKING:
     from ecopark.evaluate import Evaluation, IndicatorResult
@@ -57,6 +59,10 @@ SUFFIXES = (".xlsx", ".docx", ".html", ".csv")
 DASH = "-"
 ABSENT = "/"
 _SEVERITY = {"error": "【错误】", "warning": "【警告】", "info": "【提示】"}
+_SEVERITY_EN = {"error": "[error] ", "warning": "[warning] ", "info": "[note] "}
+_HEADINGS_EN = {"序号": "No.", "项目": "Category", "指标": "Indicator", "单位": "Unit",
+                "要求": "Requirement", "指标类型": "Type", "是否为考核指标": "Assessed",
+                "数值": "Value", "是否达标": "Met", "复算值": "Recomputed", "核查结果": "Findings"}
 _COUNTS = ("[count]", "[person]")
 _NAME = re.compile(r"[^\W\d]\w*")
 _WORDS = {"zh": {"mandatory": "必选", "optional": "可选", "yes": "是", "no": "否",
@@ -141,6 +147,16 @@ class AssessmentTable:
     notes: tuple[str, ...] = ()
     filler_org: str = ""  # 填报单位
     filler: str = ""  # 填报人
+    lang: str = "zh"
+
+    @property
+    def notes_label(self) -> str:
+        return pick(self.lang, "注：", "Notes: ")
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The column names as printed (English with lang "en")."""
+        return tuple(pick(self.lang, name, _HEADINGS_EN[name]) for name in self.columns)
 
     @property
     def verified(self) -> bool:
@@ -153,19 +169,24 @@ class AssessmentTable:
     @property
     def filled_on_text(self) -> str:
         day = self.filled_on
-        return f"{day.year}年{day.month}月{day.day}日"
+        return pick(self.lang, f"{day.year}年{day.month}月{day.day}日", day.isoformat())
 
     @property
     def data_year_text(self) -> str:
-        return f"数据基准年为{self.data_year}年"
+        return pick(self.lang, f"数据基准年为{self.data_year}年", f"Data year: {self.data_year}")
 
     @property
     def base_year_text(self) -> str:
-        return f"规划基准年为{self.base_year}年"
+        return pick(self.lang, f"规划基准年为{self.base_year}年",
+                    f"Planning base year: {self.base_year}")
 
     @property
     def header_lines(self) -> tuple[tuple[str, str], ...]:
         """The header block above the table: (left, right) texts of each line."""
+        if self.lang == "en":
+            return ((f"Park: {self.park_name}", f"Reporting organisation: {self.filler_org}"),
+                    (f"Filled in by: {self.filler}", f"Date: {self.filled_on_text}"),
+                    (self.base_year_text, self.data_year_text))
         return ((f"园区名称：{self.park_name}", f"填报单位：{self.filler_org}"),
                 (f"填报人：{self.filler}", f"填报时间：{self.filled_on_text}"),
                 (self.base_year_text, self.data_year_text))
@@ -190,9 +211,10 @@ def build_table(evaluation: Evaluation, verification: Verification | None = None
     """The 对照考核表 of `evaluation`; with `verification`, the printed values and findings.
     填报时间 is `filled_on`, else the park-year's own date, else today in the park's time zone."""
     framework, profile = evaluation.framework, evaluation.dataset.profile
+    lang = "en" if lang == "en" else "zh"
     columns = COLUMNS + (VERIFY_COLUMNS if verification is not None else ())
-    names = {c.id: c.name_zh for c in framework.spec.categories}
-    words = _WORDS["en" if lang == "en" else "zh"]
+    names = {c.id: pick(lang, c.name_zh, c.name_en) for c in framework.spec.categories}
+    words = {**_WORDS[lang], "lang": lang}
     sections: list[Section] = []
     for result in evaluation.results:
         rows = tuple(_indicator_rows(evaluation, result, names[result.indicator.category],
@@ -201,43 +223,49 @@ def build_table(evaluation: Evaluation, verification: Verification | None = None
             sections[-1] = Section(rows[0].category, sections[-1].rows + rows)
         else:
             sections.append(Section(rows[0].category, rows))
-    return AssessmentTable(_title(framework), profile.name, filled_on or profile.filled_on(),
-                           evaluation.year, profile.base_year, columns, tuple(sections),
-                           _notes(evaluation, verification), profile.fields.get("filler_org", ""),
-                           profile.fields.get("filler", ""))
+    return AssessmentTable(_title(framework, lang), profile.name,
+                           filled_on or profile.filled_on(), evaluation.year, profile.base_year,
+                           columns, tuple(sections), _notes(evaluation, verification, lang),
+                           profile.fields.get("filler_org", ""), profile.fields.get("filler", ""),
+                           lang)
 
 
-def _title(framework: Framework) -> str:
-    return framework.spec.name_zh.removesuffix("标准") + "对照考核表"
+def _title(framework: Framework, lang: str = "zh") -> str:
+    return pick(lang, framework.spec.name_zh.removesuffix("标准") + "对照考核表",
+                f"Assessment table: {framework.spec.name_en}")
 
 
 def _indicator_rows(ev: Evaluation, result: IndicatorResult, category: str,
                     verification: Verification | None,
                     words: dict[str, str]) -> Iterator[TableRow]:
     for item, year in _inputs(ev, result):
-        yield _base_row(ev, result.number, category, item, year, verification is not None)
+        yield _base_row(ev, result.number, category, item, year, verification is not None,
+                        words["lang"])
     yield _own_row(ev, result, category, verification, words)
 
 
 def _base_row(ev: Evaluation, number: int, category: str, item: str, year: int,
-              verified: bool) -> TableRow:
+              verified: bool, lang: str = "zh") -> TableRow:
     spec = ev.framework.spec.items[item]
+    name = pick(lang, spec.name_zh, spec.name_en)
     if year == ev.dataset.profile.base_year:
-        label = f"规划基准年{spec.name_zh}"
+        label = pick(lang, f"规划基准年{name}", f"{name} (base year {year})")
     else:
-        label = spec.name_zh if year == ev.year else f"{year}年{spec.name_zh}"
-    unit, value = _observed(ev, item, year)
+        label = name if year == ev.year else pick(lang, f"{year}年{name}", f"{name} ({year})")
+    unit, value = _observed(ev, item, year, lang)
     return TableRow("base", category, number, label, unit, DASH, DASH, DASH, value, DASH,
                     Shown("") if verified else None, (), item, year)
 
 
 def _own_row(ev: Evaluation, result: IndicatorResult, category: str,
              verification: Verification | None, words: dict[str, str]) -> TableRow:
-    ind = result.indicator
+    ind, lang = result.indicator, words["lang"]
     selected = ind.mandatory or ind.number in ev.dataset.profile.selected
-    computed = _value(ev.framework, result.number, result.value, ind.decimals)
-    row = TableRow("indicator", category, ind.number, ind.name_zh, _unit(ind.unit),
-                   ind.requirement.text_zh, words["mandatory" if ind.mandatory else "optional"],
+    computed = _value(ev.framework, result.number, result.value, ind.decimals, lang)
+    row = TableRow("indicator", category, ind.number, pick(lang, ind.name_zh, ind.name_en),
+                   _unit(ind.unit, lang),
+                   pick(lang, ind.requirement.text_zh, ind.requirement.text_en),
+                   words["mandatory" if ind.mandatory else "optional"],
                    words["yes" if selected else "no"], computed, words[result.status])
     if verification is None:
         return row
@@ -246,7 +274,7 @@ def _own_row(ev: Evaluation, result: IndicatorResult, category: str,
     printed = _printed(ev, ind.number)
     return dataclasses.replace(row, value=printed, met=_printed_met(ev, result, printed, words),
                                recomputed=computed,
-                               findings=_messages(verification.findings, ind.number),
+                               findings=_messages(verification.findings, ind.number, lang),
                                worst=worst)
 
 
@@ -316,47 +344,55 @@ def _ordered(pairs: list[tuple[str, int]], year: int, base_year: int) -> list[tu
 # ------------------------------------------------------------------ values
 
 
-def _unit(unit: str) -> str:
+def _unit(unit: str, lang: str = "zh") -> str:
+    """A unit as printed: "-" for none; in English 10⁴ CNY for 万元, tce for 吨标煤 …"""
+    if lang == "en":
+        unit = unit_text(unit, "en")
     return DASH if unit in ("", "1", "-", "dimensionless") else units.pretty(unit)
 
 
-def _observed(ev: Evaluation, item: str, year: int) -> tuple[str, Shown]:
+def _observed(ev: Evaluation, item: str, year: int, lang: str = "zh") -> tuple[str, Shown]:
     """The unit and the value of a base row as the park wrote them (3,163,000 立方米); the item's
     own unit, and 2 decimals (none for a count), when the written ones are not known."""
     canonical = ev.framework.spec.items[item].unit
     obs = ev.dataset.values.get((item, year))
     if obs is None or obs.value is None:
-        return _unit(obs.unit_given if obs and obs.unit_given else canonical), Shown(ABSENT)
+        shown = obs.unit_given if obs and obs.unit_given else canonical
+        return _unit(shown, lang), Shown(ABSENT)
     if isinstance(obs.value, str):
-        return _unit(canonical), Shown(_fact(ev.framework, item, obs.value))
-    written = _as_written(*obs.as_written())
+        return _unit(canonical, lang), Shown(_fact(ev.framework, item, obs.value, lang))
+    written = _as_written(*obs.as_written(), lang)
     if written is not None:
         return written
     counted = str(units.parse_unit(canonical).dimensionality) in _COUNTS
-    return _unit(canonical), _number(obs.value, 0 if counted and obs.value.is_integer() else 2)
+    return _unit(canonical, lang), _number(obs.value,
+                                           0 if counted and obs.value.is_integer() else 2)
 
 
-def _as_written(text: str, unit: str) -> tuple[str, Shown] | None:
+def _as_written(text: str, unit: str, lang: str = "zh") -> tuple[str, Shown] | None:
     """("立方米", 3,163,000) out of ("3163000", "立方米"); None when not a number with a unit."""
     printed = parse_printed(text)
     if printed.number is None or not unit:
         return None
-    return _unit(unit), _number(printed.number, printed.decimals)
+    return _unit(unit, lang), _number(printed.number, printed.decimals)
 
 
-def _fact(framework: Framework, item: str, key: str) -> str:
+def _fact(framework: Framework, item: str, key: str, lang: str = "zh") -> str:
     values = framework.spec.items[item].values or {}
     label = values.get(key)
-    return label.zh if label is not None and label.zh else key
+    if label is None:
+        return key
+    return pick(lang, label.zh or key, label.en or label.zh or key)
 
 
-def _value(framework: Framework, number: int, value: object, decimals: int) -> Shown:
+def _value(framework: Framework, number: int, value: object, decimals: int,
+           lang: str = "zh") -> Shown:
     if value is None:
         return Shown(ABSENT)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _number(float(value), decimals)
     facts = [item for item in framework.items_of(number) if framework.spec.items[item].values]
-    return Shown(_fact(framework, facts[0], str(value)) if facts else format_value(value))
+    return Shown(_fact(framework, facts[0], str(value), lang) if facts else format_value(value))
 
 
 def _number(value: float, decimals: int) -> Shown:
@@ -377,22 +413,32 @@ def _printed(ev: Evaluation, number: int) -> Shown:
     return Shown(printed.text, printed.number, printed.decimals)
 
 
-def _messages(findings: tuple[Finding, ...], number: int | None) -> tuple[str, ...]:
+def _messages(findings: tuple[Finding, ...], number: int | None,
+              lang: str = "zh") -> tuple[str, ...]:
+    if lang == "en":
+        return tuple(_SEVERITY_EN[f.severity] + f.en for f in findings if f.number == number)
     return tuple(_SEVERITY[f.severity] + f.zh for f in findings if f.number == number)
 
 
-def _notes(ev: Evaluation, verification: Verification | None) -> tuple[str, ...]:
+def _notes(ev: Evaluation, verification: Verification | None,
+           lang: str = "zh") -> tuple[str, ...]:
     profile = ev.dataset.profile
-    notes = [f"规划基准年为{profile.base_year}年。" + profile.base_year_note.strip()]
+    notes = [pick(lang, f"规划基准年为{profile.base_year}年。",
+                  f"The planning base year is {profile.base_year}. ")
+             + profile.base_year_note.strip()]
     if verification is None:
         return tuple(notes)
     if ev.dataset.reported is None:
-        notes.append("数据集没有表中值（reported），无可核查。")
+        notes.append(pick(lang, "数据集中没有印出的对照考核表数值，无可核查。",
+                          "The dataset holds no printed table values: nothing to verify."))
         return tuple(notes)
     counts = {s: sum(1 for f in verification.findings if f.severity == s) for s in _SEVERITY}
-    notes.append(f"核查结果：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
-                 f"提示 {counts['info']} 项；“数值”为表中原值，“复算值”按表中基础数据复算。")
-    return (*notes, *_messages(verification.findings, None))
+    notes.append(pick(lang, f"核查结果：错误 {counts['error']} 项，警告 {counts['warning']} 项，"
+                      f"提示 {counts['info']} 项；“数值”为表中原值，“复算值”按表中基础数据复算。",
+                      f"Findings: {counts['error']} errors, {counts['warning']} warnings, "
+                      f"{counts['info']} notes; “Value” is the printed value, “Recomputed” is "
+                      "recomputed from the table's own base rows."))
+    return (*notes, *_messages(verification.findings, None, lang))
 
 
 # ------------------------------------------------------------------ writing

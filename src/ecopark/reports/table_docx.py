@@ -43,8 +43,11 @@ ERROR_COLOUR = RGBColor(0xC0, 0x00, 0x00)
 PAGE = (Cm(29.7), Cm(21.0))
 MARGINS = (Cm(1.8), Cm(2.0))  # left/right, top/bottom
 # column widths in cm (sum = 26.1 = the text width), without and with the verification columns
-_WIDTHS = {False: (1.1, 1.9, 7.1, 2.8, 4.6, 1.9, 1.9, 2.9, 1.9),
-           True: (1.1, 1.5, 4.1, 2.8, 3.0, 1.3, 1.5, 2.9, 1.5, 2.6, 3.8)}
+# column widths in cm (sum = 26.1 = the text width): (verified, English) → widths
+_WIDTHS = {(False, False): (1.1, 1.9, 7.1, 2.8, 4.6, 1.9, 1.9, 2.9, 1.9),
+           (True, False): (1.1, 1.5, 4.1, 2.8, 3.0, 1.3, 1.5, 2.9, 1.5, 2.6, 3.8),
+           (False, True): (1.1, 2.8, 4.9, 3.3, 3.6, 2.6, 2.4, 2.8, 2.6),
+           (True, True): (1.1, 2.2, 3.1, 3.0, 2.2, 2.5, 2.3, 2.4, 1.8, 2.4, 3.1)}
 _LEFT = ("指标", "核查结果")
 _RIGHT = ("数值", "复算值")
 _ONE_LINE = ("单位", "数值", "复算值")  # never wrapped (w:noWrap)
@@ -58,7 +61,7 @@ _CELL_MARGIN = 85  # twips, 0.15 cm left and right
 
 def write(table: AssessmentTable, path: Path) -> None:
     document = Document()
-    _page(document)
+    _page(document, table.lang)
     prepare(document)
     append(document, table)
     document.core_properties.title = table.title
@@ -90,7 +93,7 @@ def set_fonts(element: BaseOxmlElement, east_asian: str, size: Length | None = N
 # ------------------------------------------------------------------ page and styles
 
 
-def _page(document: DocumentObject) -> None:
+def _page(document: DocumentObject, lang: str = "zh") -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = PAGE
@@ -98,11 +101,13 @@ def _page(document: DocumentObject) -> None:
     section.top_margin = section.bottom_margin = MARGINS[1]
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
+    before, between, after = ("Page ", " of ", "") if lang == "en" else ("第 ", " 页，共 ", " 页")
+    footer.add_run(before)
     footer._p.append(_field("PAGE"))
-    footer.add_run(" 页，共 ")
+    footer.add_run(between)
     footer._p.append(_field("NUMPAGES"))
-    footer.add_run(" 页")
+    if after:
+        footer.add_run(after)
 
 
 def _field(code: str) -> BaseOxmlElement:
@@ -183,7 +188,7 @@ def _heading(document: DocumentObject, table: AssessmentTable) -> None:
 def _notes(document: DocumentObject, table: AssessmentTable) -> None:
     if not table.notes:
         return
-    _note_line(document, "注：", Pt(4))
+    _note_line(document, table.notes_label, Pt(4))
     for index, note in enumerate(table.notes, start=1):
         line = _note_line(document, f"{index}. {note}", Pt(0))
         line.paragraph_format.left_indent = Pt(18)
@@ -205,11 +210,11 @@ def _table(document: DocumentObject, table: AssessmentTable) -> None:
     grid = document.add_table(rows=1 + len(placed), cols=len(table.columns))
     grid.autofit = False
     _grid_properties(grid)
-    widths: list[Length] = [Cm(w) for w in _WIDTHS[table.verified]]
+    widths: list[Length] = [Cm(w) for w in _WIDTHS[table.verified, table.lang == "en"]]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     rows = list(grid.rows)
-    _header(rows[0], table.columns, widths)
+    _header(rows[0], table.headings, widths)
     for index, (row, place) in enumerate(zip(rows[1:], placed, strict=True)):
         _body_row(row, table, place, widths)
         if index + 1 < len(placed) and placed[index + 1].row.number == place.row.number:

@@ -41,6 +41,7 @@ ERROR_COLOUR = "C00000"
 _WIDTHS = {"序号": 5, "项目": 10, "指标": 40, "单位": 16, "要求": 30, "指标类型": 9,
            "是否为考核指标": 9, "数值": 15, "是否达标": 9, "复算值": 13, "核查结果": 44}
 _NARROWER = {"指标": 30, "要求": 22}  # when the two verification columns are added
+_ENGLISH = {"项目": 16, "单位": 15, "指标类型": 11, "是否为考核指标": 10, "是否达标": 13}
 _NUMBERS = ("数值", "复算值")  # right-aligned
 SIZE, SMALL = 10.5, 9.0  # points: body text, findings and notes
 _LEADING = 1.35  # line height / font size
@@ -72,7 +73,8 @@ def write(table: AssessmentTable, path: Path) -> None:
 
 
 def _widths(table: AssessmentTable) -> list[float]:
-    widths = {**_WIDTHS, **(_NARROWER if table.verified else {})}
+    widths = {**_WIDTHS, **(_NARROWER if table.verified else {}),
+              **(_ENGLISH if table.lang == "en" else {})}
     return [widths[name] for name in table.columns]
 
 
@@ -103,7 +105,7 @@ def _merged(sheet: Worksheet, row: int, first: int, last: int, text: str) -> Cel
 
 
 def _header_row(sheet: Worksheet, table: AssessmentTable) -> None:
-    for index, name in enumerate(table.columns, start=1):
+    for index, name in enumerate(table.headings, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=name)
         cell.font = Font(name=BODY_FONT, size=SIZE, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -204,7 +206,7 @@ def _notes(sheet: Worksheet, table: AssessmentTable, first: int) -> None:
     ncols = len(table.columns)
     total = sum(_widths(table))
     for offset, note in enumerate(table.notes):
-        text = ("注：" if offset == 0 else "") + f"{offset + 1}. {note}"
+        text = (table.notes_label if offset == 0 else "") + f"{offset + 1}. {note}"
         cell = _merged(sheet, first + offset, 1, ncols, text)
         cell.font = Font(name=BODY_FONT, size=SMALL)
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -225,6 +227,6 @@ def _print_setup(sheet: Worksheet, table: AssessmentTable, last: int) -> None:
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     end = get_column_letter(len(table.columns))
     sheet.print_area = f"A1:{end}{last + 1 + len(table.notes)}"
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.oddFooter.center.text = "Page &P of &N" if table.lang == "en" else "第 &P 页，共 &N 页"
     sheet.oddFooter.center.size = 9
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
