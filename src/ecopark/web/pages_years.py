@@ -53,7 +53,9 @@ def _offer(session: Session, park: m.Park) -> Offer:
         return Offer(framework, str(year), str(base_year), profile, frozenset(), None)
     spec = repository.read_spec(previous)
     framework = load_framework(spec.framework)
-    profile = {k: str(v) for k, v in (spec.park.model_extra or {}).items()}
+    declared = framework.spec.profile_fields
+    profile = {k: str(v) for k, v in (spec.park.model_extra or {}).items()
+               if k not in declared or declared[k].kind != "date"}  # 填报时间 is the year's own
     return Offer(framework, str(year), str(previous.base_year), profile,
                  frozenset(spec.park.selected), previous.year)
 
