@@ -17,14 +17,18 @@ SEED = Path(__file__).parent.parent / "examples" / "wujin-2018" / "dataset.yaml"
 
 def _with_park_lines(tmp_path: Path, lines: str) -> Path:
     text = SEED.read_text(encoding="utf-8").replace(
-        '  filled_on: "2019-05-22"', lines, 1)
+        "  region_class: other\n", f"  region_class: other\n{lines}\n", 1)
     path = tmp_path / "dataset.yaml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def test_the_seed_fills_in_its_printed_date_only() -> None:
-    profile = load_dataset(SEED).profile
+def test_empty_fields_stay_out_of_the_profile() -> None:
+    assert load_dataset(SEED).profile.fields == {"region_class": "other"}
+
+
+def test_the_printed_date_is_read(tmp_path: Path) -> None:
+    profile = load_dataset(_with_park_lines(tmp_path, '  filled_on: "2019-05-22"')).profile
     assert profile.fields == {"region_class": "other", "filled_on": "2019-05-22"}
     assert profile.filled_on() == datetime.date(2019, 5, 22)
 

@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import shutil
 import subprocess
+import zoneinfo
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -71,17 +72,23 @@ def test_title_and_header_block(table: AssessmentTable) -> None:
                                   ("规划基准年为2012年", "数据基准年为2018年"))
 
 
-def test_filled_on_is_the_park_years_date(seed_eval: Evaluation) -> None:
-    # the seed dataset sets park.filled_on: 2019-05-22, as its printed table
-    assert build_table(seed_eval).filled_on == datetime.date(2019, 5, 22)
+def with_fields(evaluation: Evaluation, **fields: str) -> Evaluation:
+    profile = evaluation.dataset.profile
+    profile = dataclasses.replace(profile, fields={**profile.fields, **fields})
+    return dataclasses.replace(evaluation, dataset=dataclasses.replace(evaluation.dataset,
+                                                                       profile=profile))
+
+
+def test_filled_on_is_the_park_years_date_else_today_in_china(seed_eval: Evaluation) -> None:
+    dated = with_fields(seed_eval, filled_on="2019-05-22")
+    assert build_table(dated).filled_on == datetime.date(2019, 5, 22)
+    shanghai = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+    assert build_table(seed_eval).filled_on in (shanghai, seed_eval.dataset.profile.today())
 
 
 def test_filler_and_organisation_come_from_the_profile(seed_eval: Evaluation) -> None:
-    fields = {**seed_eval.dataset.profile.fields, "filler_org": "武进经开区安全环保科",
-              "filler": "张三"}
-    profile = dataclasses.replace(seed_eval.dataset.profile, fields=fields)
-    evaluation = dataclasses.replace(seed_eval, dataset=dataclasses.replace(
-        seed_eval.dataset, profile=profile))
+    evaluation = with_fields(seed_eval, filler_org="武进经开区安全环保科", filler="张三",
+                             filled_on="2019-05-22")
     lines = build_table(evaluation).header_lines
     assert lines[:2] == (("园区名称：江苏武进经济开发区", "填报单位：武进经开区安全环保科"),
                          ("填报人：张三", "填报时间：2019年5月22日"))
