@@ -54,7 +54,7 @@ from ecopark.dataset_extensions import (
     resolve_settings,
 )
 from ecopark.errors import DatasetError, UnitError
-from ecopark.framework import Framework, Item
+from ecopark.framework import Framework, Item, ProfileField, profile_value_problem
 from ecopark.numbers import MAX_MAGNITUDE, parse_printed
 from ecopark.profile import Profile, profile_value
 from ecopark.text import HINT as TEXT_HINT
@@ -224,6 +224,11 @@ class Observation:
     note: str | None = None
     given: str = ""  # as written, with its unit, e.g. "3163000 立方米"
     printed: str = ""  # the value as written, e.g. "/"
+    unit_given: str = ""  # the unit it was written in, e.g. "立方米"
+
+    def as_written(self) -> tuple[str, str]:
+        """(value text, unit) as written: ("3163000", "立方米")."""
+        return self.given.removesuffix(self.unit_given).strip(), self.unit_given
 
 
 @dataclasses.dataclass(frozen=True)
@@ -375,7 +380,7 @@ def _observation(framework: Framework, item: Item, name: str, year: int,
     given = f"{printed.text} {unit}".strip()
     if printed.absent:
         return Observation(name, year, None, source, entry.note or series.note, given,
-                           printed.text)
+                           printed.text, unit if item.kind == "number" else "")
     if item.kind == "fact":
         return Observation(name, year, _fact(item, printed.text, where, file), source,
                            entry.note or series.note, given)
@@ -392,7 +397,8 @@ def _observation(framework: Framework, item: Item, name: str, year: int,
     if value < 0 and not item.allow_negative:
         raise DatasetError(file, where, f"{item.name_zh} 不能为负 cannot be negative: {value:g}",
                            "检查符号 check the sign")
-    return Observation(name, year, value, source, entry.note or series.note, given)
+    return Observation(name, year, value, source, entry.note or series.note, given,
+                       unit_given=unit)
 
 
 def _short(text: str) -> str:
@@ -434,11 +440,9 @@ def _profile(spec: DatasetFile, framework: Framework, file: str,
         if value is None:
             raise DatasetError(file, f"park.{name}", f"缺少 {declared.name_zh} missing",
                                f"可用 allowed: {', '.join(declared.values)}")
-        if value not in declared.values:
-            raise DatasetError(file, f"park.{name}", f"{declared.name_zh} 的取值 {value!r} "
-                               f"不在允许范围 not allowed", f"可用 allowed: "
-                               f"{', '.join(f'{k}（{v.zh}）' for k, v in declared.values.items())}")
-        fields[name] = str(value)
+        text = _profile_value(declared, name, value, file)
+        if text:  # a text, date or zone left empty is not filled in
+            fields[name] = text
     if extra:
         raise DatasetError(file, f"park.{next(iter(extra))}", "未知的园区信息字段 unknown field",
                            f"可用 allowed: name, base_year, base_year_note, selected, "
@@ -449,6 +453,17 @@ def _profile(spec: DatasetFile, framework: Framework, file: str,
     _check_selected(spec, framework, file)
     return Profile(spec.park.name, spec.park.base_year, fields, frozenset(spec.park.selected),
                    spec.park.base_year_note)
+
+
+def _profile_value(declared: ProfileField, name: str, value: object, file: str) -> str:
+    text = str(value).strip()
+    problem = profile_value_problem(declared, text)
+    if problem is None:
+        return text
+    hint = f"可用 allowed: {', '.join(f'{k}（{v.zh}）' for k, v in declared.values.items())}" \
+        if declared.kind == "choice" else ""
+    raise DatasetError(file, f"park.{name}", f"{declared.name_zh} 的取值 {value!r} {problem}",
+                       hint)
 
 
 def _check_selected(spec: DatasetFile, framework: Framework, file: str) -> None:

@@ -10,9 +10,11 @@ in exactly one group, units agree) and compiles what it checked. Any failure is 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import re
 import threading
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +38,8 @@ from ecopark.framework_extensions import (
 )
 from ecopark.yamlfile import read_yaml
 
-__all__ = ["CHECKS", "Framework", "Indicator", "Item", "available_frameworks", "load_framework"]
+__all__ = ["CHECKS", "Framework", "Indicator", "Item", "ProfileField", "available_frameworks",
+           "load_framework", "profile_value_problem"]
 
 FRAMEWORK_DIR = Path(__file__).parent / "frameworks"
 
@@ -47,14 +50,14 @@ class _Model(BaseModel):
 
 class ProfileField(_Model):
     """A fact about the park: a choice from `values` (region class), a number in `unit` (area,
-    `whole` for a count), a date, or free text (`lines` > 1: a paragraph the officer writes).
-    `part` says where the report shows it: `overview` (一、园区概况), `problems` / `actions`
-    (chapters 四 and 五 as the officer writes them); a choice field without one parameterises
-    requirements."""
+    `whole` for a count), a date (填报时间, an approval's date), free text (填报单位; `lines` > 1:
+    a paragraph the officer writes) or an IANA time zone (Asia/Shanghai). `part` says where the
+    report shows it: `overview` (一、园区概况), `problems` / `actions` (chapters 四 and 五 as the
+    officer writes them); a choice field without one parameterises requirements."""
 
     name_zh: str
     name_en: str
-    kind: Literal["choice", "number", "date", "text"] = "choice"
+    kind: Literal["choice", "number", "date", "text", "time_zone"] = "choice"
     values: dict[str, ValueLabel] = {}
     unit: str | None = None
     whole: bool = False
@@ -481,7 +484,8 @@ def check_profile_kinds(fw: Framework) -> None:
         where = f"profile_fields.{name}"
         if (field.kind == "choice") != bool(field.values):
             raise FrameworkError(fw.file, f"{where}.values", "取值列表只属于 kind: choice "
-                                 f"values belong to a choice field only (kind: {field.kind})")
+                                 f"values belong to a choice field only (kind: {field.kind})",
+                                 "列出取值，或写 kind: text add values, or kind: text")
         if (field.kind == "number") != (field.unit is not None):
             raise FrameworkError(fw.file, f"{where}.unit", "单位只属于 kind: number，且数值必须有单位 "
                                  f"a number field needs a unit, no other has one (kind: "
@@ -498,12 +502,34 @@ def check_profile_kinds(fw: Framework) -> None:
 
 
 def check_profile_defaults(fw: Framework) -> None:
-    """A choice field's default is one of its values."""
+    """A field's default is a value of its kind (a choice: one of its values)."""
     for name, field in fw.spec.profile_fields.items():
-        if field.kind == "choice" and field.default is not None \
-                and field.default not in field.values:
+        problem = profile_value_problem(field, field.default) if field.default else None
+        if problem is not None:
             raise FrameworkError(fw.file, f"profile_fields.{name}.default",
-                                 f"默认值不在 values 中 default {field.default!r} not in values")
+                                 f"默认值不在 values 中 default {field.default!r} not in values"
+                                 if field.kind == "choice" else
+                                 f"默认值 default {field.default!r}: {problem}")
+
+
+def profile_value_problem(field: ProfileField, value: str) -> str | None:
+    """Why `value` cannot be the field's value (None when it can); an empty text or date is
+    allowed (not filled in)."""
+    if field.kind == "choice":
+        return None if value in field.values else "不在允许范围 not allowed"
+    if field.kind == "date" and value:
+        try:  # YYYY-MM-DD, or YYYY-MM when only the month is known
+            datetime.date.fromisoformat(value if len(value) > 7 else f"{value}-01")
+        except ValueError:
+            return "应为日期，如 2019-05-22 must be a date such as 2019-05-22"
+    if field.kind == "time_zone" and value and value not in _time_zones():
+        return "不是时区名称，如 Asia/Shanghai not a time zone such as Asia/Shanghai"
+    return None
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def check_identities(fw: Framework) -> None:

@@ -14,14 +14,16 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
+import zoneinfo
 
 from ecopark import units
 from ecopark.errors import DatasetError, UnitError
 from ecopark.framework import ProfileField
 from ecopark.numbers import parse_printed
 
-__all__ = ["Profile", "number_of", "profile_value"]
+__all__ = ["DEFAULT_TIME_ZONE", "Profile", "number_of", "profile_value"]
 
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月|(?:[-/.月]\s*(\d{1,2})\s*日?))?$")
 _WITH_UNIT = re.compile(r"^\s*([-+]?[\d,.]+)\s*(\S.*?)\s*$")
 
@@ -40,6 +42,20 @@ class Profile:
     def with_base_year(self, year: int) -> Profile:
         return dataclasses.replace(self, base_year=year)
 
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today in the park's time zone (profile field `time_zone`, else Asia/Shanghai), never
+        the server's UTC date: at 20:00 UTC it is already the next day in China."""
+        zone = zoneinfo.ZoneInfo(self.fields.get("time_zone") or DEFAULT_TIME_ZONE)
+        return (now or datetime.datetime.now(datetime.UTC)).astimezone(zone).date()
+
+    def filled_on(self, now: datetime.datetime | None = None) -> datetime.date:
+        """The 填报时间: the profile field `filled_on` when set, else today in the park's zone."""
+        written = self.fields.get("filled_on", "")
+        if not written:
+            return self.today(now)
+        # a date known to the month only (2019-05) is kept as written: its first day
+        return datetime.date.fromisoformat(written if len(written) > 7 else f"{written}-01")
+
 
 def profile_value(field: ProfileField, raw: object, file: str, where: str) -> str | None:
     """A number, date or text field's value as kept (see the module doc), None when empty."""
@@ -49,7 +65,11 @@ def profile_value(field: ProfileField, raw: object, file: str, where: str) -> st
         return _number(field, raw, file, where)
     if field.kind == "date":
         return _date(field, raw, file, where)
-    return str(raw).strip()
+    text = str(raw).strip()
+    if field.kind == "time_zone" and text not in zoneinfo.available_timezones():
+        raise DatasetError(file, where, f"{field.name_zh}不是时区名称 is not a time zone: {text!r}",
+                           "写作时区名称，如 Asia/Shanghai a time-zone name such as Asia/Shanghai")
+    return text
 
 
 def number_of(text: str) -> float:

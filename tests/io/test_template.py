@@ -63,30 +63,35 @@ def test_park_sheet_defined_names(book: Any) -> None:
     assert names == {"park_name": "'园区信息'!$B$3", "framework": "'园区信息'!$B$4",
                      "base_year": "'园区信息'!$B$5", "eval_year": "'园区信息'!$B$6",
                      "also_frameworks": "'园区信息'!$B$7", "region_class": "'园区信息'!$B$8",
+                     "filler_org": "'园区信息'!$B$9", "filler": "'园区信息'!$B$10",
+                     "filled_on": "'园区信息'!$B$11", "time_zone": "'园区信息'!$B$12",
                      **{name: f"'园区信息'!$B${row}" for row, name in enumerate((
                          "area", "location", "leading_industries", "enterprises",
                          "enterprises_above_size", "approval_doc", "approval_date",
                          "plan_approval_doc", "plan_approval_date", "problems_text",
-                         "actions_text"), start=9)}}
+                         "actions_text"), start=13)}}
     ws = book["园区信息"]
     assert (ws["A3"].value, ws["B4"].value, ws["B6"].value, ws["B7"].value, ws["B8"].value) == \
         ("园区名称 Park name", "hj274-2015", 2018, None, "其他地区")
+    assert [ws[f"A{r}"].value for r in range(9, 13)] == [
+        "填报单位 reporting organisation", "填报人 filled in by", "填报时间 date filled in",
+        "时区 time zone"]
 
 
 def test_optional_indicator_table(book: Any, hj274: Framework) -> None:
     ws = book["园区信息"]
-    assert [c.value for c in ws[22]] == ["序号", "指标", "是否为考核指标", "可选组"]
-    numbers = [ws.cell(row=r, column=1).value for r in range(23, ws.max_row + 1)]
+    assert [c.value for c in ws[26]] == ["序号", "指标", "是否为考核指标", "可选组"]
+    numbers = [ws.cell(row=r, column=1).value for r in range(27, ws.max_row + 1)]
     assert numbers == [i.number for i in hj274.indicators if not i.mandatory]
     assert numbers == [1, 2, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 16, 27, 28]
-    assert ws["D23"].value == "G1 经济发展可选指标"
+    assert ws["D27"].value == "G1 经济发展可选指标"
 
 
 def test_park_validations(book: Any) -> None:
     assert _validations(book["园区信息"]) == {
         "B5": ("whole", "1900", "stop"), "B6": ("whole", "1900", "stop"),
         "B8": ("list", '"缺水城市,京津冀,其他地区"', "stop"),
-        "C23:C37": ("list", '"是,否"', "stop"),
+        "C27:C41": ("list", '"是,否"', "stop"),
     }
 
 

@@ -27,7 +27,8 @@ OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="输出文件 ou
 def table(dataset: DatasetArg, output: OutputOpt,
           verify: Annotated[bool, typer.Option("--verify", help="加复算值与核查结果两列 add the "
                                                "recomputed value and the findings")] = False,
-          year: YearOpt = None, framework: FrameworkOpt = None) -> None:
+          lang: LangOpt = Lang.zh, year: YearOpt = None,
+          framework: FrameworkOpt = None) -> None:
     """对照考核表 — write the assessment table in the official layout."""
     from ecopark.reports.table import build_table, write_table
 
@@ -37,7 +38,7 @@ def table(dataset: DatasetArg, output: OutputOpt,
         from ecopark.verify import verify as run_verify
 
         verification = run_verify(evaluation)
-    write_table(build_table(evaluation, verification), output)
+    write_table(build_table(evaluation, verification, lang=lang.value), output)
     typer.echo(f"已写入 wrote {output}")
 
 

@@ -117,8 +117,8 @@ def park_fields(framework: Framework, others: Sequence[Framework] = ()) -> list[
     for key in dict.fromkeys(ordered):
         field = declared[key]
         labels = tuple(label.zh or label.en for label in field.values.values())
-        chosen = field.values[field.default] if field.default else None
-        default = (chosen.zh or chosen.en) if chosen else ""
+        chosen = field.values.get(field.default) if field.default else None
+        default = (chosen.zh or chosen.en) if chosen else field.default or ""
         unit = f"（{units.pretty(field.unit)}）" if field.unit else ""
         out.append(ParkField(key, f"{field.name_zh}{unit}", field.name_en, labels, default,
                              aliases=(field.name_zh,) if unit else ()))

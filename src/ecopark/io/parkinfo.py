@@ -10,6 +10,7 @@ table 序号 | 指标 | 是否为考核指标 below the fields. Every problem go
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -127,7 +128,7 @@ class ParkInfo:
         park["base_year"] = self._year(cells, PARK_FIELDS[2])
         for field in fields:
             value = self._profile(fw, field, cells.get(field.key))
-            if value is not None:
+            if value:  # a text or date left empty is not filled in
                 park[field.key] = value
         for key, path in (("park_name", "park.name"), ("base_year", "park.base_year"),
                           ("eval_year", "year"), ("framework", "framework")):
@@ -163,8 +164,10 @@ class ParkInfo:
     def _profile(self, fw: Framework, field: ParkField, found: Found | None) -> str | None:
         declared = next(f.spec.profile_fields[field.key] for f in (fw, *self.others)
                         if field.key in f.spec.profile_fields)
-        text = cell_text(found.value) if found else ""
-        if declared.kind != "choice":  # a number, date or text: checked by the dataset
+        value = found.value if found else None
+        text = value.date().isoformat() if isinstance(value, datetime.datetime) else \
+            cell_text(value) if found else ""
+        if declared.kind != "choice":  # a number, date, text or time zone: checked by the dataset
             if text and found is not None:
                 self.places.note(f"park.{field.key}", found.sheet, found.cell)
             return text or None

@@ -82,11 +82,11 @@ def build_report(evaluation: Evaluation, lang: str = "zh", *, facts: Facts | Non
                  generated_on: datetime.date | None = None) -> Report:
     """The draft annual evaluation report of `evaluation` in `lang` ("zh" or "en")."""
     facts = facts or gather(evaluation)
-    day = generated_on or datetime.date.today()
+    day = generated_on or evaluation.dataset.profile.today()
     sections = _numbered((_overview(facts, lang), _indicators(facts, lang),
                           _verdict(facts, lang), problems_section(facts, lang), changes_section(facts, lang)),
                          lang)
-    table = build_table(evaluation, filled_on=day)
+    table = build_table(evaluation, filled_on=generated_on, lang=lang)
     appendix = Appendix(pick(lang, "附录 对照考核表", "Appendix: the assessment table (对照考核表)"),
                         table)
     return Report(lang, _title_page(evaluation, day, lang), _running_head(evaluation, lang),
@@ -185,7 +185,7 @@ def _base_year_text(facts: Facts, lang: str) -> str:
 def _profile_texts(facts: Facts, lang: str) -> Iterator[str]:
     ev = facts.evaluation
     for key, field in ev.framework.spec.profile_fields.items():
-        if field.kind != "choice":  # the park's facts (overview) and chapters it writes
+        if field.kind != "choice":  # the park's facts, the chapters it writes, who filled it in
             continue
         value = ev.dataset.profile.fields.get(key, field.default or "")
         label = field.values.get(value)

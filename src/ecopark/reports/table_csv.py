@@ -24,7 +24,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def write(table: AssessmentTable, path: Path) -> None:
     with path.open("w", encoding=ENCODING, newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(table.columns)
+        out.writerow(table.headings)
         for row in table.rows:
             out.writerow([_inert(text) for text in row.cells(table.verified)])
 

@@ -1,8 +1,10 @@
 """The 对照考核表 as a Word document (python-docx), laid out like the appendix of an annual report.
 
-A4 landscape; the centred title, then 园区名称 / 填报时间 and 考核指标 / 数据基准年为YYYY年 on two
-lines (right-aligned by a tab stop); then one table with a repeating header row, rows that never
-break across pages, 项目 and 序号 cells merged over their rows, the indicator rows shaded. Text is
+A4 landscape; the centred title, then the header block (园区名称 / 填报单位, 填报人 / 填报时间,
+规划基准年 / 数据基准年) on three lines (the right part right-aligned by a tab stop); then one
+table with a repeating header row, rows that never break across pages, an indicator's rows kept
+on one page with its 序号 and 项目 cells merged over them (so every page names the category),
+numbers right-aligned, units on one line (column widths), the indicator rows shaded. Text is
 10.5 pt (五号): 宋体 for Chinese, Times New Roman for Latin letters and digits. The font table
 names the fonts' English names and classes (SimSun, serif; SimHei, sans) so Word, WPS and
 LibreOffice substitute a similar font where 宋体/黑体 are not installed. Notes follow the table.
@@ -41,9 +43,14 @@ ERROR_COLOUR = RGBColor(0xC0, 0x00, 0x00)
 PAGE = (Cm(29.7), Cm(21.0))
 MARGINS = (Cm(1.8), Cm(2.0))  # left/right, top/bottom
 # column widths in cm (sum = 26.1 = the text width), without and with the verification columns
-_WIDTHS = {False: (1.1, 1.1, 9.1, 2.6, 7.2, 1.9, 3.1),
-           True: (1.1, 1.1, 5.5, 1.9, 3.8, 1.7, 2.6, 2.2, 6.2)}
+# column widths in cm (sum = 26.1 = the text width): (verified, English) → widths
+_WIDTHS = {(False, False): (1.1, 1.9, 7.1, 2.8, 4.6, 1.9, 1.9, 2.9, 1.9),
+           (True, False): (1.1, 1.5, 4.1, 2.8, 3.0, 1.3, 1.5, 2.9, 1.5, 2.6, 3.8),
+           (False, True): (1.1, 2.8, 4.9, 3.3, 3.6, 2.6, 2.4, 2.8, 2.6),
+           (True, True): (1.1, 2.2, 3.1, 3.0, 2.2, 2.5, 2.3, 2.4, 1.8, 2.4, 3.1)}
 _LEFT = ("指标", "核查结果")
+_RIGHT = ("数值", "复算值")
+_ONE_LINE = ("单位", "数值", "复算值")  # never wrapped (w:noWrap)
 _HEADER_FILL = "D9D9D9"
 _INDICATOR_FILL = "F2F2F2"
 # the font table entries: name → (alternative name, panose, family)
@@ -54,7 +61,7 @@ _CELL_MARGIN = 85  # twips, 0.15 cm left and right
 
 def write(table: AssessmentTable, path: Path) -> None:
     document = Document()
-    _page(document)
+    _page(document, table.lang)
     prepare(document)
     append(document, table)
     document.core_properties.title = table.title
@@ -86,7 +93,7 @@ def set_fonts(element: BaseOxmlElement, east_asian: str, size: Length | None = N
 # ------------------------------------------------------------------ page and styles
 
 
-def _page(document: DocumentObject) -> None:
+def _page(document: DocumentObject, lang: str = "zh") -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = PAGE
@@ -94,11 +101,13 @@ def _page(document: DocumentObject) -> None:
     section.top_margin = section.bottom_margin = MARGINS[1]
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("第 ")
+    before, between, after = ("Page ", " of ", "") if lang == "en" else ("第 ", " 页，共 ", " 页")
+    footer.add_run(before)
     footer._p.append(_field("PAGE"))
-    footer.add_run(" 页，共 ")
+    footer.add_run(between)
     footer._p.append(_field("NUMPAGES"))
-    footer.add_run(" 页")
+    if after:
+        footer.add_run(after)
 
 
 def _field(code: str) -> BaseOxmlElement:
@@ -121,7 +130,8 @@ def _styles(document: DocumentObject) -> None:
     rpr = normal.element.get_or_add_rPr()
     rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-US" w:eastAsia="zh-CN"/>'))
     for name, align in (("表格文字", WD_ALIGN_PARAGRAPH.CENTER),
-                        ("表格文字左", WD_ALIGN_PARAGRAPH.LEFT)):
+                        ("表格文字左", WD_ALIGN_PARAGRAPH.LEFT),
+                        ("表格文字右", WD_ALIGN_PARAGRAPH.RIGHT)):
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         assert isinstance(style, ParagraphStyle)
         style.base_style = normal
@@ -168,8 +178,7 @@ def _heading(document: DocumentObject, table: AssessmentTable) -> None:
     run = title.add_run(table.title)
     run.bold = True
     _fonts(run.element, TITLE_FONT, Pt(16))
-    for left, right in ((f"园区名称：{table.park_name}", f"填报时间：{table.filled_on_text}"),
-                        ("考核指标", table.data_year_text)):
+    for left, right in table.header_lines:
         line = document.add_paragraph(f"{left}\t{right}")
         line.paragraph_format.tab_stops.add_tab_stop(_text_width(document),
                                                      WD_TAB_ALIGNMENT.RIGHT)
@@ -179,7 +188,7 @@ def _heading(document: DocumentObject, table: AssessmentTable) -> None:
 def _notes(document: DocumentObject, table: AssessmentTable) -> None:
     if not table.notes:
         return
-    _note_line(document, "注：", Pt(4))
+    _note_line(document, table.notes_label, Pt(4))
     for index, note in enumerate(table.notes, start=1):
         line = _note_line(document, f"{index}. {note}", Pt(0))
         line.paragraph_format.left_indent = Pt(18)
@@ -201,11 +210,11 @@ def _table(document: DocumentObject, table: AssessmentTable) -> None:
     grid = document.add_table(rows=1 + len(placed), cols=len(table.columns))
     grid.autofit = False
     _grid_properties(grid)
-    widths: list[Length] = [Cm(w) for w in _WIDTHS[table.verified]]
+    widths: list[Length] = [Cm(w) for w in _WIDTHS[table.verified, table.lang == "en"]]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     rows = list(grid.rows)
-    _header(rows[0], table.columns, widths)
+    _header(rows[0], table.headings, widths)
     for index, (row, place) in enumerate(zip(rows[1:], placed, strict=True)):
         _body_row(row, table, place, widths)
         if index + 1 < len(placed) and placed[index + 1].row.number == place.row.number:
@@ -255,11 +264,14 @@ def _body_row(row: _Row, table: AssessmentTable, place: Placed, widths: list[Len
     _row_properties(row, header=False)
     texts = place.row.cells(table.verified)
     indicator = place.row.kind == "indicator"
-    spans = (place.category_span, place.number_span)
+    spans = (place.number_span, place.category_span)
     for index, (cell, name, width) in enumerate(zip(row.cells, table.columns, widths,
                                                     strict=True)):
         text = texts[index] if index > 1 or spans[index] else ""
-        style = "表格文字左" if name in _LEFT else "表格文字"
+        numeric = name in _RIGHT and texts[index] not in ("", "/", "-")
+        style = "表格文字左" if name in _LEFT else "表格文字右" if numeric else "表格文字"
+        if name in _ONE_LINE:
+            _no_wrap(cell)
         flagged = place.row.worst == "error" and name in ("复算值", "核查结果")
         _fill(cell, text, width, style, bold=indicator and name in ("指标", "数值"),
               small=name == "核查结果", colour=ERROR_COLOUR if flagged else None)
@@ -284,6 +296,12 @@ def _fill(cell: _Cell, text: str, width: Length, style: str, *, bold: bool = Fal
             run.font.color.rgb = colour
 
 
+def _no_wrap(cell: _Cell) -> None:
+    cell._tc.get_or_add_tcPr().insert_element_before(
+        parse_xml(f'<w:noWrap {nsdecls("w")}/>'),
+        "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
 def _shade(cell: _Cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().insert_element_before(
         parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
@@ -292,6 +310,6 @@ def _shade(cell: _Cell, fill: str) -> None:
 
 def _merge(grid: Table, placed: list[Placed]) -> None:
     for index, place in enumerate(placed, start=1):
-        for column, span in ((0, place.category_span), (1, place.number_span)):
+        for column, span in ((0, place.number_span), (1, place.category_span)):
             if span > 1:
                 grid.cell(index, column).merge(grid.cell(index + span - 1, column))

@@ -1,10 +1,12 @@
 """The 对照考核表 as an Excel workbook (openpyxl), ready to print.
 
 One sheet 对照考核表: the title, the header block, the column headers (repeated on every printed
-page), then the rows with 项目 and 序号 cells merged over their rows. Numbers are written as
-numbers with the decimals they are shown with as the number format (34.97 → 0.00), words and "/"
-as text. A4 landscape, fitted to the page width, centred; rows are given heights for their
-wrapped text because Excel does not grow rows on opening.
+page: the print titles), then the rows with 序号 and 项目 cells merged over each indicator's rows.
+Numbers are written as numbers, right-aligned, with thousand separators and the decimals they
+are shown with as the number format (36000000 → #,##0.00), words and "/" as text. The 单位
+column is wide enough for 吨标准煤/万元 on one line. A4 landscape, fitted to the page width,
+centred; rows are given heights for their wrapped text because Excel does not grow rows on
+opening.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from openpyxl.styles import (  # type: ignore[import-untyped, unused-ignore]
     Side,
 )
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
+from openpyxl.worksheet.pagebreak import Break  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped, unused-ignore]
 
 from ecopark.reports.table import AssessmentTable, Placed, Shown
@@ -33,13 +36,18 @@ __all__ = ["write"]
 SHEET = "对照考核表"
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
-HEADER_ROW = 4
+HEADER_ROW = 5
 ERROR_COLOUR = "C00000"
-_WIDTHS = {"项目": 10, "序号": 5, "指标": 46, "单位": 13, "要求": 34, "是否为考核指标": 9,
-           "数值": 13, "复算值": 11, "核查结果": 52}
-_NARROWER = {"指标": 34, "要求": 24}  # when the two verification columns are added
+_WIDTHS = {"序号": 5, "项目": 10, "指标": 40, "单位": 16, "要求": 30, "指标类型": 9,
+           "是否为考核指标": 9, "数值": 15, "是否达标": 9, "复算值": 13, "核查结果": 44}
+_NARROWER = {"指标": 30, "要求": 22}  # when the two verification columns are added
+_ENGLISH = {"项目": 16, "单位": 15, "指标类型": 11, "是否为考核指标": 10, "是否达标": 13}
+_NUMBERS = ("数值", "复算值")  # right-aligned
 SIZE, SMALL = 10.5, 9.0  # points: body text, findings and notes
 _LEADING = 1.35  # line height / font size
+# the printable height of an A4 landscape page (595 pt less the 0.6 in margins) less the repeated
+# header row, with room to spare for the fit-to-width scale and the printer's rounding
+_PAGE_BODY = 595 - 2 * 43.2 - 40 - 40
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -56,6 +64,7 @@ def write(table: AssessmentTable, path: Path) -> None:
     _heading(sheet, table)
     _header_row(sheet, table)
     last = _body(sheet, table)
+    _page_breaks(sheet, table)
     _notes(sheet, table, last + 2)
     _print_setup(sheet, table, last)
     workbook.properties.title = table.title
@@ -64,7 +73,8 @@ def write(table: AssessmentTable, path: Path) -> None:
 
 
 def _widths(table: AssessmentTable) -> list[float]:
-    widths = {**_WIDTHS, **(_NARROWER if table.verified else {})}
+    widths = {**_WIDTHS, **(_NARROWER if table.verified else {}),
+              **(_ENGLISH if table.lang == "en" else {})}
     return [widths[name] for name in table.columns]
 
 
@@ -79,9 +89,7 @@ def _heading(sheet: Worksheet, table: AssessmentTable) -> None:
     title.font = Font(name=TITLE_FONT, size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 36
-    pairs = ((f"园区名称：{table.park_name}", f"填报时间：{table.filled_on_text}"),
-             ("考核指标", table.data_year_text))
-    for row, (left, right) in enumerate(pairs, start=2):
+    for row, (left, right) in enumerate(table.header_lines, start=2):
         for first, last, text, side in ((1, 3, left, "left"), (4, ncols, right, "right")):
             cell = _merged(sheet, row, first, last, text)
             cell.font = Font(name=BODY_FONT, size=SIZE)
@@ -97,7 +105,7 @@ def _merged(sheet: Worksheet, row: int, first: int, last: int, text: str) -> Cel
 
 
 def _header_row(sheet: Worksheet, table: AssessmentTable) -> None:
-    for index, name in enumerate(table.columns, start=1):
+    for index, name in enumerate(table.headings, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index, value=name)
         cell.font = Font(name=BODY_FONT, size=SIZE, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -125,7 +133,7 @@ def _body_cell(cell: Cell, column: str, text: str, placed: Placed) -> None:
     shown = _number_of(placed, column)
     if shown is not None and shown.number is not None:
         cell.value = shown.number
-        cell.number_format = "0" if shown.decimals == 0 else "0." + "0" * shown.decimals
+        cell.number_format = "#,##0" + ("." + "0" * shown.decimals if shown.decimals else "")
     elif column == "序号":
         cell.value = placed.row.number
     else:
@@ -136,8 +144,10 @@ def _body_cell(cell: Cell, column: str, text: str, placed: Placed) -> None:
     flagged = placed.row.worst == "error" and column in ("复算值", "核查结果")
     cell.font = Font(name=BODY_FONT, size=size, bold=indicator and column in ("指标", "数值"),
                      color=ERROR_COLOUR if flagged else None)
-    cell.alignment = Alignment(horizontal="left" if column in _LEFT else "center",
-                               vertical="center", wrap_text=True)
+    numeric = shown is not None and shown.number is not None
+    horizontal = "left" if column in _LEFT else "right" if numeric else "center"
+    cell.alignment = Alignment(horizontal=horizontal, vertical="center",
+                               wrap_text=column not in _NUMBERS and column != "单位")
     cell.border = _BORDER
     if indicator and column not in ("项目", "序号"):
         cell.fill = _INDICATOR_FILL
@@ -149,8 +159,22 @@ def _number_of(placed: Placed, column: str) -> Shown | None:
     return placed.row.recomputed if column == "复算值" else None
 
 
+def _page_breaks(sheet: Worksheet, table: AssessmentTable) -> None:
+    """Break pages between indicators, never inside one, so that every page starts with an
+    indicator's first row and its 序号 and 项目 cells (print titles repeat the column names)."""
+    used = sum(sheet.row_dimensions[r].height for r in range(1, HEADER_ROW))
+    for row, placed in enumerate(table.placed(), start=HEADER_ROW + 1):
+        if not placed.number_span:
+            continue
+        block = sum(sheet.row_dimensions[r].height for r in range(row, row + placed.number_span))
+        if used + block > _PAGE_BODY and used > 0:
+            sheet.row_breaks.append(Break(id=row - 1))
+            used = 0.0
+        used += block
+
+
 def _merge_spans(sheet: Worksheet, row: int, placed: Placed) -> None:
-    for column, span in ((1, placed.category_span), (2, placed.number_span)):
+    for column, span in ((1, placed.number_span), (2, placed.category_span)):
         if span > 1:
             sheet.merge_cells(start_row=row, start_column=column, end_row=row + span - 1,
                               end_column=column)
@@ -182,7 +206,7 @@ def _notes(sheet: Worksheet, table: AssessmentTable, first: int) -> None:
     ncols = len(table.columns)
     total = sum(_widths(table))
     for offset, note in enumerate(table.notes):
-        text = ("注：" if offset == 0 else "") + f"{offset + 1}. {note}"
+        text = (table.notes_label if offset == 0 else "") + f"{offset + 1}. {note}"
         cell = _merged(sheet, first + offset, 1, ncols, text)
         cell.font = Font(name=BODY_FONT, size=SMALL)
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -203,6 +227,6 @@ def _print_setup(sheet: Worksheet, table: AssessmentTable, last: int) -> None:
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     end = get_column_letter(len(table.columns))
     sheet.print_area = f"A1:{end}{last + 1 + len(table.notes)}"
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.oddFooter.center.text = "Page &P of &N" if table.lang == "en" else "第 &P 页，共 &N 页"
     sheet.oddFooter.center.size = 9
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"

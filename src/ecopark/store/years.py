@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ecopark.dataset import FORMAT, DatasetFile
 from ecopark.errors import Conflict, InvalidValue
-from ecopark.framework import load_framework
+from ecopark.framework import ProfileField, load_framework
 from ecopark.store import models as m
 from ecopark.store import repository
 
@@ -109,14 +109,19 @@ def _refuse_existing(session: Session, park: m.Park, year: int) -> None:
                        "or choose another year")
 
 
+def _own(field: ProfileField) -> bool:
+    """A profile field of one park-year only: a chapter the officer wrote, the date the table
+    was filled in (a date that is no 园区概况 fact)."""
+    return field.part in ("problems", "actions") or (field.kind == "date" and not field.part)
+
+
 def _new_spec(park: m.Park, year: int, base_year: int, previous: m.ParkYear | None,
               selected: Sequence[int] | None, profile: Mapping[str, str] | None) -> DatasetFile:
     old = repository.read_spec(previous) if previous is not None else None
     park_data = _park_data(park, base_year, old)
-    if old is not None:  # the chapters the officer wrote belong to their year
+    if old is not None:  # the chapters and the 填报时间 belong to their year
         fields = load_framework(old.framework).spec.profile_fields
-        park_data = {k: v for k, v in park_data.items()
-                     if k not in fields or fields[k].part not in ("problems", "actions")}
+        park_data = {k: v for k, v in park_data.items() if k not in fields or not _own(fields[k])}
     if selected is not None:
         park_data["selected"] = sorted(set(selected))
     park_data.update(profile or {})

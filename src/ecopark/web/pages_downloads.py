@@ -45,8 +45,8 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
     item = assessed(request, session, park, year)
     lang = translator_of(request).lang
     makers: dict[str, Callable[[], bytes]] = {
-        "table.xlsx": lambda: _file(".xlsx", lambda p: write_table(_table(item), p)),
-        "table.docx": lambda: _file(".docx", lambda p: write_table(_table(item), p)),
+        "table.xlsx": lambda: _file(".xlsx", lambda p: write_table(_table(item, lang), p)),
+        "table.docx": lambda: _file(".docx", lambda p: write_table(_table(item, lang), p)),
         "dataset.yaml": lambda: dataset_yaml(item.spec).encode("utf-8"),
         "report.docx": lambda: _file(".docx", lambda p: write_report(item.evaluation, p, lang)),
         "template.xlsx": lambda: _file(".xlsx", lambda p: _template(item, year, p)),
@@ -58,9 +58,9 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
                                f"filename*=UTF-8''{quote(name)}"})
 
 
-def _table(item: Assessed) -> AssessmentTable:
+def _table(item: Assessed, lang: str) -> AssessmentTable:
     printed = item.evaluation.dataset.reported is not None
-    return build_table(item.evaluation, item.verification if printed else None)
+    return build_table(item.evaluation, item.verification if printed else None, lang=lang)
 
 
 def template_years(item: Assessed, year: int) -> list[int]:

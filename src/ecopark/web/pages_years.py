@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from ecopark.errors import Conflict, DatasetError, EcoparkError, InvalidValue
-from ecopark.framework import Framework, Indicator, load_framework
+from ecopark.framework import Framework, Indicator, ProfileField, load_framework
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.years import DEFAULT_FRAMEWORK, previous_year, start_year, year_defaults
@@ -50,11 +50,14 @@ def _offer(session: Session, park: m.Park) -> Offer:
     if previous is None:
         framework = load_framework(DEFAULT_FRAMEWORK)
         profile = {k: v.default or "" for k, v in framework.spec.profile_fields.items()
-                   if v.kind == "choice"}
+                   if v.kind == "choice" or not v.part}
         return Offer(framework, str(year), str(base_year), profile, frozenset(), None)
     spec = repository.read_spec(previous)
     framework = load_framework(spec.framework)
-    profile = {k: str(v) for k, v in (spec.park.model_extra or {}).items()}
+    declared = framework.spec.profile_fields
+    # the year's own are not carried: its 填报时间 and the chapters written for a year
+    profile = {k: str(v) for k, v in (spec.park.model_extra or {}).items()
+               if k not in declared or not _own(declared[k])}
     return Offer(framework, str(year), str(previous.base_year), profile,
                  frozenset(spec.park.selected), previous.year)
 
@@ -85,13 +88,19 @@ def new_year(park_id: Id, request: Request, form: CheckedForm, session: Db,
     return render(request, "new_year.html", status=422, park=park, offer=typed, errors=errors)
 
 
+def _own(declared: ProfileField) -> bool:
+    """A field that belongs to one park-year: the date the table was filled in, a chapter."""
+    return (declared.kind == "date" and not declared.part) or \
+        declared.part in ("problems", "actions")
+
+
 def _typed(form: FormData, offer: Offer) -> Offer:
     selected = frozenset(int(v) for v in form.getlist("selected")
                          if isinstance(v, str) and v.isdigit() and len(v) < 4)
     profile = {name: field(form, f"profile:{name}", 100) or value
                for name, value in offer.profile.items()}
     for name, declared in offer.framework.spec.profile_fields.items():
-        if declared.kind == "choice":  # the others are on the park-year's profile page
+        if declared.kind == "choice" or not declared.part:  # the 园区概况 page has the others
             profile.setdefault(name, field(form, f"profile:{name}", 100))
     return dataclasses.replace(offer, year=field(form, "year", 10),
                                base_year=field(form, "base_year", 10), profile=profile,
