@@ -131,7 +131,7 @@ def _description_cells(output: str) -> tuple[int, str]:
     header = next(line for line in lines if line.startswith("┃"))
     width = len(header.split("┃")[-2])
     body = [line.split("│")[-2].strip() for line in lines
-            if line.startswith("│") and line.count("│") >= 5]
+            if line.startswith("│") and line.count("│") >= 4]
     return width, "".join(body)
 
 
