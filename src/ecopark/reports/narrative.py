@@ -223,10 +223,11 @@ def _sources_text(facts: Facts, lang: str) -> str:
                       f" It also holds the values of the park's printed {reported.year} "
                       f"assessment table ({where}), which are checked.")
     return pick(lang, f"数据集包含{years}年的数据。{source}本报告中的全部指标值均由基础数据按标准公式"
-                "重新计算，每个数值都可以用“ecopark explain”追溯到其输入数据及来源。",
+                "重新计算，每个数值的计算过程、输入数据及来源均可在评价平台的指标页面中查看。",
                 f"The dataset holds data for {years}.{source} Every indicator value in this "
-                "report is recomputed from the base data by the standard's formulas; `ecopark "
-                "explain` traces each to its inputs and sources.")
+                "report is recomputed from the base data by the standard's formulas; the "
+                "indicator pages of the evaluation platform show each one's computation, inputs "
+                "and sources.")
 
 
 # ------------------------------------------------------------------ 二、指标达标情况
