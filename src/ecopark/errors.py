@@ -75,6 +75,15 @@ def _rebuild(cls: type[EcoparkError], fields: dict[str, Any]) -> EcoparkError:
     return cls(**fields)
 
 
+def _listed(lang: str, head_zh: str, head_en: str, lines: list[str], hint: str) -> str:
+    """A message that heads a list of places, one per line, then the fix (errors that are
+    about several values at once)."""
+    en = lang == "en"
+    listed = "\n".join(f"  - {line}" for line in lines)
+    text = f"{head_en if en else head_zh}\n{listed}"
+    return text + (("\nFix: " if en else "\n建议：") + hint if hint else "")
+
+
 @dataclasses.dataclass(eq=False)
 class EcoparkError(Exception):
     """Root of all ecopark errors. Subclasses define `_zh` and `_en` templates over their fields."""
@@ -367,14 +376,10 @@ class PartialCoverage(EcoparkError):
     hint: str = ""
 
     def message(self, lang: str = "zh") -> str:
-        en = lang == "en"
-        lines = "\n".join(f"  - {self.line(c, lang)}" for c in self.coverage)
-        text = (f"{self.where}: the roll-up covers fewer enterprises than the park has; replacing "
-                f"the park-stated totals needs confirmation:\n{lines}" if en else
-                f"{self.where}：企业汇总未覆盖全部企业，替换园区填报的合计值须确认：\n{lines}")
-        if self.hint:
-            text += ("\nFix: " if en else "\n建议：") + self.hint
-        return text
+        return _listed(lang, f"{self.where}：企业汇总未覆盖全部企业，替换园区填报的合计值须确认：",
+                       f"{self.where}: the roll-up covers fewer enterprises than the park has; "
+                       "replacing the park-stated totals needs confirmation:",
+                       [self.line(c, lang) for c in self.coverage], self.hint)
 
     @staticmethod
     def line(entry: dict[str, Any], lang: str = "zh") -> str:
@@ -413,11 +418,9 @@ class StaleWrite(EcoparkError):
     hint: str = "重新读取当前值，确认后再保存 re-read the current values and save again deliberately"
 
     def message(self, lang: str = "zh") -> str:
-        en = lang == "en"
-        lines = "\n".join(f"  - {self.line(s, lang)}" for s in self.stale)
-        text = (f"{self.where}: changed by someone else since you read it; nothing was saved:\n"
-                f"{lines}" if en else f"{self.where}：读取之后已被他人修改，未保存：\n{lines}")
-        return text + ("\nFix: " if en else "\n建议：") + self.hint
+        return _listed(lang, f"{self.where}：读取之后已被他人修改，未保存：",
+                       f"{self.where}: changed by someone else since you read it; nothing was "
+                       "saved:", [self.line(s, lang) for s in self.stale], self.hint)
 
     @staticmethod
     def line(entry: dict[str, Any], lang: str = "zh") -> str:
@@ -466,13 +469,9 @@ class ImplausibleValue(EcoparkError):
                  "it with a reason to save it anyway")
 
     def message(self, lang: str = "zh") -> str:
-        en = lang == "en"
-        lines = "\n".join(f"  - {self.line(f, lang)}" for f in self.findings)
-        text = (f"{len(self.findings)} implausible value(s); nothing was saved:\n{lines}" if en
-                else f"{len(self.findings)} 处数值不合理，未保存：\n{lines}")
-        if self.hint:
-            text += ("\nFix: " if en else "\n建议：") + self.hint
-        return text
+        return _listed(lang, f"{len(self.findings)} 处数值不合理，未保存：",
+                       f"{len(self.findings)} implausible value(s); nothing was saved:",
+                       [self.line(f, lang) for f in self.findings], self.hint)
 
     @staticmethod
     def line(finding: _Finding, lang: str = "zh") -> str:

@@ -32,6 +32,7 @@ from ecopark.web.i18n import Translator
 from ecopark.web.page_deps import CheckedForm, Viewer, field, writable_park
 from ecopark.web.pages_data import saved
 from ecopark.web.render import render, translator_of
+from ecopark.web.versions import year_as_read
 
 __all__ = ["has_profile", "router"]
 
@@ -131,11 +132,9 @@ def _save(session: Session, park: m.Park, year: int, typed: dict[str, str], base
           t: Translator) -> tuple[dict[str, str], str]:
     """Write the fields if the park-year is still at the version the form was read at; the
     problem by field, or one for the form."""
-    park_year = repository.get_park_year(session, park, year)
-    if based != str(park_year.version):
-        return {}, t.gettext("Nothing was saved: someone else changed this assessment year "
-                             "since you opened this page. Your entries are shown below; saving "
-                             "them again replaces the other change.")
+    park_year, stale = year_as_read(session, park, year, based, t)
+    if stale:
+        return {}, stale
     try:
         set_profile(session, park_year, typed)
     except DatasetError as exc:

@@ -48,6 +48,7 @@ from ecopark.web.inventory_form import (
 from ecopark.web.page_deps import CheckedForm, Viewer, field, writable_park
 from ecopark.web.pages_data import saved
 from ecopark.web.render import render, translator_of
+from ecopark.web.versions import year_as_read
 
 __all__ = ["has_inventory", "router"]
 
@@ -69,11 +70,9 @@ def _save(session: Session, park: m.Park, year: int, sections: dict[str, Any], t
           locate: Locate, based: str) -> tuple[dict[str, str], str]:
     """Write the sections (checked by the core) if the park-year is still at the version the
     form was read at (`based`); the problem by field, or one for the form."""
-    park_year = repository.get_park_year(session, park, year)
-    if based != str(park_year.version):
-        return {}, t.gettext("Nothing was saved: someone else changed these settings since you "
-                             "opened this page. Your entries are shown below; saving them again "
-                             "replaces the other change.")
+    park_year, stale = year_as_read(session, park, year, based, t)
+    if stale:
+        return {}, stale
     try:
         repository.set_sections(session, park_year, sections)
     except DatasetError as exc:

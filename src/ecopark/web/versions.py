@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["decode_versions", "encode_versions"]
+from sqlalchemy.orm import Session
+
+from ecopark.store import models as m
+from ecopark.store import repository
+from ecopark.web.i18n import Translator
+
+__all__ = ["decode_versions", "encode_versions", "year_as_read"]
 
 Cell = tuple[str, int]
 _MAX = 5000  # cells a form may carry
@@ -24,3 +30,15 @@ def decode_versions(text: str) -> dict[Cell, int]:
         if len(pieces) == 3 and pieces[1].isdigit() and pieces[2].isdigit():
             out[(pieces[0], int(pieces[1]))] = int(pieces[2])
     return out
+
+
+def year_as_read(session: Session, park: m.Park, year: int, based: str,
+                 t: Translator) -> tuple[m.ParkYear, str]:
+    """The park-year, and why nothing may be saved when it is no longer at the version a page
+    was read at (`based`, its hidden `year_version`): "" when it still is."""
+    park_year = repository.get_park_year(session, park, year)
+    if based == str(park_year.version):
+        return park_year, ""
+    return park_year, t.gettext("Nothing was saved: someone else changed this assessment year "
+                                "since you opened this page. Your entries are shown below; "
+                                "saving them again replaces the other change.")
