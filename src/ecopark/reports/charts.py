@@ -21,6 +21,7 @@ import dataclasses
 import io
 import re
 import textwrap
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,10 @@ _MET = "#548235"
 _NOT_MET = "#C00000"
 STATUS_COLOURS = ("#548235", "#C00000", "#A6A6A6", "#ED7D31")  # met, not met, missing, not evaluable
 _CLIP = (-150.0, 250.0)  # margin axis limits in %; longer bars are cut and labelled
+# matplotlib is not thread-safe and its settings (rcParams, which `rc_context` changes and then
+# restores) are one per process: the server's worker threads draw one chart at a time, or a
+# chart drawn while another thread leaves its `rc_context` loses its CJK font (empty boxes)
+_DRAWING = threading.Lock()
 
 
 # ------------------------------------------------------------------ the charts as data
@@ -153,14 +158,13 @@ def _known_cjk(fonts: list[Any]) -> str | None:
 
 
 def render(chart: Chart) -> bytes:
-    """The chart as PNG bytes (200 dpi, deterministic)."""
+    """The chart as PNG bytes (200 dpi, deterministic); one chart at a time in the process."""
     from matplotlib import rc_context
 
-    family = cjk_font()
-    with rc_context({"font.family": [family, "sans-serif"], "font.size": 8.5,
-                     "axes.unicode_minus": False, "axes.spines.top": False,
-                     "axes.spines.right": False, "axes.titlesize": 9, "legend.fontsize": 8,
-                     "legend.frameon": False}):
+    with _DRAWING, rc_context({"font.family": [cjk_font(), "sans-serif"], "font.size": 8.5,
+                               "axes.unicode_minus": False, "axes.spines.top": False,
+                               "axes.spines.right": False, "axes.titlesize": 9,
+                               "legend.fontsize": 8, "legend.frameon": False}):
         if isinstance(chart, TrendChart):
             figure = _trend(chart)
         elif isinstance(chart, VerdictChart):
