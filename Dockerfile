@@ -1,7 +1,7 @@
 # The ecopark server image: `ecopark serve` on 0.0.0.0:8000 as a non-root user, configured by
 # ECOPARK_* environment variables (docs/deploy.md), with the browser libraries (ECharts, Swagger
 # UI) served from the image, the Noto CJK fonts for charts and documents, and LibreOffice Writer
-# for PDF reports (build with --build-arg PDF=no to leave it out: about 300 MB less, and PDF
+# for PDF reports (build with --build-arg PDF=no to leave it out: 0.75 GB instead of 1.2 GB; PDF
 # reports then answer that LibreOffice is missing).
 #
 #   docker build -t ecopark .
