@@ -16,7 +16,7 @@ from ecopark.framework import available_frameworks, load_framework
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
-from ecopark.web import api, api_docs, errors, pages, turns
+from ecopark.web import api, api_docs, errors, pages, routes_health, turns
 from ecopark.web.assessed import Assessed
 from ecopark.web.cache import ReplyCache
 from ecopark.web.middleware import BodyLimit, SecurityHeaders
@@ -57,6 +57,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(api_docs.router)  # before pages: its files are under /static
+    app.include_router(routes_health.router)
     pages.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
