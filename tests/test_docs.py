@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,3 +34,32 @@ def test_readme_starts_with_the_two_commands() -> None:
     block = lines[lines.index("```bash") + 1:lines.index("```bash") + 3]
     assert [line.split()[0] for line in block] == ["scripts/demo", "scripts/check"]
     assert "exec scripts/check" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _app_commands() -> list[str]:
+    """Every command of the real app, walked here independently of the generator."""
+    import typer
+
+    from ecopark.cli import app
+
+    found: list[str] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        found.append(" ".join(path))
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            if not getattr(sub, "hidden", False):
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), ["ecopark"])
+    return found
+
+
+def test_cli_reference_has_every_command() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^## `(ecopark[^`]*)`$", text, flags=re.MULTILINE))
+    commands = _app_commands()
+    assert {"ecopark template", "ecopark import", "ecopark table", "ecopark report",
+            "ecopark serve", "ecopark db init", "ecopark users add",
+            "ecopark tokens revoke"} <= set(commands)
+    missing = [c for c in commands if c not in headings]
+    assert not missing, f"docs/cli.md lacks {missing}: run .venv/bin/python scripts/gen_docs.py"
