@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -63,3 +64,47 @@ def test_cli_reference_has_every_command() -> None:
             "ecopark tokens revoke"} <= set(commands)
     missing = [c for c in commands if c not in headings]
     assert not missing, f"docs/cli.md lacks {missing}: run .venv/bin/python scripts/gen_docs.py"
+
+
+# ------------------------------------------------------------ the guide's example workbook
+
+EXAMPLE = ROOT / "examples" / "wujin-2018"
+
+
+def test_example_workbook_is_current() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "make_example_workbook", ROOT / "scripts" / "make_example_workbook.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (EXAMPLE / "wujin-2018.xlsx").read_bytes() == module.workbook_bytes(), (
+        "examples/wujin-2018/wujin-2018.xlsx is out of date: run "
+        ".venv/bin/python scripts/make_example_workbook.py")
+
+
+def _assessed(path: Path) -> tuple[str, list[tuple[int, float | str | None, str]]]:
+    from typer.testing import CliRunner
+
+    from ecopark.cli import app
+
+    result = CliRunner().invoke(app, ["assess", str(path), "--json"], prog_name="ecopark")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    return data["verdict"]["status"], [(i["number"], i["value"], i["status"])
+                                       for i in data["indicators"]]
+
+
+def test_example_workbook_assesses_as_the_dataset(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ecopark.cli import app
+
+    imported = tmp_path / "wujin.yaml"
+    result = CliRunner().invoke(app, ["import", str(EXAMPLE / "wujin-2018.xlsx"), "-o",
+                                      str(imported)], prog_name="ecopark")
+    assert result.exit_code == 0, result.output
+    verdict, indicators = _assessed(imported)
+    assert (verdict, indicators) == _assessed(EXAMPLE / "dataset.yaml")
+    assert verdict == "failed"
+    values = {number: value for number, value, _ in indicators}
+    assert isinstance(values[26], float) and round(values[26], 2) == -5.54
