@@ -108,3 +108,80 @@ def test_example_workbook_assesses_as_the_dataset(tmp_path: Path) -> None:
     assert verdict == "failed"
     values = {number: value for number, value, _ in indicators}
     assert isinstance(values[26], float) and round(values[26], 2) == -5.54
+
+
+# ------------------------------------------------------------ pictures
+
+IMAGES = ROOT / "docs" / "images"
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def _pictures() -> dict[Path, list[Path]]:
+    """Every picture a doc shows (![…](path)), resolved from the doc's folder → the docs."""
+    shown: dict[Path, list[Path]] = {}
+    for doc in DOCS:
+        for target in re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", doc.read_text(encoding="utf-8")):
+            shown.setdefault((doc.parent / target).resolve(), []).append(doc)
+    return shown
+
+
+def test_every_picture_a_doc_shows_exists() -> None:
+    missing = {str(p.relative_to(ROOT)): [d.name for d in docs]
+               for p, docs in _pictures().items() if not p.is_file()}
+    assert not missing, f"pictures shown but missing: {missing}"
+    assert (IMAGES / "web-upload-preview.png").resolve() in _pictures()
+
+
+def test_every_picture_is_shown_made_by_the_script_and_small() -> None:
+    makers = " ".join(p.read_text(encoding="utf-8") for p in IMAGES.glob("make_*.py"))
+    listed = (ROOT / "scripts" / "make_images.py").read_text(encoding="utf-8")
+    assert all(p.name in listed for p in IMAGES.glob("make_*.py"))
+    shown = _pictures()
+    for png in IMAGES.glob("*.png"):
+        assert png.resolve() in shown, f"{png.name} is in docs/images but no doc shows it"
+        assert png.stem in makers, f"{png.name} is made by none of docs/images/make_*.py"
+        assert png.stat().st_size < 250 * 1024, f"{png.name} is over 250 KB: crop or scale it"
+
+
+# ------------------------------------------------------------ the guide's walk-through
+
+GUIDES = [ROOT / "docs" / "guide.zh.md", ROOT / "docs" / "guide.en.md"]
+
+
+def _walkthrough_commands(guide: Path) -> list[list[str]]:
+    """The `$ ecopark …` lines of sections 3 and 4 (the walk-through), split into words."""
+    text = guide.read_text(encoding="utf-8")
+    start, end = text.index("\n## 3. "), text.index("\n## 5. ")
+    lines = re.findall(r"^\$ ecopark (.*)$", text[start:end], flags=re.MULTILINE)
+    return [line.split() for line in lines]
+
+
+def _resolve(words: list[str]) -> tuple[str, set[str]]:
+    """The command the words name ("users add") and the options it takes."""
+    import typer
+
+    from ecopark.cli import app
+
+    command: Any = typer.main.get_command(app)
+    path = []
+    for word in words:
+        sub = (getattr(command, "commands", None) or {}).get(word)
+        if sub is None:
+            break
+        command, path = sub, [*path, word]
+    assert not getattr(command, "commands", None), f"ecopark {' '.join(words)}: a group, no command"
+    options = {o for param in command.params for o in (*param.opts, *param.secondary_opts)}
+    return " ".join(path), options
+
+
+@pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.name)
+def test_walkthrough_commands_exist(guide: Path) -> None:
+    shown = _walkthrough_commands(guide)
+    named = set()
+    for words in shown:
+        name, options = _resolve(words)
+        named.add(name)
+        used = {w.split("=")[0] for w in words if w.startswith("-") and len(w) > 1}
+        assert used <= options, f"{guide.name}: ecopark {' '.join(words)}: no {used - options}"
+    assert {"template", "import", "assess", "table", "report", "db init", "users add",
+            "serve"} <= named
