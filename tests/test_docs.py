@@ -185,3 +185,23 @@ def test_walkthrough_commands_exist(guide: Path) -> None:
         assert used <= options, f"{guide.name}: ecopark {' '.join(words)}: no {used - options}"
     assert {"template", "import", "assess", "table", "report", "db init", "users add",
             "serve"} <= named
+
+
+@pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.name)
+def test_walkthrough_assess_output_is_real(guide: Path, tmp_path: Path) -> None:
+    """Every line the walk-through shows of `ecopark assess wujin.yaml` (bar the "…" cuts) is a
+    line the command prints in an 80-column terminal."""
+    from typer.testing import CliRunner
+
+    from ecopark.cli import app
+
+    runner, dataset = CliRunner(), tmp_path / "wujin.yaml"
+    runner.invoke(app, ["import", str(EXAMPLE / "wujin-2018.xlsx"), "-o", str(dataset)])
+    result = runner.invoke(app, ["assess", str(dataset)], env={"COLUMNS": "80"},
+                           prog_name="ecopark")
+    printed = {line.rstrip() for line in result.output.splitlines()}
+    text = guide.read_text(encoding="utf-8")
+    block = text[text.index("$ ecopark assess wujin.yaml\n"):]
+    shown = block[:block.index("```")].splitlines()[1:]
+    assert len(shown) > 30
+    assert [line for line in shown if line != "…" and line.rstrip() not in printed] == []
