@@ -31,9 +31,9 @@ from ecopark.accounting.coefficients import Settings, load_library
 from ecopark.accounting.creditcode import check_character
 from ecopark.accounting.rollup import Options, load_rules, rollup
 from ecopark.accounting.roster import read_roster
-from ecopark.framework import load_framework
+from ecopark.core.framework.model import load_framework
+from ecopark.core.quality import check_roster
 from ecopark.io.yamlout import dataset_yaml
-from ecopark.quality import check_roster
 
 TARGET_SECONDS = 3.0
 HEADER = ["年份", "企业名称", "统一社会信用代码", "行业代码", "重点企业", "重点排污单位",

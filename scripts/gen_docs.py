@@ -38,9 +38,9 @@ def cli_reference() -> str:
 
 
 def generated() -> dict[Path, str]:
-    from ecopark.catalogue import catalogue_markdown
-    from ecopark.dataset import dataset_json_schema
-    from ecopark.framework import load_framework
+    from ecopark.core.dataset.model import dataset_json_schema
+    from ecopark.core.framework.model import load_framework
+    from ecopark.reports.catalogue import catalogue_markdown
 
     schema = json.dumps(dataset_json_schema(), ensure_ascii=False, indent=2) + "\n"
     return {

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from ecopark.dataset import Dataset, load_dataset
-from ecopark.evaluate import Status, evaluate, evaluate_indicator, judge_value
-from ecopark.framework import load_framework
-from ecopark.verdict import VerdictStatus
+from ecopark.core.dataset.model import Dataset, load_dataset
+from ecopark.core.evaluate import Status, evaluate, evaluate_indicator, judge_value
+from ecopark.core.framework.model import load_framework
+from ecopark.core.verdict import VerdictStatus
 
 FW = load_framework("hj274-2015")
 T = 2018

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-import ecopark.quality as q
+import ecopark.core.quality as q
 from ecopark import Dataset, Framework
 from ecopark.accounting.coefficients import Settings, load_library, resolve
 from ecopark.accounting.rollup import compute
 from ecopark.accounting.roster import read_roster
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import DataFileError
-from ecopark.yamlfile import read_yaml
+from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.errors import DataFileError
+from ecopark.core.yamlfile import read_yaml
 
 CODE_A, CODE_B = "91320412MA1AB0001C", "91320412MA1AB0002F"
 
@@ -407,7 +407,7 @@ def test_screen_warns_of_a_blank_mandatory_input(hj274: Framework) -> None:
 
 
 def test_gate_stops_an_error_without_a_reason(hj274: Framework) -> None:
-    from ecopark.errors import ImplausibleValue
+    from ecopark.core.errors import ImplausibleValue
 
     found = q.screen(hj274, _dataset(hj274, SLIPPED), [("iva", 2018)])
     for reason in (None, "", "  "):

@@ -7,9 +7,10 @@
     findings = verify(evaluation).findings           # printed table vs recomputation
 """
 
-from ecopark.contract import assessment_json, verification_json
-from ecopark.dataset import Dataset, Observation, dataset_json_schema, load_dataset
-from ecopark.errors import (
+from ecopark.core.contract import assessment_json, verification_json
+from ecopark.core.dataset.model import Dataset, Observation, dataset_json_schema, load_dataset
+from ecopark.core.dataset.profile import Profile
+from ecopark.core.errors import (
     DatasetError,
     EcoparkError,
     FormulaError,
@@ -20,12 +21,11 @@ from ecopark.errors import (
     UnknownFramework,
     UnknownIndicator,
 )
-from ecopark.evaluate import Evaluation, IndicatorResult, Status, evaluate
-from ecopark.framework import Framework, available_frameworks, load_framework
-from ecopark.profile import Profile
-from ecopark.trace import Trace
-from ecopark.verdict import Verdict, VerdictStatus
-from ecopark.verify import Finding, Verification, verify
+from ecopark.core.evaluate import Evaluation, IndicatorResult, Status, evaluate
+from ecopark.core.framework.model import Framework, available_frameworks, load_framework
+from ecopark.core.trace import Trace
+from ecopark.core.verdict import Verdict, VerdictStatus
+from ecopark.core.verify import Finding, Verification, verify
 
 __version__ = "0.1.0"
 

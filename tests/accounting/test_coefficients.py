@@ -21,8 +21,8 @@ from ecopark.accounting.coefficients import (
     build_library,
     resolve,
 )
-from ecopark.errors import DataFileError, MissingCoefficient
-from ecopark.yamlfile import read_yaml
+from ecopark.core.errors import DataFileError, MissingCoefficient
+from ecopark.core.yamlfile import read_yaml
 
 
 def _raw() -> tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]]]:

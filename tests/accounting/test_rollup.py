@@ -19,16 +19,16 @@ from ecopark.accounting.coefficients import Library, Settings
 from ecopark.accounting.coverage import require_confirmed
 from ecopark.accounting.rollup import Options, RollupFile, RollupRules, load_rules, rollup
 from ecopark.accounting.roster import read_roster
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import (
+from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.errors import (
     DataFileError,
     DuplicateEnterprise,
     InvalidValue,
     PartialCoverage,
     WorkbookProblems,
 )
-from ecopark.framework import Framework
-from ecopark.yamlfile import read_yaml
+from ecopark.core.framework.model import Framework
+from ecopark.core.yamlfile import read_yaml
 
 from .conftest import CODE_JIA, DUP_CSV, DUP_XLSX, ROSTER_CSV, ROSTER_XLSX
 

@@ -11,7 +11,7 @@ import pytest
 from ecopark.accounting.coefficients import Library
 from ecopark.accounting.roster import read_roster
 from ecopark.accounting.template import write_roster_template
-from ecopark.errors import InputFileError, WorkbookProblems
+from ecopark.core.errors import InputFileError, WorkbookProblems
 
 from .conftest import BAD_CSV, BAD_XLSX, ROSTER_CSV, ROSTER_XLSX
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from ecopark import Dataset, Framework, evaluate, load_framework
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.evaluate import Evaluation
+from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.evaluate import Evaluation
 
 from ..dbfixtures import db_url, store
 

@@ -15,7 +15,7 @@ def test_every_setting_is_documented_in_chinese_and_english() -> None:
 
 
 def test_framework_format_documents_every_extension_check() -> None:
-    from ecopark.framework_extensions import EXTENSION_CHECKS
+    from ecopark.core.framework.extensions import EXTENSION_CHECKS
 
     text = (ROOT / "docs" / "framework-format.md").read_text(encoding="utf-8")
     for check in EXTENSION_CHECKS:

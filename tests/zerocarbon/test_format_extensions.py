@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from ecopark.errors import FormulaError, FrameworkError
-from ecopark.formula import BOOL, TEXT, FormulaSyntaxError, Scope, compile_formula
-from ecopark.framework import FRAMEWORK_DIR, build_framework
-from ecopark.framework_extensions import EXTENSION_CHECKS
-from ecopark.yamlfile import read_yaml
+from ecopark.core.errors import FormulaError, FrameworkError
+from ecopark.core.formula import BOOL, TEXT, FormulaSyntaxError, Scope, compile_formula
+from ecopark.core.framework.extensions import EXTENSION_CHECKS
+from ecopark.core.framework.model import FRAMEWORK_DIR, build_framework
+from ecopark.core.yamlfile import read_yaml
 
 FILE = str(FRAMEWORK_DIR / "zero-carbon-park-2025.yaml")
 RAW: dict[str, Any] = read_yaml(FRAMEWORK_DIR / "zero-carbon-park-2025.yaml")
@@ -175,14 +175,14 @@ def test_defined_tells_whether_a_setting_has_a_value() -> None:
 
 
 def test_unset_setting_is_not_evaluable_naming_it() -> None:
-    from ecopark.formula import NotEvaluable
+    from ecopark.core.formula import NotEvaluable
 
     with pytest.raises(NotEvaluable, match="setting limit has no value"):
         _eval("a - limit")
 
 
 def test_met_share_and_not_applicable() -> None:
-    from ecopark.formula import NotApplicable
+    from ecopark.core.formula import NotApplicable
 
     assert _eval("met_share(products)", records=True) == 0.5
     with pytest.raises(NotApplicable):
@@ -204,7 +204,7 @@ def test_function_misuse_is_refused(text: str, problem: str) -> None:
 def test_mutual_links_load_and_a_sharing_cycle_is_named(tmp_path: Any) -> None:
     import yaml
 
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.model import load_framework
 
     def write(name: str, other: str, key: str) -> None:
         data = copy.deepcopy(RAW)

@@ -13,8 +13,8 @@ from ecopark import Dataset
 from ecopark.accounting.coefficients import load_library
 from ecopark.accounting.inventory import InventoryYear, load_method
 from ecopark.accounting.zerocarbon import InventoryResult, compute
-from ecopark.errors import DatasetError, MissingCoefficient
-from ecopark.evaluate import Evaluation
+from ecopark.core.errors import DatasetError, MissingCoefficient
+from ecopark.core.evaluate import Evaluation
 
 from .conftest import inventory, setting
 

@@ -19,8 +19,8 @@ from ecopark.accounting.inventory import (
     build_method,
     load_method,
 )
-from ecopark.errors import DataFileError
-from ecopark.yamlfile import read_yaml
+from ecopark.core.errors import DataFileError
+from ecopark.core.yamlfile import read_yaml
 
 PATH = DATA_DIR / "method-zero-carbon-park-2025.yaml"
 RAW: dict[str, Any] = read_yaml(PATH)

@@ -1,6 +1,6 @@
 """Coefficient sets, energy carriers and accounting methods: data files, checked at load.
 
-Loading follows `ecopark.framework`: a pydantic schema validates the shape of each file (unknown
+Loading follows `ecopark.core.framework.model`: a pydantic schema validates the shape of each file (unknown
 keys refused), then each function in `CHECKS` validates one rule that spans entries or files
 (a factor names a known carrier, its unit is the one its kind needs, a method names sets of the
 right kind …). Any failure is a `DataFileError` naming the file and the key path.
@@ -25,9 +25,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ecopark import units
-from ecopark.errors import DataFileError, MissingCoefficient, UnitError
-from ecopark.yamlfile import read_yaml
+from ecopark.core import units
+from ecopark.core.errors import DataFileError, MissingCoefficient, UnitError
+from ecopark.core.yamlfile import read_yaml
 
 __all__ = ["CHECKS", "Carrier", "CarrierFactors", "Library", "Method", "Resolved", "Settings",
            "load_library", "resolve"]

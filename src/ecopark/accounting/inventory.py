@@ -12,7 +12,7 @@ Two shapes live here:
   `accounting/data/`; grammar in its header): the coefficient sets it uses, the vocabulary of
   electricity classes, heat kinds, fuel uses and process products, with per-product factors.
 
-Loading a method file follows `ecopark.framework`: a schema, then each function in
+Loading a method file follows `ecopark.core.framework.model`: a schema, then each function in
 `METHOD_CHECKS` for one cross-reference rule, each failure a `DataFileError` naming the file
 and key path. The computation is a module named by the file (`module:`), found in `MODULES`.
 """
@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecopark import units
 from ecopark.accounting.coefficients import Factor
-from ecopark.errors import DataFileError, UnitError
-from ecopark.yamlfile import read_yaml
+from ecopark.core import units
+from ecopark.core.errors import DataFileError, UnitError
+from ecopark.core.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Library

@@ -9,9 +9,9 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ecopark import units
 from ecopark.accounting.coefficients import CO2_PER_C
-from ecopark.errors import DatasetError, MissingCoefficient, UnitError
+from ecopark.core import units
+from ecopark.core.errors import DatasetError, MissingCoefficient, UnitError
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Library

@@ -46,7 +46,7 @@ from ecopark.accounting.rollup_rules import (
 )
 from ecopark.accounting.roster import EnterpriseYear, Roster
 from ecopark.accounting.steam import SteamState, SteamStateError
-from ecopark.dataset import (
+from ecopark.core.dataset.model import (
     Accounting,
     Contribution,
     Dataset,
@@ -56,8 +56,8 @@ from ecopark.dataset import (
     ValueEntry,
     build_dataset,
 )
-from ecopark.errors import WorkbookError, WorkbookProblems
-from ecopark.framework import Framework
+from ecopark.core.errors import WorkbookError, WorkbookProblems
+from ecopark.core.framework.model import Framework
 
 __all__ = ["CHECKS", "COMPUTED", "CONDITIONS", "PARK_LINES", "Options", "Rollup", "RollupFile",
            "RollupRules", "compute", "enterprise_units", "items_by_field", "load_rules",

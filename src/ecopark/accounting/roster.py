@@ -26,11 +26,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ecopark import units
 from ecopark.accounting import creditcode
 from ecopark.accounting.coefficients import Library, is_coal_equivalent
 from ecopark.accounting.steam import SteamState
-from ecopark.errors import InputFileError, UnitError, WorkbookError, WorkbookProblems
+from ecopark.core import units
+from ecopark.core.errors import InputFileError, UnitError, WorkbookError, WorkbookProblems
 from ecopark.io.cells import Absent, Number, Problem, Raw, cell_text, read_bool, read_int, read_number
 from ecopark.io.sheet import Column, Header, Row, find_header, near_miss
 

@@ -19,10 +19,10 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ecopark import units
 from ecopark.accounting.coefficients import CO2_PER_C
 from ecopark.accounting.inventory_factors import Factors, convert, measured, pick
-from ecopark.errors import DatasetError, MissingCoefficient
+from ecopark.core import units
+from ecopark.core.errors import DatasetError, MissingCoefficient
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Library

@@ -49,7 +49,7 @@ UseOpt = Annotated[list[str] | None, typer.Option(
 def _settings(method: str | None, electricity: str | None, region: str | None,
               grid_year: int | None, grid_set: str | None) -> Any:
     from ecopark.accounting.coefficients import Settings
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
 
     if electricity not in (None, "equivalent", "equal_value", "equal-value"):
         raise InvalidValue("--electricity", f"取值 {electricity!r} 无效 not a basis",
@@ -101,9 +101,9 @@ def rollup(roster: RosterArg,
     from ecopark.accounting.rollup import Options, load_rules
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.model import load_framework
+    from ecopark.core.quality import check_dataset, check_roster
     from ecopark.io.yamlout import dataset_yaml
-    from ecopark.quality import check_dataset, check_roster
 
     spec = _profile(profile)
     fw = load_framework(framework or (spec.framework if spec else "hj274-2015"))
@@ -120,7 +120,7 @@ def rollup(roster: RosterArg,
                       confirm_coverage, "核对名录是否列全企业；确需替换时加 --confirm-coverage "
                       "check that the roster lists every enterprise; to replace anyway, add "
                       "--confirm-coverage")
-    from ecopark.dataset import build_dataset
+    from ecopark.core.dataset.model import build_dataset
 
     findings = [*check_roster(read, result.computed, fw),
                 *check_dataset(build_dataset(result.spec, fw, str(output)), fw)]
@@ -132,7 +132,7 @@ def _require_usable(fw: Any, rules: Any, spec: Any, **given: object) -> None:
     """Refuse what the roll-up would ignore or cannot fill: accounting-method options when no
     rule uses a method, and a park field without default when there is no --profile."""
     from ecopark.accounting.rollup import needs_method
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
 
     unused = [f"--{k.replace('_', '-')}" for k, v in given.items() if v is not None]
     if unused and not needs_method(rules):
@@ -154,8 +154,8 @@ def _profile(path: Path | None) -> Any:
         return None
     from pydantic import ValidationError
 
-    from ecopark.dataset import DatasetFile, _schema_error
-    from ecopark.yamlfile import read_yaml
+    from ecopark.core.dataset.model import DatasetFile, _schema_error
+    from ecopark.core.yamlfile import read_yaml
 
     try:
         return DatasetFile.model_validate(read_yaml(path, floats_as_text=True))
@@ -214,7 +214,7 @@ def _use(library: Any, specs: list[str], pressure: float | None, temperature: fl
     from ecopark.accounting.energy import Use
     from ecopark.accounting.roster import _read, all_fields
     from ecopark.accounting.steam import SteamState
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
     from ecopark.io.cells import Problem
 
     fields = {f.key: f for f in all_fields(library) if f.kind == "carrier"}
@@ -238,7 +238,7 @@ def _one(roster: Path | None, uses: list[str] | None, enterprise: str | None, ye
     """The use to explain: from --use amounts, or one enterprise-year of a roster."""
     from ecopark.accounting.energy import Use
     from ecopark.accounting.roster import read_roster
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
 
     if roster is None:
         return _use(library, uses or [], *steam), 0.0, "--use"
@@ -258,7 +258,7 @@ def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise:
              lang: str, steam: tuple[float | None, float | None, float | None],
              process: float | None, keep: list[str] | None = None) -> None:
     from ecopark.accounting.coefficients import resolve
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
 
     library = _library(coefficients)
     if roster is not None and enterprise is None:
@@ -290,7 +290,7 @@ def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise:
 def _carrier_table(kind: str, data: dict[str, Any], lang: str) -> Any:
     from rich.table import Table
 
-    from ecopark.numbers import format_value
+    from ecopark.core.numbers import format_value
 
     zh = lang != "en"
     s = data["settings"]
@@ -331,7 +331,7 @@ def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out:
     from ecopark.accounting.duplicates import resolve as resolve_duplicates
     from ecopark.accounting.rollup import compute
     from ecopark.accounting.roster import read_roster
-    from ecopark.numbers import format_value
+    from ecopark.core.numbers import format_value
 
     read, settled = resolve_duplicates(read_roster(roster, library), parse_keep(keep))
     resolved = resolve(library, settings, read.carriers())
@@ -402,7 +402,7 @@ def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
 def _dataset_inventory(path: Path, method: str | None, year: int | None, json_out: bool,
                        lang: str) -> None:
     """The inventory of a dataset by the inventory method of its framework."""
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
 
     _, dataset = _inventory_framework(path, method)
     if not dataset.inventory:
@@ -415,11 +415,11 @@ def _dataset_inventory(path: Path, method: str | None, year: int | None, json_ou
                            f"已有 available: {', '.join(map(str, sorted(dataset.inventory)))}")
     result = dataset.inventory[chosen]
     if json_out:
-        from ecopark.contract import inventory_json
+        from ecopark.core.contract import inventory_json
 
         print_json(inventory_json(result))
         return
-    from ecopark.terminal import inventory_tree
+    from ecopark.cli.terminal import inventory_tree
 
     console().print(inventory_tree(result, lang, dataset.profile.name))
 
@@ -428,8 +428,8 @@ def _inventory_framework(path: Path, method: str | None) -> tuple[Any, Any]:
     """The dataset loaded under the framework (of those it names) whose inventory method is
     `method` (default: the first that has one)."""
     from ecopark.cli.core import _named_frameworks
-    from ecopark.errors import InvalidValue
-    from ecopark.framework import load_framework
+    from ecopark.core.errors import InvalidValue
+    from ecopark.core.framework.model import load_framework
 
     names = _named_frameworks(path)
     candidates = [n for n in names if (link := load_framework(n).spec.inventory) is not None
@@ -469,14 +469,14 @@ def quality_table(findings: list[Any], lang: str, title: str | None = None) -> A
 
 def indicator_quality(evaluation: Any) -> list[Any]:
     """The park-level quality findings that touch an indicator of the evaluation."""
-    from ecopark.quality import check_dataset, touching
+    from ecopark.core.quality import check_dataset, touching
 
     return touching(check_dataset(evaluation.dataset, evaluation.framework,
                                   year=evaluation.year))
 
 
 def indicator_quality_json(evaluation: Any) -> list[dict[str, Any]]:
-    from ecopark.quality import findings_json
+    from ecopark.core.quality import findings_json
 
     return findings_json(indicator_quality(evaluation))
 
@@ -501,14 +501,14 @@ def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录
                                                      "file")] = None,
           json_out: JsonOpt = False, lang: LangOpt = Lang.zh) -> None:
     """数据质量检查 — every data-quality rule that fired, where, and why."""
-    from ecopark.quality import findings_json, load_rules
+    from ecopark.core.quality import findings_json, load_rules
 
     if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
         fw, findings = _check_roster(path, framework, coefficients,
                                      _settings(method, electricity, grid_region, grid_year,
                                                grid_set), rules)
     else:
-        from ecopark.quality import check_dataset
+        from ecopark.core.quality import check_dataset
 
         fw, dataset = load_file(path, framework)
         findings = check_dataset(dataset, fw, load_rules(fw, rules))
@@ -537,10 +537,10 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
     from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
-    from ecopark.dataset import build_dataset
-    from ecopark.framework import load_framework
-    from ecopark.quality import check_dataset, check_roster
-    from ecopark.quality import load_rules as quality_rules
+    from ecopark.core.dataset.model import build_dataset
+    from ecopark.core.framework.model import load_framework
+    from ecopark.core.quality import check_dataset, check_roster
+    from ecopark.core.quality import load_rules as quality_rules
 
     fw = load_framework(framework or "hj274-2015")
     library = _library(coefficients)

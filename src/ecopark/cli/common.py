@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 import click
 import typer
 
-from ecopark.errors import EcoparkError, InputFileError
+from ecopark.core.errors import EcoparkError, InputFileError
 
 __all__ = ["BaseYearOpt", "DatasetArg", "FrameworkOpt", "JsonOpt", "Lang", "LangOpt", "YearOpt", "app",
            "console", "evaluate_file", "handles_errors", "load_file", "print_json",
@@ -106,7 +106,7 @@ def console() -> Any:
 def load_file(dataset_path: Path, framework: str | None, base_year: int | None = None,
               year: int | None = None) -> tuple[Any, Any]:
     """The framework and the dataset of any dataset file (YAML, workbook, printed table)."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.model import load_framework
     from ecopark.io import load
 
     loaded = load(dataset_path, load_framework(framework) if framework else None, base_year, year)
@@ -122,7 +122,7 @@ def load_file(dataset_path: Path, framework: str | None, base_year: int | None =
 
 def evaluate_file(dataset_path: Path, framework: str | None, year: int | None,
                   base_year: int | None = None) -> Any:
-    from ecopark.evaluate import evaluate
+    from ecopark.core.evaluate import evaluate
 
     fw, dataset = load_file(dataset_path, framework, base_year, year)
     return evaluate(fw, dataset, year)

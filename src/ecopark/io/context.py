@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ecopark.errors import WorkbookError, WorkbookProblems
-from ecopark.framework import Framework
+from ecopark.core.errors import WorkbookError, WorkbookProblems
+from ecopark.core.framework.model import Framework
 from ecopark.io.cells import Problem, Raw, cell_text, read_int
 from ecopark.io.sheet import (
     HEADER_SCAN,

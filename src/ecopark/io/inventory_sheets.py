@@ -26,7 +26,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from ecopark.framework import Framework
+from ecopark.core.framework.model import Framework
 from ecopark.io.cells import Absent, Number, Problem, cell_text, read_int, read_number
 from ecopark.io.context import Context, Names
 from ecopark.io.sheet import Column, Header, Row, column_letters

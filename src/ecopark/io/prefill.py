@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ecopark.dataset import DatasetFile, Series, ValueEntry
-from ecopark.framework import Framework, Item
+from ecopark.core.dataset.model import DatasetFile, Series, ValueEntry
+from ecopark.core.framework.model import Framework, Item
 from ecopark.io.layout import SHEETS
 from ecopark.io.template import write_template
 

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
-from ecopark.dataset import (
+from ecopark.core.dataset.model import (
     Dataset,
     DatasetFile,
     Park,
@@ -45,12 +45,12 @@ from ecopark.dataset import (
     ValueEntry,
     build_dataset,
 )
-from ecopark.errors import DatasetError, UnitError, WorkbookError, WorkbookProblems
-from ecopark.evaluate import evaluate_indicator
-from ecopark.framework import Framework
+from ecopark.core.errors import DatasetError, UnitError, WorkbookError, WorkbookProblems
+from ecopark.core.evaluate import evaluate_indicator
+from ecopark.core.framework.model import Framework
+from ecopark.core.numbers import ABSENT, parse_printed, within_precision
 from ecopark.io.grids import Grid, read_grids
 from ecopark.io.rownames import Match, Names, direct_item, norm, parses_as_unit
-from ecopark.numbers import ABSENT, parse_printed, within_precision
 
 __all__ = ["read_printed_table"]
 

@@ -35,7 +35,7 @@ from typing import cast
 
 import python_calamine
 
-from ecopark.errors import WorkbookError
+from ecopark.core.errors import WorkbookError
 from ecopark.io.cells import EXCEL_ERRORS, Raw, cell_text
 from ecopark.io.guard import inspect
 from ecopark.io.parts import Parts, SheetScan, cell_formats, read_parts, scan_sheet

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 
 from ecopark.analysis.gap import Gap, InputChange, threshold
-from ecopark.evaluate import Evaluation, IndicatorResult, Status
-from ecopark.framework import Indicator
+from ecopark.core.evaluate import Evaluation, IndicatorResult, Status
+from ecopark.core.framework.model import Indicator
+from ecopark.core.trace import Trace
 from ecopark.reports.wording import (
     MORE_LESS,
     OP_WORDS,
@@ -25,7 +26,6 @@ from ecopark.reports.wording import (
     plain,
     quantity,
 )
-from ecopark.trace import Trace
 
 __all__ = ["change_text", "gap_head", "gap_text", "indicator_lead", "indicator_ref", "indicator_text",
            "input_change", "left_out_notes", "name", "percent", "role", "subject", "value_text"]

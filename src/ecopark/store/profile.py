@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import InvalidValue
-from ecopark.framework import load_framework
+from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.errors import InvalidValue
+from ecopark.core.framework.model import load_framework
 from ecopark.store import models as m
 from ecopark.store.repository import read_spec
 

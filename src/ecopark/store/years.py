@@ -22,9 +22,9 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.dataset import FORMAT, DatasetFile
-from ecopark.errors import Conflict, InvalidValue
-from ecopark.framework import ProfileField, load_framework
+from ecopark.core.dataset.model import FORMAT, DatasetFile
+from ecopark.core.errors import Conflict, InvalidValue
+from ecopark.core.framework.model import ProfileField, load_framework
 from ecopark.store import models as m
 from ecopark.store import repository
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from ecopark.dataset import Dataset, DatasetFile
-from ecopark.dataset_extensions import SettingEntry
-from ecopark.framework import Framework, Indicator
-from ecopark.framework_extensions import Gate, SettingDef
-from ecopark.numbers import parse_printed
+from ecopark.core.dataset.extensions import SettingEntry
+from ecopark.core.dataset.model import Dataset, DatasetFile
+from ecopark.core.framework.extensions import Gate, SettingDef
+from ecopark.core.framework.model import Framework, Indicator
+from ecopark.core.numbers import parse_printed
 from ecopark.web.forms import plain
 from ecopark.web.i18n import Translator
 

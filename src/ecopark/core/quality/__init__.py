@@ -1,0 +1,23 @@
+"""Data-quality rules: named, versioned data (data/quality-rules.yaml) run over a dataset (park
+level) or an enterprise roster (enterprise level), and at the door of every write.
+
+Each rule has a `kind`; each kind is one function (`check.PARK_KINDS`, `check.ENTERPRISE_KINDS`)
+with its parameter model (`rules.PARAMS`) and the facts its message and fix may use
+(`rules.PLACEHOLDERS`). A finding names its rule, version, place, the (item, year) cells and the
+value it is about, why (the message) and the likely fix, and the indicators it touches.
+
+Modules: `rules` (the file, its checks), `findings` (a finding), `series` (kinds over yearly
+series), `values` (kinds over one value), `evaluated` (kinds over computed indicators), `check`
+(running them), `screen` (the door: `screen` and `gate`).
+"""
+
+from ecopark.core.quality.check import check_dataset, check_roster
+from ecopark.core.quality.findings import QualityFinding, findings_json, touching
+from ecopark.core.quality.rules import CHECKS, PARAMS, RULES_FILE, RuleSet, RulesFile, load_rules
+from ecopark.core.quality.screen import gate, screen
+
+KINDS = tuple(PARAMS)
+
+__all__ = ["CHECKS", "KINDS", "RULES_FILE", "QualityFinding", "RuleSet", "RulesFile",
+           "check_dataset", "check_roster", "findings_json", "gate", "load_rules", "screen",
+           "touching"]
