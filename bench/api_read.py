@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from store_load import pg_schema  # noqa: E402
 
-from ecopark.core.dataset.model import DatasetFile  # noqa: E402
-from ecopark.core.framework.model import load_framework  # noqa: E402
+from ecopark.core.dataset.schema import DatasetFile  # noqa: E402
+from ecopark.core.framework.loading import load_framework  # noqa: E402
 from ecopark.core.yamlfile import read_yaml  # noqa: E402
 from ecopark.store import auth, repository  # noqa: E402
 from ecopark.store.engine import Store  # noqa: E402

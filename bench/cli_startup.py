@@ -37,8 +37,8 @@ marks = [("interpreter start-up", time.time() - float(sys.argv[1]))]
 def mark(name, start):
     marks.append((name, time.perf_counter() - start))
 t = time.perf_counter(); import ecopark.cli; mark("import ecopark.cli", t)
-from ecopark.core.framework.model import load_framework
-from ecopark.core.dataset.model import load_dataset
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.dataset.loading import load_dataset
 from ecopark.core.evaluate import evaluate
 t = time.perf_counter(); fw = load_framework("hj274-2015"); mark("load framework", t)
 t = time.perf_counter(); ds = load_dataset(sys.argv[2], fw); mark("load dataset", t)

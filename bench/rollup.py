@@ -31,7 +31,7 @@ from ecopark.accounting.coefficients import Settings, load_library
 from ecopark.accounting.creditcode import check_character
 from ecopark.accounting.rollup import Options, load_rules, rollup
 from ecopark.accounting.roster import read_roster
-from ecopark.core.framework.model import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.core.quality import check_roster
 from ecopark.io.yamlout import dataset_yaml
 

@@ -29,8 +29,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from ecopark.core.dataset.model import DatasetFile  # noqa: E402
-from ecopark.core.framework.model import load_framework  # noqa: E402
+from ecopark.core.dataset.schema import DatasetFile  # noqa: E402
+from ecopark.core.framework.loading import load_framework  # noqa: E402
 from ecopark.core.yamlfile import read_yaml  # noqa: E402
 from ecopark.store import models as m  # noqa: E402
 from ecopark.store import repository  # noqa: E402

@@ -38,8 +38,8 @@ def cli_reference() -> str:
 
 
 def generated() -> dict[Path, str]:
-    from ecopark.core.dataset.model import dataset_json_schema
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.dataset.schema import dataset_json_schema
+    from ecopark.core.framework.loading import load_framework
     from ecopark.reports.catalogue import catalogue_markdown
 
     schema = json.dumps(dataset_json_schema(), ensure_ascii=False, indent=2) + "\n"

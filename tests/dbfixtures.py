@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from ecopark import Framework
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store.engine import Store, resolve_url

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
-from ecopark.core.dataset.model import Dataset, load_dataset
+from ecopark.core.dataset.loading import load_dataset
+from ecopark.core.dataset.model import Dataset
 from ecopark.core.evaluate import Status, evaluate, evaluate_indicator, judge_value
-from ecopark.core.framework.model import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.core.verdict import VerdictStatus
 
 FW = load_framework("hj274-2015")

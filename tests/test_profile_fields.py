@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecopark.core.dataset.model import load_dataset
+from ecopark.core.dataset.loading import load_dataset
 from ecopark.core.dataset.profile import Profile
 from ecopark.core.errors import DatasetError
 

@@ -15,7 +15,8 @@ from ecopark import Dataset, Framework
 from ecopark.accounting.coefficients import Settings, load_library, resolve
 from ecopark.accounting.rollup import compute
 from ecopark.accounting.roster import read_roster
-from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import DataFileError
 from ecopark.core.yamlfile import read_yaml
 

@@ -8,8 +8,10 @@
 """
 
 from ecopark.core.contract import assessment_json, verification_json
-from ecopark.core.dataset.model import Dataset, Observation, dataset_json_schema, load_dataset
+from ecopark.core.dataset.loading import load_dataset
+from ecopark.core.dataset.model import Dataset, Observation
 from ecopark.core.dataset.profile import Profile
+from ecopark.core.dataset.schema import dataset_json_schema
 from ecopark.core.errors import (
     DatasetError,
     EcoparkError,
@@ -22,7 +24,8 @@ from ecopark.core.errors import (
     UnknownIndicator,
 )
 from ecopark.core.evaluate import Evaluation, IndicatorResult, Status, evaluate
-from ecopark.core.framework.model import Framework, available_frameworks, load_framework
+from ecopark.core.framework.loading import available_frameworks, load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.core.trace import Trace
 from ecopark.core.verdict import Verdict, VerdictStatus
 from ecopark.core.verify import Finding, Verification, verify

@@ -19,7 +19,8 @@ from ecopark.accounting.coefficients import Library, Settings
 from ecopark.accounting.coverage import require_confirmed
 from ecopark.accounting.rollup import Options, RollupFile, RollupRules, load_rules, rollup
 from ecopark.accounting.roster import read_roster
-from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import (
     DataFileError,
     DuplicateEnterprise,

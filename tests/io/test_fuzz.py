@@ -26,7 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecopark.core.errors import EcoparkError
-from ecopark.core.framework.model import Framework, load_framework
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.io import load
 from tests.io.hostile import DOCX, WORKBOOKS, parts
 from tests.io.test_printed_table import table_rows, write_xlsx

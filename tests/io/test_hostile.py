@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from ecopark.cli import app
 from ecopark.core.errors import WorkbookError, WorkbookProblems
-from ecopark.core.framework.model import Framework, load_framework
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.io import load
 from ecopark.io.docx_budget import MAX_XML_BYTES
 from ecopark.io.printed_table import read_printed_table

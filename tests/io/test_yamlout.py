@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ecopark import Dataset, load_dataset
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.yamlfile import read_yaml
 from ecopark.io.workbook import read_workbook, read_workbook_spec
 from ecopark.io.yamlout import dataset_yaml
@@ -103,7 +103,7 @@ def test_awkward_values_survive(tmp_path: Path) -> None:
 
 def test_zero_carbon_sections_survive_the_round_trip(tmp_path: Path) -> None:
     from ecopark import evaluate, load_dataset, load_framework
-    from ecopark.core.dataset.model import DatasetFile
+    from ecopark.core.dataset.schema import DatasetFile
     from ecopark.core.yamlfile import read_yaml
     from ecopark.io.yamlout import dataset_yaml
 

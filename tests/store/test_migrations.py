@@ -14,7 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from typer.testing import CliRunner
 
 from ecopark.cli import app
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import StoreError
 from ecopark.store import audit, auth, repository
 from ecopark.store import models as m

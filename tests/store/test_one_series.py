@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ecopark.core.dataset.model import DatasetFile, ValueEntry
+from ecopark.core.dataset.schema import DatasetFile, ValueEntry
 from ecopark.core.errors import StaleWrite
 from ecopark.core.framework.model import Framework
 from ecopark.store import repository

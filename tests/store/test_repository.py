@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy import func, select
 
 from ecopark import Framework
-from ecopark.core.dataset.model import DatasetFile, Reported, ValueEntry
+from ecopark.core.dataset.schema import DatasetFile, Reported, ValueEntry
 from ecopark.core.errors import Conflict, DatasetError, InvalidValue, UnitError
 from ecopark.store import models as m
 from ecopark.store import repository
@@ -131,7 +131,7 @@ def test_a_killed_load_leaves_the_database_as_it_was(store: Store, hj274: Framew
     script = tmp_path / "load.py"
     script.write_text(textwrap.dedent(f"""
         import sys, time
-        from ecopark.core.framework.model import load_framework
+        from ecopark.core.framework.loading import load_framework
         from ecopark.store import repository
         from ecopark.store.engine import Store
         from tests.dbfixtures import park_b_spec

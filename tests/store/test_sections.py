@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from ecopark import load_framework
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import DatasetError
 from ecopark.core.evaluate import evaluate
 from ecopark.core.yamlfile import read_yaml

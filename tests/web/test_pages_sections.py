@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from ecopark import load_framework
-from ecopark.core.dataset.extensions import SettingEntry
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile, SettingEntry
 from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store import models as m

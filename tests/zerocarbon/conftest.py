@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from ecopark import Dataset, Framework, evaluate, load_framework
-from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.evaluate import Evaluation
 
 from ..dbfixtures import db_url, store

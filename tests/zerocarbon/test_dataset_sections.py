@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from ecopark import Dataset, Status, VerdictStatus, evaluate, load_framework
-from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import DatasetError
 from ecopark.core.evaluate import Evaluation
 

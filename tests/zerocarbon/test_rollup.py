@@ -17,7 +17,8 @@ from ecopark.accounting.coefficients import Library, load_library
 from ecopark.accounting.rollup import PARK_LINES, Options, Rollup, load_rules, rollup
 from ecopark.accounting.roster import read_roster
 from ecopark.cli import app
-from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import MissingCoefficient, WorkbookProblems
 from ecopark.core.evaluate import Status
 from ecopark.core.yamlfile import read_yaml

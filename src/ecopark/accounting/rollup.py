@@ -46,15 +46,15 @@ from ecopark.accounting.rollup_rules import (
 )
 from ecopark.accounting.roster import EnterpriseYear, Roster
 from ecopark.accounting.steam import SteamState, SteamStateError
-from ecopark.core.dataset.model import (
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import (
     Accounting,
     Contribution,
-    Dataset,
     DatasetFile,
     Park,
     Series,
     ValueEntry,
-    build_dataset,
 )
 from ecopark.core.errors import WorkbookError, WorkbookProblems
 from ecopark.core.framework.model import Framework

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ecopark.accounting.coefficients import IF97, Library
     from ecopark.accounting.inventory import InventoryMethod
     from ecopark.accounting.roster import EnterpriseYear, Roster
-    from ecopark.core.dataset.extensions import SettingValue
+    from ecopark.core.dataset.settings import SettingValue
     from ecopark.core.framework.model import Framework
 
 __all__ = ["Gathered", "LineKey", "Shares", "gather", "line_coverage", "line_key", "merge",
@@ -260,7 +260,7 @@ def _additive_items(framework: Framework) -> dict[str, tuple[str, float]]:
 def _unit_quantities(framework: Framework, year: int, key: LineKey, unit: str,
                      settings: dict[str, SettingValue], file: str) -> dict[str, float]:
     """Every quantity of the inventory of one unit of one line (the method's own arithmetic)."""
-    from ecopark.core.dataset.extensions import derived_observations
+    from ecopark.core.dataset.derived import derived_observations
 
     lines = InventoryYear.model_validate({key[0]: [_line(key, Gathered(unit, {0: 1.0}), "", "")]})
     _, _, results = derived_observations(framework, {year: lines}, settings, file)

@@ -195,7 +195,7 @@ def check_rule_include(rules: RollupRules, fw: Framework) -> None:
 def _included_file(rules: RollupRules, fw: Framework, other_id: str, where: str) -> RollupRules:
     """The other framework's rules, loaded and checked; refused when it includes rules itself
     (looked at before loading it, so that two files including each other cannot loop)."""
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     if other_id == fw.id:
         raise _fail(rules, where, "不能包含自身 a rule file cannot include itself")

@@ -101,7 +101,7 @@ def rollup(roster: RosterArg,
     from ecopark.accounting.rollup import Options, load_rules
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.core.quality import check_dataset, check_roster
     from ecopark.io.yamlout import dataset_yaml
 
@@ -120,7 +120,7 @@ def rollup(roster: RosterArg,
                       confirm_coverage, "核对名录是否列全企业；确需替换时加 --confirm-coverage "
                       "check that the roster lists every enterprise; to replace anyway, add "
                       "--confirm-coverage")
-    from ecopark.core.dataset.model import build_dataset
+    from ecopark.core.dataset.loading import build_dataset
 
     findings = [*check_roster(read, result.computed, fw),
                 *check_dataset(build_dataset(result.spec, fw, str(output)), fw)]
@@ -154,13 +154,14 @@ def _profile(path: Path | None) -> Any:
         return None
     from pydantic import ValidationError
 
-    from ecopark.core.dataset.model import DatasetFile, _schema_error
+    from ecopark.core.dataset.loading import schema_error
+    from ecopark.core.dataset.schema import DatasetFile
     from ecopark.core.yamlfile import read_yaml
 
     try:
         return DatasetFile.model_validate(read_yaml(path, floats_as_text=True))
     except ValidationError as exc:
-        raise _schema_error(exc, str(path)) from None
+        raise schema_error(exc, str(path)) from None
 
 
 def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: str,
@@ -429,7 +430,7 @@ def _inventory_framework(path: Path, method: str | None) -> tuple[Any, Any]:
     `method` (default: the first that has one)."""
     from ecopark.cli.core import _named_frameworks
     from ecopark.core.errors import InvalidValue
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     names = _named_frameworks(path)
     candidates = [n for n in names if (link := load_framework(n).spec.inventory) is not None
@@ -537,8 +538,8 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
     from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
-    from ecopark.core.dataset.model import build_dataset
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.dataset.loading import build_dataset
+    from ecopark.core.framework.loading import load_framework
     from ecopark.core.quality import check_dataset, check_roster
     from ecopark.core.quality import load_rules as quality_rules
 

@@ -106,7 +106,7 @@ def console() -> Any:
 def load_file(dataset_path: Path, framework: str | None, base_year: int | None = None,
               year: int | None = None) -> tuple[Any, Any]:
     """The framework and the dataset of any dataset file (YAML, workbook, printed table)."""
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io import load
 
     loaded = load(dataset_path, load_framework(framework) if framework else None, base_year, year)

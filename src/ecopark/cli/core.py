@@ -51,7 +51,8 @@ def _named_frameworks(dataset: Path) -> list[str]:
     """The frameworks a dataset or workbook names: `framework` and `also_frameworks`."""
     from pydantic import ValidationError
 
-    from ecopark.core.dataset.model import DatasetFile, _schema_error
+    from ecopark.core.dataset.loading import schema_error
+    from ecopark.core.dataset.schema import DatasetFile
     from ecopark.core.errors import InputFileError
     from ecopark.core.yamlfile import read_yaml
 
@@ -66,7 +67,7 @@ def _named_frameworks(dataset: Path) -> list[str]:
     try:
         spec = DatasetFile.model_validate(read_yaml(dataset, floats_as_text=True))
     except ValidationError as exc:
-        raise _schema_error(exc, str(dataset)) from None
+        raise schema_error(exc, str(dataset)) from None
     return list(dict.fromkeys([spec.framework, *spec.also_frameworks]))
 
 
@@ -106,7 +107,7 @@ def crosswalk_command(
     indicators are defined differently."""
     from ecopark.core.crosswalk import crosswalk, crosswalk_json
     from ecopark.core.errors import InvalidValue
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     evaluations = _evaluations(dataset, year) if dataset is not None else []
     names = framework or [ev.framework.id for ev in evaluations]
@@ -177,7 +178,7 @@ def explain(dataset: DatasetArg, number: Annotated[int, typer.Argument(help="指
 @handles_errors
 def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
     """可用的指标体系 — the frameworks available, with their indicator counts."""
-    from ecopark.core.framework.model import available_frameworks, load_framework
+    from ecopark.core.framework.loading import available_frameworks, load_framework
 
     loaded = [load_framework(name) for name in available_frameworks()]
     if json_out:
@@ -196,7 +197,7 @@ def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
 def items(framework: Annotated[str, typer.Option("--framework", "-f", help="指标体系 framework")]
           = "hj274-2015", lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
     """数据项及其单位 — the raw items a dataset may report, with their canonical units."""
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     fw = load_framework(framework)
     if json_out:
@@ -212,6 +213,6 @@ def items(framework: Annotated[str, typer.Option("--framework", "-f", help="指�
 @app.command()
 def schema() -> None:
     """数据文件的 JSON Schema — print the dataset format's JSON Schema."""
-    from ecopark.core.dataset.model import dataset_json_schema
+    from ecopark.core.dataset.schema import dataset_json_schema
 
     print_json(dataset_json_schema())

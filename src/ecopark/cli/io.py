@@ -41,7 +41,7 @@ def template(output: OutputOpt,
 
     基础数据, 园区信息, 清单, 生态工业链项目, 报告值; where the frameworks need them also 设置,
     申报条件, 豁免 and the inventory sheets 核算-*."""
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io.workbook import write_template
 
     write_template(load_framework(framework), _years(years), output,
@@ -55,7 +55,7 @@ def import_(workbook: Annotated[Path, typer.Argument(help="填好的模板 a fil
             output: OutputOpt, framework: FrameworkOpt = None) -> None:
     """导入工作簿 — convert a filled workbook into a dataset file (all problems listed at once;
     nothing is written on any problem)."""
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io.guard import inspect
     from ecopark.io.workbook import read_workbook_spec
     from ecopark.io.yamlout import dataset_yaml

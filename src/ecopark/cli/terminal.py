@@ -22,7 +22,8 @@ from ecopark.core.verify import KIND_NAMES
 if TYPE_CHECKING:
     from ecopark.accounting.zerocarbon import InventoryResult, Line
     from ecopark.core.crosswalk import Crosswalk
-    from ecopark.core.dataset.model import Contribution, Dataset
+    from ecopark.core.dataset.model import Dataset
+    from ecopark.core.dataset.schema import Contribution
     from ecopark.core.framework.model import Framework
     from ecopark.core.verify import Verification
 

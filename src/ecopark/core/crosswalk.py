@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ecopark.core.evaluate import Evaluation
-from ecopark.core.framework.model import Framework, load_framework
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 
 __all__ = ["Crosswalk", "ItemRow", "Link", "Side", "crosswalk", "crosswalk_json"]
 

@@ -17,8 +17,8 @@ from ecopark.core.trace import Trace, Value
 if TYPE_CHECKING:
     from ecopark.core.dataset.model import Dataset
     from ecopark.core.formula import Formula
-    from ecopark.core.framework.extensions import Companion
-    from ecopark.core.framework.model import CompiledRequirement, Framework, Indicator
+    from ecopark.core.framework.indicators import Companion, Indicator
+    from ecopark.core.framework.model import CompiledRequirement, Framework
     from ecopark.core.verdict import Verdict
 
 __all__ = ["CompanionValue", "Evaluation", "EvaluationEnv", "IndicatorResult", "Status", "evaluate",
@@ -187,7 +187,7 @@ class _RecordEnv(EvaluationEnv):
     """One list record as the items of a record rule."""
 
     def __init__(self, record: dict[str, object], numbers: list[str], year: int) -> None:
-        from ecopark.core.dataset.extensions import record_number
+        from ecopark.core.dataset.model import record_number
 
         self.t, self.warnings = year, []
         self.values = {name: record_number(record.get(name)) for name in numbers}
@@ -230,7 +230,7 @@ def evaluate_indicator(framework: Framework, dataset: Dataset, number: int,
     result = _compute(framework, indicator, env)
     if result.status is Status.MET:  # computed: now judge it
         _judge(framework.requirements[number], result, env)
-    _extensions(framework, dataset, result, year)
+    _beside(framework, dataset, result, year)
     return result
 
 
@@ -252,9 +252,9 @@ def _compute(framework: Framework, indicator: Indicator, env: EvaluationEnv) -> 
     return IndicatorResult(indicator, value, Status.MET, trace=root, warnings=env.warnings)
 
 
-def _extensions(framework: Framework, dataset: Dataset, result: IndicatorResult,
-                year: int) -> None:
-    """Framework-format extensions: companion values, warnings, exemption (in that order)."""
+def _beside(framework: Framework, dataset: Dataset, result: IndicatorResult, year: int) -> None:
+    """What goes beside the judged value: companion values, warnings, exemption (in that
+    order)."""
     ind = result.indicator
     for companion in ind.companions:
         result.companions.append(_companion(framework, dataset, ind.number, companion, year,

@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 
 from ecopark.core import units
-from ecopark.core.dataset.model import Reported
+from ecopark.core.dataset.schema import Reported
 from ecopark.core.errors import DatasetError, MissingData
 from ecopark.core.evaluate import (
     Evaluation,
@@ -36,7 +36,7 @@ from ecopark.core.evaluate import (
     judge_value,
 )
 from ecopark.core.formula import NotEvaluable
-from ecopark.core.framework.model import Check
+from ecopark.core.framework.items import Check
 from ecopark.core.numbers import Printed, format_value, parse_printed, within_precision
 from ecopark.core.quality import check_dataset
 from ecopark.core.readable import readable

@@ -14,7 +14,8 @@ import datetime
 import re
 from typing import Any
 
-from ecopark.core.framework.model import Framework, available_frameworks, load_framework
+from ecopark.core.framework.loading import available_frameworks, load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.io.cells import Problem, cell_text, read_bool, read_int
 from ecopark.io.context import Context, Found, Names
 from ecopark.io.layout import OPTIONAL_COLUMNS, PARK_FIELDS, SHEETS, ParkField, park_fields

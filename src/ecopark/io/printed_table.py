@@ -35,16 +35,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
-from ecopark.core.dataset.model import (
-    Dataset,
-    DatasetFile,
-    Park,
-    Reported,
-    ReportedRow,
-    Series,
-    ValueEntry,
-    build_dataset,
-)
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import DatasetFile, Park, Reported, ReportedRow, Series, ValueEntry
 from ecopark.core.errors import DatasetError, UnitError, WorkbookError, WorkbookProblems
 from ecopark.core.evaluate import evaluate_indicator
 from ecopark.core.framework.model import Framework

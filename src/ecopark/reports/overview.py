@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ecopark.core.dataset.profile import number_of
 from ecopark.core.evaluate import Evaluation
-from ecopark.core.framework.model import ProfileField
+from ecopark.core.framework.profile import ProfileField
 from ecopark.reports.wording import number, pick, plain, quantity
 
 __all__ = ["date_text", "park_paragraphs"]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from ecopark.analysis.gap import Gap, InputChange, threshold
 from ecopark.core.evaluate import Evaluation, IndicatorResult, Status
-from ecopark.core.framework.model import Indicator
+from ecopark.core.framework.indicators import Indicator
 from ecopark.core.trace import Trace
 from ecopark.reports.wording import (
     MORE_LESS,

@@ -11,9 +11,9 @@ import dataclasses
 import secrets
 from pathlib import Path
 
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import InputFileError
-from ecopark.core.framework.model import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store.engine import Store

@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from ecopark.core.dataset.model import DatasetFile, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import InvalidValue
-from ecopark.core.framework.model import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.store import models as m
 from ecopark.store.repository import read_spec
 

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ecopark import __version__
-from ecopark.core.framework.model import available_frameworks, load_framework
+from ecopark.core.framework.loading import available_frameworks, load_framework
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings

@@ -10,7 +10,7 @@ import dataclasses
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.evaluate import Evaluation, IndicatorResult, Status
 from ecopark.core.framework.model import Framework
 from ecopark.core.quality import QualityFinding, check_dataset, touching

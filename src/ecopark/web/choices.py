@@ -15,10 +15,11 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from ecopark.core.dataset.extensions import SettingEntry
-from ecopark.core.dataset.model import Dataset, DatasetFile
-from ecopark.core.framework.extensions import Gate, SettingDef
-from ecopark.core.framework.model import Framework, Indicator
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import DatasetFile, SettingEntry
+from ecopark.core.framework.indicators import Indicator
+from ecopark.core.framework.model import Framework
+from ecopark.core.framework.settings import Gate, SettingDef
 from ecopark.core.numbers import parse_printed
 from ecopark.web.forms import plain
 from ecopark.web.i18n import Translator

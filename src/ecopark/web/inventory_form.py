@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 
 from ecopark.accounting.inventory import ConversionLine, InventoryYear, load_method
 from ecopark.core import units
-from ecopark.core.dataset.model import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import UnitError
 from ecopark.io.inventory_sheets import vocabularies
 from ecopark.web.choices import number_of

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from ecopark.core import quality
-from ecopark.core.dataset.model import DatasetFile, Series, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile, Series
 from ecopark.core.errors import (
     EcoparkError,
     ImplausibleValue,
@@ -24,7 +25,8 @@ from ecopark.core.errors import (
     WorkbookProblems,
 )
 from ecopark.core.evaluate import Evaluation, evaluate
-from ecopark.core.framework.model import Framework, load_framework
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.permissions import Principal
@@ -215,7 +217,7 @@ def _stored(session: Session, park: m.Park, year: int) -> DatasetFile | None:
 def _preview_page(request: Request, session: Session, park: m.Park, user_id: int,
                   spec: DatasetFile, framework: Framework, filename: str,
                   error: str = "") -> Response:
-    from ecopark.core.dataset.model import build_dataset
+    from ecopark.core.dataset.loading import build_dataset
     from ecopark.core.evaluate import resolve_year
 
     year = resolve_year(build_dataset(spec, framework, filename), None)

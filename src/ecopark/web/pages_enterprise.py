@@ -28,7 +28,8 @@ from ecopark.core.errors import (
     PartialCoverage,
     StaleWrite,
 )
-from ecopark.core.framework.model import Framework, load_framework
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.io.layout import unit_choices, unit_display
 from ecopark.store import models as m
 from ecopark.store import submissions

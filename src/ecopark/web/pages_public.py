@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from ecopark.core.errors import NotFound
-from ecopark.core.framework.model import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.web.assessed import assessed

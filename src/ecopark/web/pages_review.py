@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from ecopark.analysis.compare import compare
-from ecopark.core.dataset.model import Dataset, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
 from ecopark.core.errors import EcoparkError, WorkbookProblems
 from ecopark.core.evaluate import evaluate
-from ecopark.core.framework.model import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.core.verify import Verification, verify
 from ecopark.store import models as m
 from ecopark.store import repository, sources

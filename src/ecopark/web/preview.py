@@ -15,7 +15,8 @@ import hmac
 import json
 import time
 
-from ecopark.core.dataset.model import DatasetFile, Series, ValueEntry, build_dataset
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile, Series, ValueEntry
 from ecopark.core.evaluate import evaluate, resolve_year
 from ecopark.core.framework.model import Framework
 from ecopark.core.quality import QualityFinding, screen

@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecopark.core.contract import assessment_json, verification_json
-from ecopark.core.dataset.model import DatasetFile, Reported
+from ecopark.core.dataset.schema import DatasetFile, Reported
 from ecopark.core.errors import Conflict
 from ecopark.core.evaluate import evaluate
-from ecopark.core.framework.model import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.core.verify import verify
 from ecopark.store import models as m
 from ecopark.store import repository, years

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ecopark.core.dataset.model import DatasetFile
-from ecopark.core.framework.model import load_framework
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.framework.loading import load_framework
 from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store.engine import Store

@@ -1,6 +1,7 @@
 """Park profile: the facts that parameterise a framework for one park, and the 园区概况 facts
 the report is written from (area, location, approvals …), each as its framework declares it.
 
+    read_profile(spec, framework, file, others) -> Profile  the dataset's `park:` section, checked
     profile_value(field, raw, file, where) -> str | None   the value as kept, or None (empty)
 
 A choice is one of the field's value keys; a number is kept in the field's unit (a value
@@ -17,11 +18,13 @@ import re
 import zoneinfo
 
 from ecopark.core import units
+from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import DatasetError, UnitError
-from ecopark.core.framework.model import ProfileField
+from ecopark.core.framework.model import Framework
+from ecopark.core.framework.profile import ProfileField, profile_value_problem
 from ecopark.core.numbers import parse_printed
 
-__all__ = ["DEFAULT_TIME_ZONE", "Profile", "number_of", "profile_value"]
+__all__ = ["DEFAULT_TIME_ZONE", "Profile", "number_of", "profile_value", "read_profile"]
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月|(?:[-/.月]\s*(\d{1,2})\s*日?))?$")
@@ -55,6 +58,60 @@ class Profile:
             return self.today(now)
         # a date known to the month only (2019-05) is kept as written: its first day
         return datetime.date.fromisoformat(written if len(written) > 7 else f"{written}-01")
+
+
+def read_profile(spec: DatasetFile, framework: Framework, file: str,
+                 others: list[Framework] | None = None) -> Profile:
+    """The dataset's `park:` section under `framework`: its declared fields kept as values of
+    their kind; fields only another named framework declares are skipped; `selected` checked
+    (optional indicators only) and kept for the dataset's own framework."""
+    extra = {k: v for k, v in (spec.park.model_extra or {}).items()
+             if k in framework.spec.profile_fields
+             or not any(k in fw.spec.profile_fields for fw in others or [])}
+    fields: dict[str, str] = {}
+    for name, declared in framework.spec.profile_fields.items():
+        if declared.kind != "choice":
+            kept = profile_value(declared, extra.pop(name, None), file, f"park.{name}")
+            if kept is not None:
+                fields[name] = kept
+            continue
+        value = extra.pop(name, declared.default)
+        if value is None:
+            raise DatasetError(file, f"park.{name}", f"缺少 {declared.name_zh} missing",
+                               f"可用 allowed: {', '.join(declared.values)}")
+        text = _profile_value(declared, name, value, file)
+        if text:  # a text, date or zone left empty is not filled in
+            fields[name] = text
+    if extra:
+        raise DatasetError(file, f"park.{next(iter(extra))}", "未知的园区信息字段 unknown field",
+                           f"可用 allowed: name, base_year, base_year_note, selected, "
+                           f"{', '.join(framework.spec.profile_fields)}")
+    if spec.framework != framework.id:  # `selected` belongs to the dataset's own framework
+        return Profile(spec.park.name, spec.park.base_year, fields, frozenset(),
+                       spec.park.base_year_note)
+    _check_selected(spec, framework, file)
+    return Profile(spec.park.name, spec.park.base_year, fields, frozenset(spec.park.selected),
+                   spec.park.base_year_note)
+
+
+def _profile_value(declared: ProfileField, name: str, value: object, file: str) -> str:
+    text = str(value).strip()
+    problem = profile_value_problem(declared, text)
+    if problem is None:
+        return text
+    hint = f"可用 allowed: {', '.join(f'{k}（{v.zh}）' for k, v in declared.values.items())}" \
+        if declared.kind == "choice" else ""
+    raise DatasetError(file, f"park.{name}", f"{declared.name_zh} 的取值 {value!r} {problem}",
+                       hint)
+
+
+def _check_selected(spec: DatasetFile, framework: Framework, file: str) -> None:
+    for index, number in enumerate(spec.park.selected):
+        indicator = framework.by_number.get(number)
+        if indicator is None or indicator.mandatory:
+            raise DatasetError(file, f"park.selected[{index}]",
+                               f"{number} 不是可选指标 is not an optional indicator",
+                               "只列可选指标的序号 list optional indicator numbers only")
 
 
 def profile_value(field: ProfileField, raw: object, file: str, where: str) -> str | None:

@@ -14,7 +14,7 @@ from ecopark.core.numbers import format_value
 from ecopark.core.quality.findings import Both, QualityFinding, make_finding, plain
 
 if TYPE_CHECKING:
-    from ecopark.core.framework.model import Indicator
+    from ecopark.core.framework.indicators import Indicator
     from ecopark.core.quality.context import Park
     from ecopark.core.quality.rules import AboveLimit, Nothing, Rule
     from ecopark.core.trace import Trace

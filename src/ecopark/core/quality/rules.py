@@ -314,7 +314,7 @@ def load_rules(framework: Framework, path: Path | None = None) -> RuleSet:
 
 @functools.cache
 def _load(path: Path, framework_file: str) -> RuleSet:
-    from ecopark.core.framework.model import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     data = read_yaml(path)
     if not isinstance(data, dict):
