@@ -25,9 +25,10 @@ from pathlib import Path
 
 from ecopark.core.dataset.loading import load_dataset
 from ecopark.core.dataset.model import Dataset, Observation
-from ecopark.core.evaluate import Evaluation, Status, evaluate
+from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.framework.model import Framework
+from ecopark.core.results import Status
 from ecopark.core.verdict import VerdictStatus
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,8 +27,9 @@ from ecopark.core.errors import (
     UnitError,
     UnknownFramework,
 )
-from ecopark.core.evaluate import Status, evaluate
+from ecopark.core.evaluate import evaluate
 from ecopark.core.framework.loading import CHECKS, FRAMEWORK_DIR, build_framework, load_framework
+from ecopark.core.results import Status
 from tests.io.hostile import alias_bomb
 
 FW = load_framework("hj274-2015")

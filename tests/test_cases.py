@@ -15,8 +15,9 @@ import yaml
 
 from ecopark.core.dataset.loading import load_dataset
 from ecopark.core.dataset.model import Dataset
-from ecopark.core.evaluate import Status, evaluate, evaluate_indicator, judge_value
+from ecopark.core.evaluate import evaluate, evaluate_indicator, judge_value
 from ecopark.core.framework.loading import load_framework
+from ecopark.core.results import Status
 from ecopark.core.verdict import VerdictStatus
 
 FW = load_framework("hj274-2015")

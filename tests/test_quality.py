@@ -15,6 +15,7 @@ from ecopark import Dataset, Framework
 from ecopark.accounting.coefficients import Settings, load_library, resolve
 from ecopark.accounting.rollup import compute
 from ecopark.accounting.roster import read_roster
+from ecopark.accounting.roster_quality import check_roster
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import DataFileError
@@ -109,7 +110,7 @@ def _roster_findings(fw: Framework, text: str, tmp_path: Path) -> list[q.Quality
     roster = read_roster(path, library)
     resolved = resolve(library, Settings(grid_year=2022), roster.carriers()) if roster.carriers() \
         else None
-    return q.check_roster(roster, compute(roster, resolved), fw)
+    return check_roster(roster, compute(roster, resolved), fw)
 
 
 def test_every_rule_has_a_case() -> None:

@@ -5,8 +5,13 @@
     dataset = load_dataset("examples/wujin-2018/dataset.yaml", framework)
     evaluation = evaluate(framework, dataset)        # every indicator, trace, verdict
     findings = verify(evaluation).findings           # printed table vs recomputation
+
+Importing `ecopark` (which any `ecopark.*` import does first) also registers what accounting
+provides to the core (`ecopark.accounting.providers`): the inventory methods ecopark ships and
+the enterprise-level fields of the data-quality rules. The core never imports accounting.
 """
 
+from ecopark.accounting import providers
 from ecopark.core.contract import assessment_json, verification_json
 from ecopark.core.dataset.loading import load_dataset
 from ecopark.core.dataset.model import Dataset, Observation
@@ -23,14 +28,17 @@ from ecopark.core.errors import (
     UnknownFramework,
     UnknownIndicator,
 )
-from ecopark.core.evaluate import Evaluation, IndicatorResult, Status, evaluate
+from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.framework.loading import available_frameworks, load_framework
 from ecopark.core.framework.model import Framework
+from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.trace import Trace
 from ecopark.core.verdict import Verdict, VerdictStatus
 from ecopark.core.verify import Finding, Verification, verify
 
 __version__ = "0.1.0"
+
+providers.register()
 
 __all__ = [
     "Dataset",

@@ -11,8 +11,9 @@ import pytest
 
 from ecopark import Dataset
 from ecopark.accounting.coefficients import load_library
-from ecopark.accounting.inventory import InventoryYear, load_method
-from ecopark.accounting.zerocarbon import InventoryResult, compute
+from ecopark.accounting.inventory import load_method
+from ecopark.accounting.zerocarbon import compute
+from ecopark.core.dataset.inventory import InventoryResult, InventoryYear
 from ecopark.core.errors import DatasetError, MissingCoefficient
 from ecopark.core.evaluate import Evaluation
 

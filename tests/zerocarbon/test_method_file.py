@@ -13,12 +13,11 @@ from ecopark.accounting.coefficients import load_library
 from ecopark.accounting.inventory import (
     DATA_DIR,
     METHOD_CHECKS,
-    InventoryMethod,
-    MethodFile,
     available_methods,
     build_method,
     load_method,
 )
+from ecopark.accounting.inventory_method import InventoryMethod, MethodFile
 from ecopark.core.errors import DataFileError
 from ecopark.core.yamlfile import read_yaml
 

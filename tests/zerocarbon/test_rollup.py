@@ -20,7 +20,7 @@ from ecopark.cli import app
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import MissingCoefficient, WorkbookProblems
-from ecopark.core.evaluate import Status
+from ecopark.core.results import Status
 from ecopark.core.yamlfile import read_yaml
 from ecopark.store import repository, submissions
 from ecopark.store.engine import Store

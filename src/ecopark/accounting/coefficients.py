@@ -211,7 +211,8 @@ class Library:
         return None
 
 
-def _validate(model: type[BaseModel], data: Any, file: str) -> Any:
+def validate(model: type[BaseModel], data: Any, file: str) -> Any:
+    """Parsed YAML validated by a file's model; a `DataFileError` at the first failing key."""
     if not isinstance(data, dict):
         raise DataFileError(file, "(top)", "文件应为键值映射 the file must be a mapping")
     try:
@@ -225,7 +226,7 @@ def _validate(model: type[BaseModel], data: Any, file: str) -> Any:
 
 
 def _read(path: Path, model: type[BaseModel]) -> Any:
-    return _validate(model, read_yaml(path), str(path))
+    return validate(model, read_yaml(path), str(path))
 
 
 # ------------------------------------------------------------------------ named checks

@@ -15,7 +15,8 @@ from ecopark.core.errors import DatasetError, MissingCoefficient, UnitError
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Library
-    from ecopark.accounting.inventory import InventoryMethod, LineFactor
+    from ecopark.accounting.inventory_method import InventoryMethod
+    from ecopark.core.dataset.inventory import LineFactor
 
 __all__ = ["EqualValueFallback", "Factors", "convert", "measured", "pick"]
 

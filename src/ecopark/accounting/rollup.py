@@ -29,7 +29,6 @@ from ecopark.accounting.coefficients import Library, Resolved, Settings, resolve
 from ecopark.accounting.coverage import Coverage
 from ecopark.accounting.duplicates import refuse as refuse_duplicates
 from ecopark.accounting.energy import Use, energy
-from ecopark.accounting.inventory import InventoryYear
 from ecopark.accounting.rollup_rules import (
     CHECKS,
     COMPUTED,
@@ -46,6 +45,7 @@ from ecopark.accounting.rollup_rules import (
 )
 from ecopark.accounting.roster import EnterpriseYear, Roster
 from ecopark.accounting.steam import SteamState, SteamStateError
+from ecopark.core.dataset.inventory import InventoryYear
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.model import Dataset
 from ecopark.core.dataset.schema import (

@@ -24,21 +24,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecopark.accounting.coverage import Coverage
-from ecopark.accounting.inventory import (
-    MODULES,
-    ElectricityLine,
-    FuelLine,
-    HeatLine,
-    InventoryYear,
-)
+from ecopark.accounting.inventory import MODULES
 from ecopark.accounting.rollup_rules import LineRule, RollupRules, inventory_method, line_unit
 from ecopark.accounting.steam import KJ_PER_TCE, SteamStateError, heat_per_tonne
 from ecopark.core import units
+from ecopark.core.dataset.inventory import ElectricityLine, FuelLine, HeatLine, InventoryYear
 from ecopark.core.errors import MissingCoefficient, UnitError, WorkbookError, WorkbookProblems
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import IF97, Library
-    from ecopark.accounting.inventory import InventoryMethod
+    from ecopark.accounting.inventory_method import InventoryMethod
     from ecopark.accounting.roster import EnterpriseYear, Roster
     from ecopark.core.dataset.settings import SettingValue
     from ecopark.core.framework.model import Framework

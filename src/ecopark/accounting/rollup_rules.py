@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecopark.accounting.coefficients import _validate, load_library
+from ecopark.accounting.coefficients import load_library, validate
 from ecopark.accounting.roster import FIELDS, EnterpriseYear
 from ecopark.core import units
 from ecopark.core.errors import DataFileError, UnitError, UnknownFramework
@@ -33,7 +33,7 @@ from ecopark.core.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Carrier
-    from ecopark.accounting.inventory import InventoryMethod
+    from ecopark.accounting.inventory_method import InventoryMethod
     from ecopark.core.framework.model import Framework
 
 __all__ = ["CHECKS", "COMPUTED", "CONDITIONS", "DATA_DIR", "LineRule", "Parameters",
@@ -417,7 +417,7 @@ def load_rules(framework: Framework, path: Path | None = None) -> RollupRules:
 
 @functools.cache
 def _cached_rules(path: Path) -> RollupFile:
-    return _validate(RollupFile, read_yaml(path), str(path))  # type: ignore[no-any-return]
+    return validate(RollupFile, read_yaml(path), str(path))  # type: ignore[no-any-return]
 
 
 def _load_rules(path: Path, framework: Framework) -> RollupRules:

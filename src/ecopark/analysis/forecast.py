@@ -23,8 +23,9 @@ import itertools
 
 from ecopark.core.dataset.model import Dataset, Observation
 from ecopark.core.errors import DatasetError
-from ecopark.core.evaluate import Evaluation, Status, evaluate
+from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.framework.model import Framework
+from ecopark.core.results import Status
 
 __all__ = ["Forecast", "ForecastWarning", "ItemTrend", "forecast", "trend"]
 

@@ -8,9 +8,10 @@ import re
 from ecopark.core import units
 from ecopark.core.dataset.model import Dataset, Observation
 from ecopark.core.errors import DatasetError, UnitError
-from ecopark.core.evaluate import Evaluation, Status, evaluate
+from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.framework.model import Framework
 from ecopark.core.numbers import parse_printed
+from ecopark.core.results import Status
 
 __all__ = ["Assignment", "Change", "WhatIf", "parse_assignment", "whatif"]
 

@@ -101,8 +101,9 @@ def rollup(roster: RosterArg,
     from ecopark.accounting.rollup import Options, load_rules
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
+    from ecopark.accounting.roster_quality import check_roster
     from ecopark.core.framework.loading import load_framework
-    from ecopark.core.quality import check_dataset, check_roster
+    from ecopark.core.quality import check_dataset
     from ecopark.io.yamlout import dataset_yaml
 
     spec = _profile(profile)
@@ -538,9 +539,10 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
     from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
     from ecopark.accounting.roster import read_roster
+    from ecopark.accounting.roster_quality import check_roster
     from ecopark.core.dataset.loading import build_dataset
     from ecopark.core.framework.loading import load_framework
-    from ecopark.core.quality import check_dataset, check_roster
+    from ecopark.core.quality import check_dataset
     from ecopark.core.quality import load_rules as quality_rules
 
     fw = load_framework(framework or "hj274-2015")

@@ -11,17 +11,18 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ecopark.core.evaluate import Evaluation, IndicatorResult, Status
+from ecopark.core.evaluate import Evaluation
 from ecopark.core.numbers import format_value
 from ecopark.core.readable import readable
+from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.trace import Trace
 from ecopark.core.units import pretty
 from ecopark.core.verdict import Verdict, VerdictStatus
 from ecopark.core.verify import KIND_NAMES
 
 if TYPE_CHECKING:
-    from ecopark.accounting.zerocarbon import InventoryResult, Line
     from ecopark.core.crosswalk import Crosswalk
+    from ecopark.core.dataset.inventory import InventoryResult, Line
     from ecopark.core.dataset.model import Dataset
     from ecopark.core.dataset.schema import Contribution
     from ecopark.core.framework.model import Framework

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecopark.core.evaluate import Evaluation, IndicatorResult
+from ecopark.core.dataset.inventory import InventoryResult, Line
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.results import IndicatorResult
 from ecopark.core.verdict import Verdict
 from ecopark.core.verify import Finding, Verification
 
@@ -98,8 +100,8 @@ def settings_json(evaluation: Evaluation) -> list[dict[str, Any]]:
     return out
 
 
-def inventory_json(result: Any) -> dict[str, Any]:
-    """An inventory (ecopark.accounting.zerocarbon.InventoryResult) as JSON."""
+def inventory_json(result: InventoryResult) -> dict[str, Any]:
+    """An inventory (one park-year) as JSON."""
     return {"method": result.method_id, "method_version": result.method_version,
             "year": result.year, "co2": _line(result.co2), "energy": _line(result.energy),
             "memo": [_line(m) for m in result.memo], "quantities": result.quantities,
@@ -108,7 +110,7 @@ def inventory_json(result: Any) -> dict[str, Any]:
                           "quantities": list(w.quantities)} for w in result.warnings]}
 
 
-def _line(line: Any) -> dict[str, Any]:
+def _line(line: Line) -> dict[str, Any]:
     out: dict[str, Any] = {"key": line.key, "name_zh": line.zh, "name_en": line.en,
                            "value": line.value, "unit": line.unit}
     if line.how:

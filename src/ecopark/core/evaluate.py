@@ -7,69 +7,23 @@ returns an `Evaluation` whose `verdict` combines the statuses by the framework's
 from __future__ import annotations
 
 import dataclasses
-import enum
 from typing import TYPE_CHECKING
 
+from ecopark.core.dataset.model import record_number
 from ecopark.core.errors import DatasetError, MissingData
 from ecopark.core.formula import NotApplicable, NotEvaluable
+from ecopark.core.results import CompanionValue, IndicatorResult, Status
 from ecopark.core.trace import Trace, Value
+from ecopark.core.verdict import Verdict, decide
 
 if TYPE_CHECKING:
     from ecopark.core.dataset.model import Dataset
     from ecopark.core.formula import Formula
     from ecopark.core.framework.indicators import Companion, Indicator
     from ecopark.core.framework.model import CompiledRequirement, Framework
-    from ecopark.core.verdict import Verdict
 
-__all__ = ["CompanionValue", "Evaluation", "EvaluationEnv", "IndicatorResult", "Status", "evaluate",
-           "evaluate_formula", "evaluate_indicator", "judge_value"]
-
-
-class Status(enum.StrEnum):
-    MET = "met"
-    NOT_MET = "not_met"
-    NOT_APPLICABLE = "not_applicable"
-    MISSING = "missing"
-    NOT_EVALUABLE = "not_evaluable"
-    EXEMPTED = "exempted"  # exempted by the dataset, with a reason (exemptible indicators only)
-
-
-@dataclasses.dataclass(frozen=True)
-class CompanionValue:
-    """A value computed beside an indicator (framework `companions`), never judged."""
-
-    id: str
-    name_zh: str
-    name_en: str
-    unit: str
-    decimals: int
-    value: float | None
-    reason_zh: str = ""
-    reason_en: str = ""
-    trace: Trace | None = None
-
-
-@dataclasses.dataclass
-class IndicatorResult:
-    indicator: Indicator
-    value: Value | None
-    status: Status
-    rule: str = ""  # the requirement rule that applied, e.g. "<= 0.6"
-    reason_zh: str = ""
-    reason_en: str = ""
-    trace: Trace | None = None
-    warnings: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    missing: tuple[str, int] | None = None
-    companions: list[CompanionValue] = dataclasses.field(default_factory=list)
-
-    @property
-    def number(self) -> int:
-        return self.indicator.number
-
-    @property
-    def determined(self) -> bool:
-        return self.status in (Status.MET, Status.NOT_MET, Status.NOT_APPLICABLE,
-                               Status.EXEMPTED)
+__all__ = ["Evaluation", "EvaluationEnv", "evaluate", "evaluate_formula", "evaluate_indicator",
+           "judge_value"]
 
 
 @dataclasses.dataclass
@@ -187,8 +141,6 @@ class _RecordEnv(EvaluationEnv):
     """One list record as the items of a record rule."""
 
     def __init__(self, record: dict[str, object], numbers: list[str], year: int) -> None:
-        from ecopark.core.dataset.model import record_number
-
         self.t, self.warnings = year, []
         self.values = {name: record_number(record.get(name)) for name in numbers}
 
@@ -201,8 +153,6 @@ class _RecordEnv(EvaluationEnv):
 
 def evaluate(framework: Framework, dataset: Dataset, year: int | None = None) -> Evaluation:
     """Evaluate every indicator of `framework` for `dataset` in `year`, then the verdict."""
-    from ecopark.core.verdict import decide
-
     year = resolve_year(dataset, year)
     results = [evaluate_indicator(framework, dataset, ind.number, year)
                for ind in framework.indicators]

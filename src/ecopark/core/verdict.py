@@ -17,7 +17,7 @@ import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ecopark.core.evaluate import IndicatorResult, Status
+from ecopark.core.results import IndicatorResult, Status
 
 if TYPE_CHECKING:
     from ecopark.core.dataset.model import Dataset

@@ -27,19 +27,13 @@ from collections.abc import Iterable, Iterator
 from ecopark.core import units
 from ecopark.core.dataset.schema import Reported
 from ecopark.core.errors import DatasetError, MissingData
-from ecopark.core.evaluate import (
-    Evaluation,
-    IndicatorResult,
-    Status,
-    evaluate_formula,
-    evaluate_indicator,
-    judge_value,
-)
+from ecopark.core.evaluate import Evaluation, evaluate_formula, evaluate_indicator, judge_value
 from ecopark.core.formula import NotEvaluable
 from ecopark.core.framework.items import Check
 from ecopark.core.numbers import Printed, format_value, parse_printed, within_precision
 from ecopark.core.quality import check_dataset
 from ecopark.core.readable import readable
+from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.verdict import Verdict, VerdictStatus, decide
 
 __all__ = ["KIND_NAMES", "Finding", "Verification", "verify"]

@@ -21,8 +21,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ecopark.analysis.gap import gaps, threshold, verdict_sensitivity
-from ecopark.core.evaluate import Evaluation, IndicatorResult, Status, evaluate
+from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.quality import check_dataset, touching
+from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.verdict import VerdictStatus
 from ecopark.core.verify import verify
 from ecopark.reports import sentences as s

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 from ecopark.analysis.gap import Gap, InputChange
 from ecopark.analysis.levers import is_lever, levers
-from ecopark.core.evaluate import Evaluation, Status
+from ecopark.core.evaluate import Evaluation
 from ecopark.core.quality import QualityFinding
+from ecopark.core.results import Status
 from ecopark.core.verify import Finding
 from ecopark.reports import sentences as s
 from ecopark.reports.content import Facts, Paragraph, Section, items, nums, paragraph

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 
 from ecopark.analysis.gap import Gap, InputChange, threshold
-from ecopark.core.evaluate import Evaluation, IndicatorResult, Status
+from ecopark.core.evaluate import Evaluation
 from ecopark.core.framework.indicators import Indicator
+from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.trace import Trace
 from ecopark.reports.wording import (
     MORE_LESS,

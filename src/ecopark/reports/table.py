@@ -40,13 +40,15 @@ from typing import TYPE_CHECKING, Literal
 
 from ecopark.core import units
 from ecopark.core.errors import InputFileError
-from ecopark.core.evaluate import Status, judge_value
+from ecopark.core.evaluate import judge_value
 from ecopark.core.numbers import Printed, format_value, parse_printed
+from ecopark.core.results import Status
 from ecopark.reports.wording import pick, unit_text
 
 if TYPE_CHECKING:
-    from ecopark.core.evaluate import Evaluation, IndicatorResult
+    from ecopark.core.evaluate import Evaluation
     from ecopark.core.framework.model import Framework
+    from ecopark.core.results import IndicatorResult
     from ecopark.core.trace import Trace
     from ecopark.core.verify import Finding, Verification
 

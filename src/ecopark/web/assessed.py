@@ -11,9 +11,10 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from ecopark.core.dataset.schema import DatasetFile
-from ecopark.core.evaluate import Evaluation, IndicatorResult, Status
+from ecopark.core.evaluate import Evaluation
 from ecopark.core.framework.model import Framework
 from ecopark.core.quality import QualityFinding, check_dataset, touching
+from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.verify import Finding, Verification, verify
 from ecopark.store import models as m
 from ecopark.store import repository

@@ -21,8 +21,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from ecopark.accounting.inventory import ConversionLine, InventoryYear, load_method
+from ecopark.accounting.inventory import load_method
 from ecopark.core import units
+from ecopark.core.dataset.inventory import ConversionLine, InventoryYear
 from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import UnitError
 from ecopark.io.inventory_sheets import vocabularies

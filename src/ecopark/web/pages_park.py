@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from ecopark.analysis.gap import threshold
 from ecopark.core.errors import NotFound
-from ecopark.core.evaluate import Status
 from ecopark.core.framework.model import Framework
+from ecopark.core.results import Status
 from ecopark.core.trace import Trace
 from ecopark.core.units import pretty
 from ecopark.store import models as m

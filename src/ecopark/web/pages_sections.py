@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from ecopark.accounting.inventory import InventoryYear
+from ecopark.core.dataset.inventory import InventoryYear
 from ecopark.core.errors import DatasetError, EcoparkError, NotFound
 from ecopark.core.framework.model import Framework
 from ecopark.io.inventory_sheets import vocabularies

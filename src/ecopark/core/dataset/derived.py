@@ -4,47 +4,42 @@ how it was computed, and the method's warnings are attached to the items they co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ecopark.core.dataset.inventory import InventoryResult, InventoryYear
 from ecopark.core.dataset.model import Observation, Warnings
 from ecopark.core.dataset.settings import SettingValue
 from ecopark.core.errors import DatasetError
 from ecopark.core.framework.model import Framework
+from ecopark.core.framework.providers import provider
 from ecopark.core.units import conversion_factor
-
-if TYPE_CHECKING:
-    from ecopark.accounting.inventory import InventoryYear
-    from ecopark.accounting.zerocarbon import InventoryResult
 
 __all__ = ["check_inventory_section", "derived_observations"]
 
 
 def derived_observations(framework: Framework, inventory: dict[int, InventoryYear],
                          settings: dict[str, SettingValue], file: str
-                         ) -> tuple[dict[tuple[str, int], Any], Warnings,
+                         ) -> tuple[dict[tuple[str, int], Observation], Warnings,
                                     dict[int, InventoryResult]]:
     """The `computed` items of every inventory year, each with how it was computed, and the
     inventory's warnings attached to the items they concern."""
-    from ecopark.accounting.coefficients import load_library
-    from ecopark.accounting.inventory import MODULES, load_method
-
     link = framework.spec.inventory
     if link is None or not inventory:
         return {}, {}, {}
-    method = load_method(link.method)
-    module = MODULES[method.spec.module]
+    method = provider(link.method)
+    assert method is not None, link.method  # check_inventory found it when the framework loaded
     params = {param: settings[setting].value for param, setting in link.settings.items()}
-    values: dict[tuple[str, int], Any] = {}
+    values: dict[tuple[str, int], Observation] = {}
     warnings: Warnings = {}
     results: dict[int, InventoryResult] = {}
     for year, lines in sorted(inventory.items()):
-        result = module.compute(method, load_library(), year, lines, params, file)
+        result = method.compute(year, lines, params, file)
         results[year] = result
         for name, item in framework.spec.items.items():
             quantity = item.computed
             if quantity is None or quantity not in result.quantities:
                 continue
-            factor = conversion_factor(module.quantities[quantity], item.unit)
+            factor = conversion_factor(method.quantities[quantity], item.unit)
             value = float(f"{result.quantities[quantity] * factor:.12g}")
             values[(name, year)] = Observation(name, year, value, result.how(quantity),
                                                given=f"{value:g} {item.unit}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from ecopark.core.dataset.inventory import InventoryResult
 from ecopark.core.dataset.profile import Profile
 from ecopark.core.dataset.schema import Accounting, ChecklistEntry, Contribution, GateAnswer, Reported
 from ecopark.core.dataset.settings import SettingValue
@@ -49,7 +50,7 @@ class Dataset:
     settings: dict[str, SettingValue] = dataclasses.field(default_factory=dict)
     exemptions: dict[int, str] = dataclasses.field(default_factory=dict)
     gates: dict[str, GateAnswer] = dataclasses.field(default_factory=dict)
-    inventory: dict[int, Any] = dataclasses.field(default_factory=dict)  # year → InventoryResult
+    inventory: dict[int, InventoryResult] = dataclasses.field(default_factory=dict)  # by year
     derived_warnings: Warnings = dataclasses.field(default_factory=dict)
 
     def years(self) -> list[int]:

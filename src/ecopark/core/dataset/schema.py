@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from ecopark.accounting.inventory import InventoryYear
+from ecopark.core.dataset.inventory import InventoryYear
 
 __all__ = ["FORMAT", "Accounting", "ChecklistEntry", "Contribution", "DatasetFile", "GateAnswer",
            "Park", "Reported", "ReportedRow", "Scalar", "Series", "SettingEntry", "SettingScalar",

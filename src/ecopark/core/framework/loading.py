@@ -18,9 +18,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ecopark.core import units
-from ecopark.core.errors import FrameworkError, UnitError, UnknownFramework
+from ecopark.core.errors import DataFileError, FrameworkError, UnitError, UnknownFramework
 from ecopark.core.framework.checks import indicators, items, settings
 from ecopark.core.framework.model import Framework, FrameworkFile
+from ecopark.core.framework.providers import InventoryProvider, provider, provider_names
 from ecopark.core.framework.settings import InventoryLink
 from ecopark.core.yamlfile import read_yaml
 
@@ -140,7 +141,7 @@ def check_inventory(fw: Framework) -> None:
                         "framework declares no inventory method", "添加 add `inventory: "
                         "{method: ...}`")
         return
-    module = _inventory_module(fw, link)
+    module = _provider(fw, link)
     for name, item in computed.items():
         where = f"items.{name}.computed"
         if item.computed not in module.quantities:
@@ -162,15 +163,17 @@ def check_inventory(fw: Framework) -> None:
                         f"parameter {param!r}", f"可用 available: {', '.join(module.parameters)}")
 
 
-def _inventory_module(fw: Framework, link: InventoryLink) -> Any:
-    from ecopark.accounting.inventory import MODULES, load_method
-    from ecopark.core.errors import DataFileError
-
+def _provider(fw: Framework, link: InventoryLink) -> InventoryProvider:
+    """The provider the framework names, registered (`ecopark.core.framework.providers`) and
+    readable."""
     try:
-        method = load_method(link.method)
+        found = provider(link.method)
     except DataFileError as exc:
         raise _fail(fw, "inventory.method", exc.problem, exc.hint) from None
-    return MODULES[method.spec.module]
+    if found is None:
+        raise _fail(fw, "inventory.method", f"没有核算清单方法 no inventory method "
+                    f"{link.method!r}", f"可用 available: {', '.join(provider_names()) or '—'}")
+    return found
 
 
 def check_related(fw: Framework) -> None:

@@ -1,31 +1,29 @@
-"""Running the rules: every park-level rule over a dataset, every enterprise-level rule over a
-roster. Each kind is one function (`PARK_KINDS`, `ENTERPRISE_KINDS`); a screen runs only the
+"""Running the rules: every park-level rule over a dataset. Each kind is one function
+(`PARK_KINDS`, and `ENTERPRISE_KINDS` for the kinds that also run over one enterprise's yearly
+values, which `ecopark.accounting.roster_quality` runs over a roster); a screen runs only the
 rules that read the cells it is given."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ecopark.core.quality import evaluated, series, values
 from ecopark.core.quality.context import Cells, Park
-from ecopark.core.quality.findings import QualityFinding, Subject, make_finding, with_indicators
+from ecopark.core.quality.findings import QualityFinding, Subject, with_indicators
 from ecopark.core.quality.rules import (
     Rule,
     RuleSet,
-    enterprise_fields,
     load_rules,
     park_fields,
     rule_fields,
 )
 
 if TYPE_CHECKING:
-    from ecopark.accounting.roster import EnterpriseYear, Roster
     from ecopark.core.dataset.model import Dataset
     from ecopark.core.framework.model import Framework
 
-__all__ = ["ENTERPRISE_KINDS", "PARK_KINDS", "check_dataset", "check_roster", "evaluation_year",
+__all__ = ["ENTERPRISE_KINDS", "PARK_KINDS", "EnterpriseKind", "check_dataset", "evaluation_year",
            "run_park"]
 
 Kind = Callable[[Rule, Any, Park], Iterable[QualityFinding]]
@@ -107,53 +105,3 @@ def check_dataset(dataset: Dataset, framework: Framework, rules: RuleSet | None 
     """Every park-level rule over a dataset (its observations, contributions, stated totals),
     or those of `kinds`; `year` is the evaluation year (default: the dataset's)."""
     return run_park(dataset, framework, rules or load_rules(framework), year, kinds=kinds)
-
-
-# ------------------------------------------------------------------------ enterprise level
-
-
-def _enterprise_subjects(roster: Roster, computed: list[dict[str, float]]) -> list[Subject]:
-    grouped: dict[str, list[tuple[EnterpriseYear, dict[str, float]]]] = defaultdict(list)
-    for record, extra in zip(roster.records, computed, strict=True):
-        grouped[record.code].append((record, extra))
-    subjects = []
-    for code, rows in grouped.items():
-        first = rows[0][0]
-        numbers: dict[int, dict[str, float]] = {
-            r.year: {k: float(v) for k, v in {**r.values, **c}.items()
-                     if isinstance(v, int | float) and not isinstance(v, bool)} for r, c in rows}
-        cells = {r.year: roster.where(r, "name").split("!")[-1] for r, _ in rows}
-        subjects.append(Subject(f"{first.name}（{code}）", numbers, first.name, code,
-                                first.industry, cells))
-    return subjects
-
-
-def _duplicates(rule: Rule, roster: Roster) -> Iterator[QualityFinding]:
-    rows: dict[tuple[str, int], list[EnterpriseYear]] = defaultdict(list)
-    for record in roster.records:
-        rows[(record.code, record.year)].append(record)
-    for (code, year), records in rows.items():
-        if len(records) > 1:
-            subject = Subject(f"{records[0].name}（{code}）", {}, records[0].name, code)
-            yield make_finding(rule, subject, year, ("credit_code",), code=code,
-                               count=len(records), rows="、".join(str(r.row) for r in records))
-
-
-def check_roster(roster: Roster, computed: list[dict[str, float]], framework: Framework,
-                 rules: RuleSet | None = None) -> list[QualityFinding]:
-    """Every enterprise-level rule over a roster (`computed`: each record's energy and CO2)."""
-    rules = rules or load_rules(framework)
-    units_of = enterprise_fields()
-    subjects = _enterprise_subjects(roster, computed)
-    found: list[QualityFinding] = []
-    for rule in rules.rules("enterprise"):
-        if rule.kind == "duplicate":
-            found += _duplicates(rule, roster)
-            continue
-        for subject in subjects:
-            found += ENTERPRISE_KINDS[rule.kind](rule, rules.params[rule.id], subject, units_of)
-    from ecopark.accounting.rollup import items_by_field
-    from ecopark.accounting.rollup import load_rules as rollup_rules
-
-    mapping = items_by_field(rollup_rules(framework))
-    return with_indicators(found, framework, lambda f: mapping.get(f, set()))

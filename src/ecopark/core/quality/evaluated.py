@@ -9,9 +9,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ecopark.core.evaluate import IndicatorResult, Status, evaluate_indicator
+from ecopark.core.evaluate import evaluate_indicator
 from ecopark.core.numbers import format_value
 from ecopark.core.quality.findings import Both, QualityFinding, make_finding, plain
+from ecopark.core.results import IndicatorResult, Status
 
 if TYPE_CHECKING:
     from ecopark.core.framework.indicators import Indicator

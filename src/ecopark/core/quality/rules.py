@@ -1,4 +1,4 @@
-"""The quality-rule file (data/quality-rules.yaml): its schema, one parameter model per kind,
+"""The quality-rule file (core/data/quality-rules.yaml): its schema, one parameter model per kind,
 the facts each kind's messages may use, and the named checks run at load.
 
 Loading runs the named `CHECKS` (unique ids, parameters valid for the kind, fields known at the
@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from ecopark.core.framework.model import Framework
 
 __all__ = ["CHECKS", "PARAMS", "PARK_ONLY", "PLACEHOLDERS", "RULES_FILE", "Rule", "RuleSet",
-           "RulesFile", "enterprise_fields", "load_rules", "park_fields", "rule_fields"]
+           "RulesFile", "enterprise_fields", "load_rules", "park_fields", "register_enterprise_fields",
+           "rule_fields"]
 
 RULES_FILE = Path(__file__).parent.parent / "data" / "quality-rules.yaml"
 
@@ -174,11 +175,20 @@ class RuleSet:
 # ------------------------------------------------------------------------ names per level
 
 
-def enterprise_fields() -> dict[str, str]:
-    """Enterprise-level field → unit: roster amounts and computed values."""
-    from ecopark.accounting.rollup import enterprise_units
+_ENTERPRISE_FIELDS: list[Callable[[], Mapping[str, str]]] = []
 
-    return enterprise_units()
+
+def register_enterprise_fields(source: Callable[[], Mapping[str, str]]) -> None:
+    """Register where enterprise-level field names come from: field → unit. The roster is not
+    the core's: the package that reads rosters and computes per enterprise registers its fields
+    (`ecopark.accounting.providers.register`, when `ecopark` is imported)."""
+    if source not in _ENTERPRISE_FIELDS:
+        _ENTERPRISE_FIELDS.append(source)
+
+
+def enterprise_fields() -> dict[str, str]:
+    """Enterprise-level field → unit: roster amounts and computed values, as registered."""
+    return {name: unit for source in _ENTERPRISE_FIELDS for name, unit in source().items()}
 
 
 def park_fields(framework: Framework) -> dict[str, str]:
