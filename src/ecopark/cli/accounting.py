@@ -19,6 +19,7 @@ from ecopark.cli.common import (
     console,
     handles_errors,
     load_file,
+    named_frameworks,
     print_json,
     write_atomically,
     writing,
@@ -195,6 +196,8 @@ def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: st
         assumed = "表头未写单位，按" if zh else "no unit in the header, assumed"
         out.print(f"[dim]{assumed} {unit}: {key}[/dim]")
     if findings:
+        from ecopark.cli.terminal import quality_table
+
         out.print(quality_table(findings, lang))
 
 
@@ -429,11 +432,10 @@ def _dataset_inventory(path: Path, method: str | None, year: int | None, json_ou
 def _inventory_framework(path: Path, method: str | None) -> tuple[Any, Any]:
     """The dataset loaded under the framework (of those it names) whose inventory method is
     `method` (default: the first that has one)."""
-    from ecopark.cli.core import _named_frameworks
     from ecopark.core.errors import InvalidValue
     from ecopark.core.framework.loading import load_framework
 
-    names = _named_frameworks(path)
+    names = named_frameworks(path)
     candidates = [n for n in names if (link := load_framework(n).spec.inventory) is not None
                   and (method is None or link.method == method)]
     if not candidates:
@@ -446,49 +448,6 @@ def _inventory_framework(path: Path, method: str | None) -> tuple[Any, Any]:
 
 
 # ------------------------------------------------------------------------ check
-
-
-def quality_table(findings: list[Any], lang: str, title: str | None = None) -> Any:
-    """Data-quality findings as a table (shared with assess and verify)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    zh = lang != "en"
-    styles = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
-    table = Table(title=title or ("数据质量检查" if zh else "Data-quality checks"), expand=True)
-    # the rule's id and version are for --json: a reader gets the level, indicators and why
-    for header, width in ((("级别", "severity"), 8), (("指标", "indicators"), 8)):
-        table.add_column(header[0] if zh else header[1], overflow="fold", max_width=width)
-    table.add_column("说明" if zh else "finding", overflow="fold", ratio=1, min_width=30)
-    for f in findings:
-        word, style = styles[f.severity]
-        fix = f.fix_zh if zh else f.fix_en
-        text = (f.zh if zh else f.en) + (f"\n{'→ 建议：' if zh else '→ fix: '}{fix}" if fix else "")
-        table.add_row(Text(word if zh else f.severity, style=style),
-                      ", ".join(map(str, f.indicators)) or "—", text)
-    return table
-
-
-def indicator_quality(evaluation: Any) -> list[Any]:
-    """The park-level quality findings that touch an indicator of the evaluation."""
-    from ecopark.core.quality import check_dataset, touching
-
-    return touching(check_dataset(evaluation.dataset, evaluation.framework,
-                                  year=evaluation.year))
-
-
-def indicator_quality_json(evaluation: Any) -> list[dict[str, Any]]:
-    from ecopark.core.quality import findings_json
-
-    return findings_json(indicator_quality(evaluation))
-
-
-def print_indicator_quality(evaluation: Any, lang: str) -> None:
-    """Print the quality findings touching an indicator (nothing when there are none)."""
-    findings = indicator_quality(evaluation)
-    if findings:
-        title = "数据质量（涉及指标）" if lang != "en" else "Data quality touching indicators"
-        console().print(quality_table(findings, lang, title))
 
 
 @app.command()
@@ -523,6 +482,8 @@ def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录
     out = console()
     zh = lang != Lang.en
     if findings:
+        from ecopark.cli.terminal import quality_table
+
         out.print(quality_table(findings, lang.value))
     count = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     out.print(f"{'规则' if zh else 'rules'} {len(rule_set.spec.rules)}（{'版本' if zh else 'version'} "

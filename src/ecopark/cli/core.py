@@ -19,6 +19,8 @@ from ecopark.cli.common import (
     console,
     evaluate_file,
     handles_errors,
+    named_frameworks,
+    print_indicator_quality,
     print_json,
 )
 
@@ -35,44 +37,18 @@ def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
         return
     evaluation = evaluate_file(dataset, framework, year, base_year)
     if json_out:
-        from ecopark.cli.accounting import indicator_quality_json
         from ecopark.core.contract import assessment_json
 
-        print_json({**assessment_json(evaluation), "quality": indicator_quality_json(evaluation)})
+        print_json(assessment_json(evaluation, quality=True))
         return
-    from ecopark.cli.accounting import print_indicator_quality
     from ecopark.cli.terminal import assessment
 
     console().print(assessment(evaluation, lang.value))
     print_indicator_quality(evaluation, lang.value)
 
 
-def _named_frameworks(dataset: Path) -> list[str]:
-    """The frameworks a dataset or workbook names: `framework` and `also_frameworks`."""
-    from pydantic import ValidationError
-
-    from ecopark.core.dataset.loading import schema_error
-    from ecopark.core.dataset.schema import DatasetFile
-    from ecopark.core.errors import InputFileError
-    from ecopark.core.yamlfile import read_yaml
-
-    if dataset.suffix.lower() in (".xlsx", ".xlsm"):
-        from ecopark.io.workbook import read_workbook_spec
-
-        workbook = read_workbook_spec(dataset)
-        return list(dict.fromkeys([workbook.framework, *workbook.also_frameworks]))
-    if dataset.suffix.lower() not in (".yaml", ".yml"):
-        raise InputFileError(str(dataset), "--framework all 只适用于数据文件或工作簿 needs a "
-                             "dataset or workbook", "用 .yaml 或 .xlsx use a .yaml or .xlsx file")
-    try:
-        spec = DatasetFile.model_validate(read_yaml(dataset, floats_as_text=True))
-    except ValidationError as exc:
-        raise schema_error(exc, str(dataset)) from None
-    return list(dict.fromkeys([spec.framework, *spec.also_frameworks]))
-
-
 def _evaluations(dataset: Path, year: int | None) -> list[Any]:
-    return [evaluate_file(dataset, name, year) for name in _named_frameworks(dataset)]
+    return [evaluate_file(dataset, name, year) for name in named_frameworks(dataset)]
 
 
 def _assess_all(dataset: Path, year: int | None, lang: Lang, json_out: bool) -> None:
@@ -136,16 +112,13 @@ def verify(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
 
     result = run_verify(evaluate_file(dataset, framework, year, base_year))
     if json_out:
-        from ecopark.cli.accounting import indicator_quality_json
         from ecopark.core.contract import verification_json
 
-        print_json({**verification_json(result),
-                    "quality": indicator_quality_json(result.evaluation)})
+        print_json(verification_json(result, quality=True))
         return
     if result.evaluation.dataset.reported is None:
         typer.echo("数据文件中没有 reported（表中数值），仅做数据一致性检查 / the dataset has no "
                    "`reported` values: only data-consistency checks run", err=True)
-    from ecopark.cli.accounting import print_indicator_quality
     from ecopark.cli.terminal import verification
 
     console().print(verification(result, lang.value))

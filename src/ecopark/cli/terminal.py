@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ecopark.core.dataset.model import Dataset
     from ecopark.core.dataset.schema import Contribution
     from ecopark.core.framework.model import Framework
+    from ecopark.core.quality import QualityFinding
     from ecopark.core.verify import Verification
 
 Contributions = dict[str, dict[int, list["Contribution"]]]
@@ -404,3 +405,21 @@ def _side_value(side: Any, lang: str) -> str:
     value = "—" if side.value is None else format_value(side.value, 4)
     zh, en, _ = STATUS[Status(side.status)]
     return f"{value} {pretty(side.unit)} {_pick(lang, zh, en)}"
+
+
+def quality_table(findings: list[QualityFinding], lang: str, title: str | None = None) -> Table:
+    """Data-quality findings as a table (check, rollup, assess and verify)."""
+    zh = lang != "en"
+    styles = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+    table = Table(title=title or ("数据质量检查" if zh else "Data-quality checks"), expand=True)
+    # the rule's id and version are for --json: a reader gets the level, indicators and why
+    for header, width in ((("级别", "severity"), 8), (("指标", "indicators"), 8)):
+        table.add_column(header[0] if zh else header[1], overflow="fold", max_width=width)
+    table.add_column("说明" if zh else "finding", overflow="fold", ratio=1, min_width=30)
+    for f in findings:
+        word, style = styles[f.severity]
+        fix = f.fix_zh if zh else f.fix_en
+        text = (f.zh if zh else f.en) + (f"\n{'→ 建议：' if zh else '→ fix: '}{fix}" if fix else "")
+        table.add_row(Text(word if zh else f.severity, style=style),
+                      ", ".join(map(str, f.indicators)) or "—", text)
+    return table

@@ -1,6 +1,8 @@
 """The JSON contract of `assess --json` and `verify --json` (documented in docs/json-contract.md).
 
 Other tools and users' scripts depend on these shapes: keys are only ever added, never renamed.
+`quality` (the data-quality findings touching an indicator) is asked for: the commands add it,
+the API's assessment leaves it out.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from typing import Any
 
 from ecopark.core.dataset.inventory import InventoryResult, Line
 from ecopark.core.evaluate import Evaluation
+from ecopark.core.quality import findings_json, indicator_findings
 from ecopark.core.results import IndicatorResult
 from ecopark.core.verdict import Verdict
 from ecopark.core.verify import Finding, Verification
 
-__all__ = ["assessment_json", "inventory_json", "settings_json", "verdict_json",
+__all__ = ["assessment_json", "inventory_json", "quality_json", "settings_json", "verdict_json",
            "verification_json"]
 
 CONTRACT_VERSION = 1
@@ -68,9 +71,10 @@ def verdict_json(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def assessment_json(evaluation: Evaluation) -> dict[str, Any]:
+def assessment_json(evaluation: Evaluation, *, quality: bool = False) -> dict[str, Any]:
+    """An assessment; with `quality`, the findings touching its indicators too."""
     profile = evaluation.dataset.profile
-    return {
+    out = {
         "contract": CONTRACT_VERSION,
         "framework": evaluation.framework.id,
         "framework_version": evaluation.framework.spec.version,
@@ -85,6 +89,12 @@ def assessment_json(evaluation: Evaluation) -> dict[str, Any]:
         "inventory": {str(year): inventory_json(result)
                       for year, result in evaluation.dataset.inventory.items()},
     }
+    return {**out, "quality": quality_json(evaluation)} if quality else out
+
+
+def quality_json(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The data-quality findings that touch an indicator of the evaluation."""
+    return findings_json(indicator_findings(evaluation))
 
 
 def settings_json(evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -135,10 +145,11 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
 
 
-def verification_json(verification: Verification) -> dict[str, Any]:
+def verification_json(verification: Verification, *, quality: bool = False) -> dict[str, Any]:
+    """A verification; with `quality`, the findings touching the indicators too."""
     evaluation = verification.evaluation
     printed = verification.printed_verdict
-    return {
+    out = {
         "contract": CONTRACT_VERSION,
         "framework": evaluation.framework.id,
         "park": evaluation.dataset.profile.name,
@@ -148,3 +159,4 @@ def verification_json(verification: Verification) -> dict[str, Any]:
         "printed_verdict": None if printed is None else verdict_json(printed),
         "settings": settings_json(evaluation),
     }
+    return {**out, "quality": quality_json(evaluation)} if quality else out

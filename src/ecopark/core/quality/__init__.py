@@ -13,7 +13,7 @@ series), `values` (kinds over one value), `evaluated` (kinds over computed indic
 (running them), `screen` (the door: `screen` and `gate`).
 """
 
-from ecopark.core.quality.check import check_dataset
+from ecopark.core.quality.check import check_dataset, indicator_findings
 from ecopark.core.quality.findings import QualityFinding, findings_json, touching
 from ecopark.core.quality.rules import CHECKS, PARAMS, RULES_FILE, RuleSet, RulesFile, load_rules
 from ecopark.core.quality.screen import gate, screen
@@ -21,4 +21,5 @@ from ecopark.core.quality.screen import gate, screen
 KINDS = tuple(PARAMS)
 
 __all__ = ["CHECKS", "KINDS", "RULES_FILE", "QualityFinding", "RuleSet", "RulesFile",
-           "check_dataset", "findings_json", "gate", "load_rules", "screen", "touching"]
+           "check_dataset", "findings_json", "gate", "indicator_findings", "load_rules",
+           "screen", "touching"]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecopark.core.quality import evaluated, series, values
 from ecopark.core.quality.context import Cells, Park
-from ecopark.core.quality.findings import QualityFinding, Subject, with_indicators
+from ecopark.core.quality.findings import QualityFinding, Subject, touching, with_indicators
 from ecopark.core.quality.rules import (
     Rule,
     RuleSet,
@@ -21,10 +21,11 @@ from ecopark.core.quality.rules import (
 
 if TYPE_CHECKING:
     from ecopark.core.dataset.model import Dataset
+    from ecopark.core.evaluate import Evaluation
     from ecopark.core.framework.model import Framework
 
 __all__ = ["ENTERPRISE_KINDS", "PARK_KINDS", "EnterpriseKind", "check_dataset", "evaluation_year",
-           "run_park"]
+           "indicator_findings", "run_park"]
 
 Kind = Callable[[Rule, Any, Park], Iterable[QualityFinding]]
 
@@ -105,3 +106,9 @@ def check_dataset(dataset: Dataset, framework: Framework, rules: RuleSet | None 
     """Every park-level rule over a dataset (its observations, contributions, stated totals),
     or those of `kinds`; `year` is the evaluation year (default: the dataset's)."""
     return run_park(dataset, framework, rules or load_rules(framework), year, kinds=kinds)
+
+
+def indicator_findings(evaluation: Evaluation) -> list[QualityFinding]:
+    """The park-level findings that touch an indicator of an evaluation (its year's inputs)."""
+    return touching(check_dataset(evaluation.dataset, evaluation.framework,
+                                  year=evaluation.year))
