@@ -12,14 +12,15 @@ import pytest
 
 import ecopark.core.quality as q
 from ecopark import Dataset, Framework
-from ecopark.accounting.coefficients import Settings, load_library, resolve
+from ecopark.accounting.factors import Settings, resolve
+from ecopark.accounting.library import load_library
 from ecopark.accounting.rollup import compute
-from ecopark.accounting.roster import read_roster
 from ecopark.accounting.roster_quality import check_roster
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import DataFileError
 from ecopark.core.yamlfile import read_yaml
+from ecopark.io.roster import read_roster
 
 CODE_A, CODE_B = "91320412MA1AB0001C", "91320412MA1AB0002F"
 

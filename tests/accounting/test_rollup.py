@@ -15,10 +15,10 @@ import yaml
 from ecopark import evaluate, load_framework
 from ecopark.accounting import duplicates, rollup_rules
 from ecopark.accounting import rollup as ru
-from ecopark.accounting.coefficients import Library, Settings
+from ecopark.accounting.coefficients import Library
 from ecopark.accounting.coverage import require_confirmed
+from ecopark.accounting.factors import Settings
 from ecopark.accounting.rollup import Options, RollupFile, RollupRules, load_rules, rollup
-from ecopark.accounting.roster import read_roster
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import (
@@ -30,6 +30,7 @@ from ecopark.core.errors import (
 )
 from ecopark.core.framework.model import Framework
 from ecopark.core.yamlfile import read_yaml
+from ecopark.io.roster import read_roster
 
 from .conftest import CODE_JIA, DUP_CSV, DUP_XLSX, ROSTER_CSV, ROSTER_XLSX
 

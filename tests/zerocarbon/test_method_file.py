@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from ecopark.accounting.coefficients import load_library
 from ecopark.accounting.inventory import (
     DATA_DIR,
     METHOD_CHECKS,
@@ -18,6 +17,7 @@ from ecopark.accounting.inventory import (
     load_method,
 )
 from ecopark.accounting.inventory_method import InventoryMethod, MethodFile
+from ecopark.accounting.library import load_library
 from ecopark.core.errors import DataFileError
 from ecopark.core.yamlfile import read_yaml
 

@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ecopark.accounting.coefficients import Library, load_library, validate
+from ecopark.accounting.coefficients import Library, validate
 from ecopark.accounting.inventory_method import METHOD_FORMAT, InventoryMethod, InventoryModule, MethodFile
+from ecopark.accounting.library import load_library
 from ecopark.accounting.zerocarbon import MODULE as ANNEX4
 from ecopark.core import units
 from ecopark.core.dataset.inventory import InventoryResult, InventoryYear

@@ -25,10 +25,11 @@ from typing import Any
 
 from ecopark.accounting import rollup_inventory as ri
 from ecopark.accounting.carbon import carbon
-from ecopark.accounting.coefficients import Library, Resolved, Settings, resolve
+from ecopark.accounting.coefficients import Library
 from ecopark.accounting.coverage import Coverage
 from ecopark.accounting.duplicates import refuse as refuse_duplicates
 from ecopark.accounting.energy import Use, energy
+from ecopark.accounting.factors import Resolved, Settings, resolve
 from ecopark.accounting.rollup_rules import (
     CHECKS,
     COMPUTED,

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecopark.accounting.coefficients import load_library, validate
+from ecopark.accounting.coefficients import validate
+from ecopark.accounting.library import load_library
 from ecopark.accounting.roster import FIELDS, EnterpriseYear
 from ecopark.core import units
 from ecopark.core.errors import DataFileError, UnitError, UnknownFramework

@@ -49,7 +49,7 @@ UseOpt = Annotated[list[str] | None, typer.Option(
 
 def _settings(method: str | None, electricity: str | None, region: str | None,
               grid_year: int | None, grid_set: str | None) -> Any:
-    from ecopark.accounting.coefficients import Settings
+    from ecopark.accounting.factors import Settings
     from ecopark.core.errors import InvalidValue
 
     if electricity not in (None, "equivalent", "equal_value", "equal-value"):
@@ -61,7 +61,7 @@ def _settings(method: str | None, electricity: str | None, region: str | None,
 
 
 def _library(coefficients: list[Path] | None) -> Any:
-    from ecopark.accounting.coefficients import load_library
+    from ecopark.accounting.library import load_library
 
     return load_library(coefficients or ())
 
@@ -101,10 +101,10 @@ def rollup(roster: RosterArg,
     from ecopark.accounting.duplicates import parse_keep, resolve
     from ecopark.accounting.rollup import Options, load_rules
     from ecopark.accounting.rollup import rollup as run_rollup
-    from ecopark.accounting.roster import read_roster
     from ecopark.accounting.roster_quality import check_roster
     from ecopark.core.framework.loading import load_framework
     from ecopark.core.quality import check_dataset
+    from ecopark.io.roster import read_roster
     from ecopark.io.yamlout import dataset_yaml
 
     spec = _profile(profile)
@@ -217,10 +217,11 @@ def _replaced(out: Any, replaced: list[tuple[str, int]], zh: bool) -> None:
 def _use(library: Any, specs: list[str], pressure: float | None, temperature: float | None,
          enthalpy: float | None) -> Any:
     from ecopark.accounting.energy import Use
-    from ecopark.accounting.roster import _read, all_fields
+    from ecopark.accounting.roster import all_fields
     from ecopark.accounting.steam import SteamState
     from ecopark.core.errors import InvalidValue
     from ecopark.io.cells import Problem
+    from ecopark.io.roster import read_cell
 
     fields = {f.key: f for f in all_fields(library) if f.kind == "carrier"}
     amounts: dict[str, float] = {}
@@ -230,7 +231,7 @@ def _use(library: Any, specs: list[str], pressure: float | None, temperature: fl
         if key is None or not amount.strip():
             raise InvalidValue("--use", f"“{text}”：未知能源品种或缺少数量 unknown carrier or no "
                                "amount", f"能源品种 carriers: {', '.join(fields)}")
-        value = _read(fields[key], amount.strip(), False, 1.0)
+        value = read_cell(fields[key], amount.strip(), False, 1.0)
         if isinstance(value, Problem) or value is None:
             raise InvalidValue("--use", f"“{text}”：{value.problem if value else '无数量'}",
                                value.hint if value else "")
@@ -242,8 +243,8 @@ def _one(roster: Path | None, uses: list[str] | None, enterprise: str | None, ye
          library: Any, steam: tuple[float | None, float | None, float | None]) -> tuple[Any, float, str]:
     """The use to explain: from --use amounts, or one enterprise-year of a roster."""
     from ecopark.accounting.energy import Use
-    from ecopark.accounting.roster import read_roster
     from ecopark.core.errors import InvalidValue
+    from ecopark.io.roster import read_roster
 
     if roster is None:
         return _use(library, uses or [], *steam), 0.0, "--use"
@@ -262,7 +263,7 @@ def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise:
              year: int | None, settings: Any, coefficients: list[Path] | None, json_out: bool,
              lang: str, steam: tuple[float | None, float | None, float | None],
              process: float | None, keep: list[str] | None = None) -> None:
-    from ecopark.accounting.coefficients import resolve
+    from ecopark.accounting.factors import resolve
     from ecopark.core.errors import InvalidValue
 
     library = _library(coefficients)
@@ -331,12 +332,12 @@ def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out:
     from rich.table import Table
 
     from ecopark.accounting.breakdown import by_year
-    from ecopark.accounting.coefficients import resolve
     from ecopark.accounting.duplicates import parse_keep
     from ecopark.accounting.duplicates import resolve as resolve_duplicates
+    from ecopark.accounting.factors import resolve
     from ecopark.accounting.rollup import compute
-    from ecopark.accounting.roster import read_roster
     from ecopark.core.numbers import format_value
+    from ecopark.io.roster import read_roster
 
     read, settled = resolve_duplicates(read_roster(roster, library), parse_keep(keep))
     resolved = resolve(library, settings, read.carriers())
@@ -499,12 +500,12 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
     from ecopark.accounting.duplicates import first_rows
     from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
-    from ecopark.accounting.roster import read_roster
     from ecopark.accounting.roster_quality import check_roster
     from ecopark.core.dataset.loading import build_dataset
     from ecopark.core.framework.loading import load_framework
     from ecopark.core.quality import check_dataset
     from ecopark.core.quality import load_rules as quality_rules
+    from ecopark.io.roster import read_roster
 
     fw = load_framework(framework or "hj274-2015")
     library = _library(coefficients)
@@ -524,7 +525,7 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
 def roster_template(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件 .xlsx")]
                     ) -> None:
     """企业名录模板 — write the roster workbook (sheet 企业数据) to fill in."""
-    from ecopark.accounting.template import write_roster_template
+    from ecopark.io.roster_template import write_roster_template
 
     with writing(output):
         output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 """Text a person typed (names, labels, notes): no character that is invisible and changes what
-is shown or stored.
+is shown or stored; and labels (headers, names of sheets, carriers, frameworks) compared
+loosely, as people write them.
 
 Refused: NUL and the other C0 control characters but tab, line feed and carriage return (Excel
 cannot store them; a NUL cuts a name short in C libraries), DEL, and the bidirectional controls
@@ -11,12 +12,16 @@ web forms.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ecopark.core.errors import InvalidValue
 
-__all__ = ["HINT", "check_text", "find_unsafe", "problem", "unsafe_char"]
+__all__ = ["HINT", "check_text", "find_unsafe", "label_forms", "label_matches", "near_miss",
+           "normalize_label", "problem", "unsafe_char"]
 
 _UNSAFE = frozenset({*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x061C, 0x200E,
                      0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
@@ -61,3 +66,41 @@ def find_unsafe(data: Any, where: str = "") -> tuple[str, str] | None:
         elif isinstance(value, list | tuple):
             stack += [(inner, f"{path}[{n}]") for n, inner in reversed(list(enumerate(value)))]
     return None
+
+
+# ------------------------------------------------------------------------ labels compared loosely
+
+
+def normalize_label(text: str) -> str:
+    """Header/label text compared loosely: full-width → half-width, no spaces or line breaks,
+    case-folded, no trailing colon."""
+    normal = unicodedata.normalize("NFKC", text)
+    return re.sub(r"\s+", "", normal).casefold().rstrip(":")
+
+
+def label_forms(text: str) -> set[str]:
+    """The ways a bilingual label may be meant: "单位\\n(unit)" → {单位(unit), 单位, unit}."""
+    full = normalize_label(text)
+    forms = {full, re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", full)}
+    for inner in re.findall(r"\((.*?)\)|\[(.*?)\]|【(.*?)】", full):
+        forms.update(inner)
+    if re.search(r"[^\x00-\x7f]", full) and re.search(r"[a-z]", full):
+        forms.add(re.sub(r"[\x00-\x7f]+", "", full))
+        forms.add(re.sub(r"[^a-z0-9_]+", "", re.sub(r"[^\x00-\x7f]+", " ", full)))
+    return {form for form in forms if form}
+
+
+def label_matches(text: str, names: Iterable[str]) -> bool:
+    """Whether `text` is one of `names`, compared loosely (any of its forms)."""
+    forms = label_forms(text)
+    return any(normalize_label(name) in forms for name in names)
+
+
+def near_miss(text: str, candidates: Iterable[str], cutoff: float = 0.5) -> str | None:
+    """The candidate closest to `text` (compared loosely), if any is close enough."""
+    by_form: dict[str, str] = {}
+    for candidate in candidates:
+        for form in label_forms(candidate):
+            by_form.setdefault(form, candidate)
+    best = difflib.get_close_matches(normalize_label(text), list(by_form), n=1, cutoff=cutoff)
+    return by_form[best[0]] if best else None

@@ -3,7 +3,7 @@ units in the headers, 是/否 dropdowns and a 说明 sheet (zh-CN first, English
 
 `write_roster_template(path)` writes a new workbook; `add_roster_sheet(workbook)` adds the sheet
 企业数据 to an openpyxl workbook someone else is building (the park workbook template may call it,
-so that there is one template and one importer). The reader (roster.py) finds every column by
+so that there is one template and one importer). The reader (io/roster.py) finds every column by
 its header, so users may reorder, insert or delete columns.
 """
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ecopark.accounting.coefficients import Library, load_library
+from ecopark.accounting.coefficients import Library
+from ecopark.accounting.library import load_library
 from ecopark.accounting.roster import Field, all_fields
 from ecopark.io.sheet import column_letters
 
