@@ -35,8 +35,7 @@ from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.trace import Trace
 from ecopark.core.verdict import Verdict, VerdictStatus
 from ecopark.core.verify import Finding, Verification, verify
-
-__version__ = "0.1.0"
+from ecopark.version import __version__ as __version__
 
 providers.register()
 
