@@ -30,7 +30,8 @@ from pathlib import Path
 from ecopark.accounting.creditcode import check_character
 from ecopark.accounting.factors import Settings
 from ecopark.accounting.library import load_library
-from ecopark.accounting.rollup import Options, load_rules, rollup
+from ecopark.accounting.rollup import Options, rollup
+from ecopark.accounting.rollup_rules import load_rules
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.quality import check_roster
 from ecopark.io.roster import read_roster

@@ -12,9 +12,9 @@ import pytest
 
 import ecopark.core.quality as q
 from ecopark import Dataset, Framework
+from ecopark.accounting.aggregate import compute
 from ecopark.accounting.factors import Settings, resolve
 from ecopark.accounting.library import load_library
-from ecopark.accounting.rollup import compute
 from ecopark.accounting.roster_quality import check_roster
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import DatasetFile

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from ecopark import evaluate, load_framework
 from ecopark.accounting.coefficients import Library
 from ecopark.accounting.library import load_library
-from ecopark.accounting.rollup import PARK_LINES, Options, Rollup, load_rules, rollup
+from ecopark.accounting.rollup import PARK_LINES, Options, Rollup, rollup
+from ecopark.accounting.rollup_rules import load_rules
 from ecopark.cli import app
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import DatasetFile

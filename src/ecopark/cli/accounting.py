@@ -99,8 +99,9 @@ def rollup(roster: RosterArg,
     roster's year needs --confirm-coverage."""
     from ecopark.accounting.coverage import require_confirmed
     from ecopark.accounting.duplicates import parse_keep, resolve
-    from ecopark.accounting.rollup import Options, load_rules
+    from ecopark.accounting.rollup import Options
     from ecopark.accounting.rollup import rollup as run_rollup
+    from ecopark.accounting.rollup_rules import load_rules
     from ecopark.accounting.roster_quality import check_roster
     from ecopark.core.framework.loading import load_framework
     from ecopark.core.quality import check_dataset
@@ -331,11 +332,11 @@ def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out:
     --keep-row settles it)."""
     from rich.table import Table
 
+    from ecopark.accounting.aggregate import compute
     from ecopark.accounting.breakdown import by_year
     from ecopark.accounting.duplicates import parse_keep
     from ecopark.accounting.duplicates import resolve as resolve_duplicates
     from ecopark.accounting.factors import resolve
-    from ecopark.accounting.rollup import compute
     from ecopark.core.numbers import format_value
     from ecopark.io.roster import read_roster
 
@@ -497,9 +498,11 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
                   settings: Any, rules: Path | None) -> tuple[Any, list[Any]]:
     """The roster's findings (a duplicated credit code among them) and the park-level ones of
     its roll-up, which counts the first row of a duplicate only."""
+    from ecopark.accounting.aggregate import compute
     from ecopark.accounting.duplicates import first_rows
-    from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
+    from ecopark.accounting.rollup import Options, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
+    from ecopark.accounting.rollup_rules import load_rules
     from ecopark.accounting.roster_quality import check_roster
     from ecopark.core.dataset.loading import build_dataset
     from ecopark.core.framework.loading import load_framework

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from ecopark.accounting import creditcode
 from ecopark.accounting.coverage import Coverage, require_confirmed
-from ecopark.accounting.rollup import load_rules
+from ecopark.accounting.rollup_rules import load_rules
 from ecopark.core.dataset.schema import ValueEntry
 from ecopark.core.errors import Conflict, DataFileError, InvalidValue, NotFound
 from ecopark.core.framework.loading import load_framework
