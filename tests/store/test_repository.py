@@ -142,8 +142,10 @@ def test_a_killed_load_leaves_the_database_as_it_was(store: Store, hj274: Framew
             time.sleep(60)
     """), encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
+    # the child finds `tests` here and ecopark where this process does (an inherited PYTHONPATH)
+    path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
     with subprocess.Popen([sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE,
-                          env={**os.environ, "PYTHONPATH": str(root)}, text=True) as child:
+                          env={**os.environ, "PYTHONPATH": path}, text=True) as child:
         try:
             assert child.stdout is not None and child.stdout.readline().strip() == "flushed"
         finally:
