@@ -33,14 +33,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from store_load import pg_schema  # noqa: E402
 
-from ecopark.dataset import DatasetFile  # noqa: E402
-from ecopark.framework import load_framework  # noqa: E402
+from ecopark.core.dataset.schema import DatasetFile  # noqa: E402
+from ecopark.core.framework.loading import load_framework  # noqa: E402
+from ecopark.core.yamlfile import read_yaml  # noqa: E402
 from ecopark.store import auth, repository  # noqa: E402
 from ecopark.store.engine import Store  # noqa: E402
 from ecopark.store.migrate import upgrade  # noqa: E402
 from ecopark.store.settings import Settings  # noqa: E402
 from ecopark.web.launch import free_port  # noqa: E402
-from ecopark.yamlfile import read_yaml  # noqa: E402
 
 SEED = ROOT / "examples" / "wujin-2018" / "dataset.yaml"
 

@@ -3,7 +3,7 @@
 The park-years are variants of the seed example (examples/wujin-2018/dataset.yaml), built in
 memory with a seeded generator: every numeric observation scaled by its own random factor
 (0.6-1.6 per item-year), and a varied planning base year, region class and set of selected
-optional indicators. Generation is not timed; only `ecopark.evaluate.evaluate(framework,
+optional indicators. Generation is not timed; only `ecopark.core.evaluate.evaluate(framework,
 dataset)` is (32 indicators, each with its trace, and the overall verdict). Peak memory of the
 evaluation phase is measured in a separate pass under tracemalloc, which slows Python down.
 
@@ -23,10 +23,13 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
-from ecopark.dataset import Dataset, Observation, load_dataset
-from ecopark.evaluate import Evaluation, Status, evaluate
-from ecopark.framework import Framework, load_framework
-from ecopark.verdict import VerdictStatus
+from ecopark.core.dataset.loading import load_dataset
+from ecopark.core.dataset.model import Dataset, Observation
+from ecopark.core.evaluate import Evaluation, evaluate
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
+from ecopark.core.results import Status
+from ecopark.core.verdict import VerdictStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DATASET = ROOT / "examples" / "wujin-2018" / "dataset.yaml"

@@ -37,15 +37,15 @@ marks = [("interpreter start-up", time.time() - float(sys.argv[1]))]
 def mark(name, start):
     marks.append((name, time.perf_counter() - start))
 t = time.perf_counter(); import ecopark.cli; mark("import ecopark.cli", t)
-from ecopark.framework import load_framework
-from ecopark.dataset import load_dataset
-from ecopark.evaluate import evaluate
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.dataset.loading import load_dataset
+from ecopark.core.evaluate import evaluate
 t = time.perf_counter(); fw = load_framework("hj274-2015"); mark("load framework", t)
 t = time.perf_counter(); ds = load_dataset(sys.argv[2], fw); mark("load dataset", t)
 t = time.perf_counter(); ev = evaluate(fw, ds); mark("evaluate", t)
 t = time.perf_counter()
 from rich.console import Console
-from ecopark.terminal import assessment
+from ecopark.cli.terminal import assessment
 Console(file=io.StringIO(), width=160).print(assessment(ev, "zh")); mark("render table", t)
 print(json.dumps(marks))
 """

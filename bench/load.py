@@ -39,8 +39,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+from ecopark.core.yamlfile import read_yaml
 from ecopark.web.launch import demo_server
-from ecopark.yamlfile import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "wujin-2018" / "dataset.yaml"

@@ -6,7 +6,7 @@ timed): per row year, name, credit code (valid check character), industry code, 
 output, value added, employees, land, water, wastewater, four pollutants, solid waste, and six
 energy carriers (coal, gas, diesel, grid power, self-used PV, purchased heat). Timed separately:
 
-    read      ecopark.accounting.roster.read_roster (CSV → checked records)
+    read      ecopark.io.roster.read_roster (CSV → checked records)
     roll-up   coefficients resolved once, 综合能耗 and CO2 for every row, the HJ 274 roll-up
               rules applied, contributions (top 10 per item-year), the dataset built and
               validated — `ecopark.accounting.rollup.rollup`     ← the target
@@ -27,13 +27,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from ecopark.accounting.coefficients import Settings, load_library
 from ecopark.accounting.creditcode import check_character
-from ecopark.accounting.rollup import Options, load_rules, rollup
-from ecopark.accounting.roster import read_roster
-from ecopark.framework import load_framework
+from ecopark.accounting.factors import Settings
+from ecopark.accounting.library import load_library
+from ecopark.accounting.rollup import Options, rollup
+from ecopark.accounting.rollup_rules import load_rules
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.quality import check_roster
+from ecopark.io.roster import read_roster
 from ecopark.io.yamlout import dataset_yaml
-from ecopark.quality import check_roster
 
 TARGET_SECONDS = 3.0
 HEADER = ["年份", "企业名称", "统一社会信用代码", "行业代码", "重点企业", "重点排污单位",

@@ -29,13 +29,13 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from ecopark.dataset import DatasetFile  # noqa: E402
-from ecopark.framework import load_framework  # noqa: E402
+from ecopark.core.dataset.schema import DatasetFile  # noqa: E402
+from ecopark.core.framework.loading import load_framework  # noqa: E402
+from ecopark.core.yamlfile import read_yaml  # noqa: E402
 from ecopark.store import models as m  # noqa: E402
 from ecopark.store import repository  # noqa: E402
 from ecopark.store.engine import Store, resolve_url  # noqa: E402
 from ecopark.store.migrate import upgrade  # noqa: E402
-from ecopark.yamlfile import read_yaml  # noqa: E402
 
 SEED = ROOT / "examples" / "wujin-2018" / "dataset.yaml"
 

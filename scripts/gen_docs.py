@@ -70,9 +70,9 @@ def _anchor(path: tuple[str, ...]) -> str:
 
 
 def generated() -> dict[Path, str]:
-    from ecopark.catalogue import catalogue_markdown
-    from ecopark.dataset import dataset_json_schema
-    from ecopark.framework import load_framework
+    from ecopark.core.dataset.schema import dataset_json_schema
+    from ecopark.core.framework.loading import load_framework
+    from ecopark.reports.catalogue import catalogue_markdown
 
     schema = json.dumps(dataset_json_schema(), ensure_ascii=False, indent=2) + "\n"
     return {

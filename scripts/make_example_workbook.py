@@ -29,10 +29,10 @@ STAMP = b"2019-05-22T00:00:00Z"
 
 def workbook_bytes() -> bytes:
     """The example workbook as a rebuild writes it."""
-    from ecopark.dataset import DatasetFile
-    from ecopark.framework import load_framework
+    from ecopark.core.dataset.schema import DatasetFile
+    from ecopark.core.framework.loading import load_framework
+    from ecopark.core.yamlfile import read_yaml
     from ecopark.io.prefill import write_filled_template
-    from ecopark.yamlfile import read_yaml
 
     spec = DatasetFile.model_validate(read_yaml(DATASET, floats_as_text=True))
     years = {y for series in spec.observations.values() for y in series.values}

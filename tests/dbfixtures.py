@@ -15,12 +15,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from ecopark import Framework
-from ecopark.dataset import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import upgrade
 from ecopark.store.settings import Settings
-from ecopark.yamlfile import read_yaml
 
 from .conftest import SEED
 

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
-from ecopark.dataset import Dataset, load_dataset
-from ecopark.evaluate import Status, evaluate, evaluate_indicator, judge_value
-from ecopark.framework import load_framework
-from ecopark.verdict import VerdictStatus
+from ecopark.core.dataset.loading import load_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.evaluate import evaluate, evaluate_indicator, judge_value
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.results import Status
+from ecopark.core.verdict import VerdictStatus
 
 FW = load_framework("hj274-2015")
 T = 2018

@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-import ecopark.errors as errors_module
-from ecopark.errors import EcoparkError
+import ecopark.core.errors as errors_module
+from ecopark.core.errors import EcoparkError
 
 
 def _subclasses(cls: type[EcoparkError]) -> list[type[EcoparkError]]:

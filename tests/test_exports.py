@@ -30,5 +30,5 @@ def test_core_never_imports_the_cli_or_terminal_libraries() -> None:
         in_cli = path.parent.name == "cli"
         if not in_cli:
             assert "import typer" not in text, path
-        if not in_cli and path.name not in ("terminal.py", "terminal_analysis.py"):
+        if not in_cli:
             assert "from rich" not in text and "import rich" not in text, path

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from ecopark.errors import MissingData
-from ecopark.formula import FormulaSyntaxError, NotEvaluable, Scope, compile_formula
-from ecopark.trace import Trace, Value
+from ecopark.core.errors import MissingData
+from ecopark.core.formula import FormulaSyntaxError, NotEvaluable, Scope, compile_formula
+from ecopark.core.trace import Trace, Value
 
 SCOPE = Scope(items={"iva": "万元", "land": "km2", "co2": "t", "fresh": "万m3", "reuse": "m3",
                      "ok": "text"},

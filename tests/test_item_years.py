@@ -1,10 +1,10 @@
-"""Which (item, year) pairs an indicator reads (`ecopark.formula.reads`): t, t−3, the base year,
+"""Which (item, year) pairs an indicator reads (`ecopark.core.formula.reads`): t, t−3, the base year,
 through variables, every member of a mean and both years of a growth rate."""
 
 from __future__ import annotations
 
 from ecopark import Framework
-from ecopark.formula.reads import item_years
+from ecopark.core.formula.reads import item_years
 from ecopark.web.forms import needed_years
 
 

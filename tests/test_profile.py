@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ecopark import Dataset, Framework, load_dataset
-from ecopark.errors import DatasetError, UnitError
+from ecopark.core.errors import DatasetError, UnitError
 from tests.conftest import SEED
 
 

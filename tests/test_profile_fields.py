@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ecopark.dataset import load_dataset
-from ecopark.errors import DatasetError
-from ecopark.profile import Profile
+from ecopark.core.dataset.loading import load_dataset
+from ecopark.core.dataset.profile import Profile
+from ecopark.core.errors import DatasetError
 
 SEED = Path(__file__).parent.parent / "examples" / "wujin-2018" / "dataset.yaml"
 

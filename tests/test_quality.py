@@ -10,14 +10,17 @@ from typing import Any
 
 import pytest
 
-import ecopark.quality as q
+import ecopark.core.quality as q
 from ecopark import Dataset, Framework
-from ecopark.accounting.coefficients import Settings, load_library, resolve
-from ecopark.accounting.rollup import compute
-from ecopark.accounting.roster import read_roster
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import DataFileError
-from ecopark.yamlfile import read_yaml
+from ecopark.accounting.aggregate import compute
+from ecopark.accounting.factors import Settings, resolve
+from ecopark.accounting.library import load_library
+from ecopark.accounting.roster_quality import check_roster
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import DataFileError
+from ecopark.core.yamlfile import read_yaml
+from ecopark.io.roster import read_roster
 
 CODE_A, CODE_B = "91320412MA1AB0001C", "91320412MA1AB0002F"
 
@@ -108,7 +111,7 @@ def _roster_findings(fw: Framework, text: str, tmp_path: Path) -> list[q.Quality
     roster = read_roster(path, library)
     resolved = resolve(library, Settings(grid_year=2022), roster.carriers()) if roster.carriers() \
         else None
-    return q.check_roster(roster, compute(roster, resolved), fw)
+    return check_roster(roster, compute(roster, resolved), fw)
 
 
 def test_every_rule_has_a_case() -> None:
@@ -407,7 +410,7 @@ def test_screen_warns_of_a_blank_mandatory_input(hj274: Framework) -> None:
 
 
 def test_gate_stops_an_error_without_a_reason(hj274: Framework) -> None:
-    from ecopark.errors import ImplausibleValue
+    from ecopark.core.errors import ImplausibleValue
 
     found = q.screen(hj274, _dataset(hj274, SLIPPED), [("iva", 2018)])
     for reason in (None, "", "  "):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecopark import units
-from ecopark.errors import UnitError
+from ecopark.core import units
+from ecopark.core.errors import UnitError
 
 
 @pytest.mark.parametrize(("source", "target", "factor"), [

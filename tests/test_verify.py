@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ecopark import DatasetError, Framework, evaluate, load_dataset, verify
-from ecopark.readable import readable
-from ecopark.verify import Finding
+from ecopark.core.readable import readable
+from ecopark.core.verify import Finding
 
 BASE = """\
 format: ecopark-dataset/1

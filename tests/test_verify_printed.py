@@ -14,7 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from ecopark.cli import app
-from ecopark.framework import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.io.printed_table import read_printed_table
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,7 +42,7 @@ SHOTS = {  # file → (role, path, full page)
 
 
 def build(folder: Path) -> tuple[object, dict[str, tuple[str, str]]]:
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io.workbook import read_workbook_spec
     from ecopark.store import repository
     from ecopark.store.demo import create_demo

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ecopark.accounting.coefficients import Library, load_library
+from ecopark.accounting.coefficients import Library
+from ecopark.accounting.library import load_library
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "accounting"
 ROSTER_CSV = DATA / "roster-10.csv"

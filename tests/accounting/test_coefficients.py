@@ -10,25 +10,24 @@ from typing import Any
 
 import pytest
 
-from ecopark.accounting import coefficients as co
 from ecopark.accounting.coefficients import (
+    DATA_DIR,
     CarriersFile,
     CoefficientFile,
     CoefficientSet,
     Library,
     MethodsFile,
-    Settings,
-    build_library,
-    resolve,
 )
-from ecopark.errors import DataFileError, MissingCoefficient
-from ecopark.yamlfile import read_yaml
+from ecopark.accounting.factors import Settings, resolve
+from ecopark.accounting.library import CHECKS, build_library, builtin_files, load_library
+from ecopark.core.errors import DataFileError, MissingCoefficient
+from ecopark.core.yamlfile import read_yaml
 
 
 def _raw() -> tuple[dict[str, Any], dict[str, Any], dict[str, dict[str, Any]]]:
-    carriers = read_yaml(co.DATA_DIR / "carriers.yaml")
-    methods = read_yaml(co.DATA_DIR / "methods.yaml")
-    sets = {p.name: read_yaml(p) for p in co.builtin_files()}
+    carriers = read_yaml(DATA_DIR / "carriers.yaml")
+    methods = read_yaml(DATA_DIR / "methods.yaml")
+    sets = {p.name: read_yaml(p) for p in builtin_files()}
     return carriers, methods, sets
 
 
@@ -137,7 +136,7 @@ def test_user_file_adds_a_grid_set(tmp_path: Path) -> None:
         "name_en: own\nsource: 测试 test\nvintage: '2020'\nregions: [江苏]\n"
         "grid:\n  - {region: 江苏, year: 2020, basis: average, value: 0.7, unit: kg/kWh, source: test}\n",
         encoding="utf-8")
-    library = co.load_library([user])
+    library = load_library([user])
     resolved = resolve(library, Settings(grid_region="江苏", grid_set="my-grid"), ["electricity"])
     assert resolved.carriers["electricity"].co2 == pytest.approx(0.0007)
 
@@ -210,4 +209,4 @@ def test_check_methods() -> None:
 
 def test_every_check_has_a_test() -> None:
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_check_")}
-    assert {check.__name__ for check in co.CHECKS} == tested
+    assert {check.__name__ for check in CHECKS} == tested

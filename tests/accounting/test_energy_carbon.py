@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from ecopark.accounting.carbon import carbon
-from ecopark.accounting.coefficients import Library, Resolved, Settings, resolve
+from ecopark.accounting.coefficients import Library
 from ecopark.accounting.energy import Use, energy
+from ecopark.accounting.factors import Resolved, Settings, resolve
 from ecopark.accounting.steam import SteamState, SteamStateError, enthalpy, saturation_temperature
 
 GRID_2022 = Settings(grid_year=2022)

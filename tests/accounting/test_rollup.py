@@ -15,20 +15,23 @@ import yaml
 from ecopark import evaluate, load_framework
 from ecopark.accounting import duplicates, rollup_rules
 from ecopark.accounting import rollup as ru
-from ecopark.accounting.coefficients import Library, Settings
+from ecopark.accounting.coefficients import Library
 from ecopark.accounting.coverage import require_confirmed
-from ecopark.accounting.rollup import Options, RollupFile, RollupRules, load_rules, rollup
-from ecopark.accounting.roster import read_roster
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import (
+from ecopark.accounting.factors import Settings
+from ecopark.accounting.rollup import Options, rollup
+from ecopark.accounting.rollup_rules import RollupFile, RollupRules, load_rules
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import (
     DataFileError,
     DuplicateEnterprise,
     InvalidValue,
     PartialCoverage,
     WorkbookProblems,
 )
-from ecopark.framework import Framework
-from ecopark.yamlfile import read_yaml
+from ecopark.core.framework.model import Framework
+from ecopark.core.yamlfile import read_yaml
+from ecopark.io.roster import read_roster
 
 from .conftest import CODE_JIA, DUP_CSV, DUP_XLSX, ROSTER_CSV, ROSTER_XLSX
 
@@ -180,7 +183,7 @@ def _rules(change: Callable[[dict[str, Any]], None], framework: Framework = FW) 
     data = copy.deepcopy(read_yaml(rollup_rules.DATA_DIR / f"rollup-{framework.id}.yaml"))
     change(data)
     rules = RollupRules(RollupFile.model_validate(data), "rollup.yaml")
-    for check in ru.CHECKS:
+    for check in rollup_rules.CHECKS:
         check(rules, framework)
     return rules
 
@@ -291,7 +294,7 @@ def test_check_inventory_steam() -> None:
 
 def test_every_check_has_a_test() -> None:
     tested = {name.removeprefix("test_") for name in globals() if name.startswith("test_check_")}
-    assert {check.__name__ for check in ru.CHECKS} == tested
+    assert {check.__name__ for check in rollup_rules.CHECKS} == tested
 
 
 def test_written_yaml_reads_back_with_its_contributions(library: Library, tmp_path: Path) -> None:

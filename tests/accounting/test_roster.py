@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ecopark.accounting.coefficients import Library
-from ecopark.accounting.roster import read_roster
-from ecopark.accounting.template import write_roster_template
-from ecopark.errors import InputFileError, WorkbookProblems
+from ecopark.core.errors import InputFileError, WorkbookProblems
+from ecopark.io.roster import read_roster
+from ecopark.io.roster_template import write_roster_template
 
 from .conftest import BAD_CSV, BAD_XLSX, ROSTER_CSV, ROSTER_XLSX
 

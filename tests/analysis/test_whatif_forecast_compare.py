@@ -10,7 +10,7 @@ from ecopark import DatasetError, Evaluation, Framework, Status, evaluate, load_
 from ecopark.analysis.compare import compare
 from ecopark.analysis.forecast import forecast, trend
 from ecopark.analysis.whatif import parse_assignment, whatif
-from ecopark.errors import UnitError
+from ecopark.core.errors import UnitError
 
 
 def test_whatif_changes_exactly_the_expected_statuses(hj274: Framework,

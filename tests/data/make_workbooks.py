@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unu
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from ecopark.framework import load_framework  # noqa: E402
+from ecopark.core.framework.loading import load_framework  # noqa: E402
 from ecopark.io.template import write_template  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "workbooks"

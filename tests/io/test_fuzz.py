@@ -25,8 +25,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecopark.errors import EcoparkError
-from ecopark.framework import Framework, load_framework
+from ecopark.core.errors import EcoparkError
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.io import load
 from tests.io.hostile import DOCX, WORKBOOKS, parts
 from tests.io.test_printed_table import table_rows, write_xlsx

@@ -19,8 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from ecopark.cli import app
-from ecopark.errors import WorkbookError, WorkbookProblems
-from ecopark.framework import Framework, load_framework
+from ecopark.core.errors import WorkbookError, WorkbookProblems
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.io import load
 from ecopark.io.docx_budget import MAX_XML_BYTES
 from ecopark.io.printed_table import read_printed_table
@@ -176,7 +177,7 @@ def test_sparse_sheets_are_refused_before_calamine_allocates_them(tmp_path: Path
 import json, resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-from ecopark.errors import WorkbookError
+from ecopark.core.errors import WorkbookError
 from ecopark.io.sheet import open_workbook
 out = {}
 for case, path in json.loads(sys.argv[1]).items():
@@ -426,7 +427,7 @@ CAPPED = """
 import json, resource, sys, time
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
-from ecopark.errors import EcoparkError
+from ecopark.core.errors import EcoparkError
 from ecopark.io import load
 started = time.perf_counter()
 try:

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
-from ecopark.errors import WorkbookProblems
-from ecopark.framework import Framework
+from ecopark.core.errors import WorkbookProblems
+from ecopark.core.framework.model import Framework
 from ecopark.io.prefill import write_filled_template
 from ecopark.io.workbook import read_workbook, read_workbook_spec
 

@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from ecopark import Dataset, Evaluation, Framework, evaluate, verify
-from ecopark.errors import WorkbookError, WorkbookProblems
+from ecopark.core.errors import WorkbookError, WorkbookProblems
 from ecopark.io.printed_table import read_printed_table
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "wujin-2018-table.docx"

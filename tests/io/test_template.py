@@ -13,7 +13,7 @@ import openpyxl  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
 from ecopark import Framework, load_framework
-from ecopark.errors import InputFileError, WorkbookProblems
+from ecopark.core.errors import InputFileError, WorkbookProblems
 from ecopark.io.template import unit_choices, unit_display
 from ecopark.io.workbook import read_workbook, write_template
 from tests.conftest import TINY

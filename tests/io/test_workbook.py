@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from ecopark import Evaluation, Framework, evaluate, load_framework
-from ecopark.dataset import ValueEntry
-from ecopark.errors import WorkbookError, WorkbookProblems
+from ecopark.core.dataset.schema import ValueEntry
+from ecopark.core.errors import WorkbookError, WorkbookProblems
 from ecopark.io.sheet import MAX_CELLS, Column, open_workbook
 from ecopark.io.workbook import read_workbook, read_workbook_spec, write_template
 from tests.conftest import SEED, TINY

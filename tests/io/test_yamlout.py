@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from ecopark import Dataset, load_dataset
-from ecopark.dataset import DatasetFile
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.yamlfile import read_yaml
 from ecopark.io.workbook import read_workbook, read_workbook_spec
 from ecopark.io.yamlout import dataset_yaml
-from ecopark.yamlfile import read_yaml
 from tests.conftest import SEED
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "data" / "workbooks"
@@ -103,9 +103,9 @@ def test_awkward_values_survive(tmp_path: Path) -> None:
 
 def test_zero_carbon_sections_survive_the_round_trip(tmp_path: Path) -> None:
     from ecopark import evaluate, load_dataset, load_framework
-    from ecopark.dataset import DatasetFile
+    from ecopark.core.dataset.schema import DatasetFile
+    from ecopark.core.yamlfile import read_yaml
     from ecopark.io.yamlout import dataset_yaml
-    from ecopark.yamlfile import read_yaml
 
     source = Path(__file__).resolve().parents[2] / "examples" / "zero-carbon-demo" / "dataset.yaml"
     spec = DatasetFile.model_validate(read_yaml(source, floats_as_text=True))

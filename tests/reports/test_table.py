@@ -95,7 +95,7 @@ def test_filler_and_organisation_come_from_the_profile(seed_eval: Evaluation) ->
 
 
 def test_today_is_taken_in_the_parks_time_zone() -> None:
-    from ecopark.profile import Profile
+    from ecopark.core.dataset.profile import Profile
 
     late = datetime.datetime(2019, 5, 21, 17, 30, tzinfo=datetime.UTC)  # 01:30 on 22 May in China
     assert Profile("园区", 2012).filled_on(late) == datetime.date(2019, 5, 22)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from ecopark import Framework
 from ecopark.cli import app
-from ecopark.dataset import DatasetFile, ValueEntry
+from ecopark.core.dataset.schema import DatasetFile, ValueEntry
 from ecopark.store import audit, auth, repository
 from ecopark.store import models as m
 from ecopark.store.engine import Store

@@ -14,7 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from ecopark.errors import (
+from ecopark.core.errors import (
     AuthError,
     Conflict,
     InvalidValue,

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from ecopark import Framework
 from ecopark.cli import app
-from ecopark.errors import InputFileError, StoreError
+from ecopark.core.errors import InputFileError, StoreError
 from ecopark.store import backup, repository
 from ecopark.store import models as m
 from ecopark.store.engine import Store

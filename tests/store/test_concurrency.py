@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from ecopark.errors import DatabaseBusy
+from ecopark.core.errors import DatabaseBusy
 from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.migrate import upgrade

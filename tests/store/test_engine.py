@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ecopark.errors import StoreError
+from ecopark.core.errors import StoreError
 from ecopark.store.engine import Store, default_url, resolve_url
 from ecopark.store.migrate import require_current
 

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DatabaseError
 from typer.testing import CliRunner
 
 from ecopark.cli import app
-from ecopark.dataset import DatasetFile
-from ecopark.errors import StoreError
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import StoreError
 from ecopark.store import audit, auth, repository
 from ecopark.store import models as m
 from ecopark.store.engine import Store

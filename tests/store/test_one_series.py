@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ecopark.dataset import DatasetFile, ValueEntry
-from ecopark.errors import StaleWrite
-from ecopark.framework import Framework
+from ecopark.core.dataset.schema import DatasetFile, ValueEntry
+from ecopark.core.errors import StaleWrite
+from ecopark.core.framework.model import Framework
 from ecopark.store import repository
 from ecopark.store.engine import Store
 from ecopark.store.migrate import head_revision, upgrade
@@ -205,7 +205,7 @@ def test_an_import_with_an_implausible_value_needs_a_reason(store: Store,
                                                             hj274: Framework) -> None:
     """A completeness of 104 % is refused at the door (nothing written); with a reason it is
     stored and the reason is kept in the value's history."""
-    from ecopark.errors import ImplausibleValue
+    from ecopark.core.errors import ImplausibleValue
 
     data = seed_spec().model_dump(by_alias=True, exclude_none=True)
     data["observations"]["clean_production_audit_rate"]["values"][2018] = 104.0

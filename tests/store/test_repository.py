@@ -14,8 +14,8 @@ import yaml
 from sqlalchemy import func, select
 
 from ecopark import Framework
-from ecopark.dataset import DatasetFile, Reported, ValueEntry
-from ecopark.errors import Conflict, DatasetError, InvalidValue, UnitError
+from ecopark.core.dataset.schema import DatasetFile, Reported, ValueEntry
+from ecopark.core.errors import Conflict, DatasetError, InvalidValue, UnitError
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.engine import Store
@@ -131,7 +131,7 @@ def test_a_killed_load_leaves_the_database_as_it_was(store: Store, hj274: Framew
     script = tmp_path / "load.py"
     script.write_text(textwrap.dedent(f"""
         import sys, time
-        from ecopark.framework import load_framework
+        from ecopark.core.framework.loading import load_framework
         from ecopark.store import repository
         from ecopark.store.engine import Store
         from tests.dbfixtures import park_b_spec
@@ -142,8 +142,10 @@ def test_a_killed_load_leaves_the_database_as_it_was(store: Store, hj274: Framew
             time.sleep(60)
     """), encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
+    # the child finds `tests` here and ecopark where this process does (an inherited PYTHONPATH)
+    path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
     with subprocess.Popen([sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE,
-                          env={**os.environ, "PYTHONPATH": str(root)}, text=True) as child:
+                          env={**os.environ, "PYTHONPATH": path}, text=True) as child:
         try:
             assert child.stdout is not None and child.stdout.readline().strip() == "flushed"
         finally:

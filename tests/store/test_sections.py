@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from ecopark import load_framework
-from ecopark.dataset import DatasetFile
-from ecopark.errors import DatasetError
-from ecopark.evaluate import evaluate
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import DatasetError
+from ecopark.core.evaluate import evaluate
+from ecopark.core.yamlfile import read_yaml
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.engine import Store
-from ecopark.yamlfile import read_yaml
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "zero-carbon-demo" / "dataset.yaml"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecopark import Framework
-from ecopark.errors import Conflict, InvalidValue, UnitError
+from ecopark.core.errors import Conflict, InvalidValue, UnitError
 from ecopark.store import repository, submissions
 from ecopark.store.engine import Store
 from ecopark.store.submissions import SubmittedValue

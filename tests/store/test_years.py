@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ecopark.dataset import DatasetError
-from ecopark.errors import Conflict, InvalidValue
+from ecopark.core.errors import Conflict, DatasetError, InvalidValue
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.engine import Store

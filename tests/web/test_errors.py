@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from ecopark.errors import PermissionDenied
+from ecopark.core.errors import PermissionDenied
 from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings

@@ -14,8 +14,9 @@ import openpyxl  # type: ignore[import-untyped, unused-ignore]
 from fastapi.testclient import TestClient
 
 from ecopark import Evaluation
-from ecopark.dataset import DatasetFile, ValueEntry, build_dataset
-from ecopark.framework import Framework
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile, ValueEntry
+from ecopark.core.framework.model import Framework
 from ecopark.store import auth
 from ecopark.store import models as m
 from ecopark.store.settings import Settings

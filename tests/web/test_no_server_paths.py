@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ecopark.accounting.coefficients import DATA_DIR
-from ecopark.errors import (
+from ecopark.core.errors import (
     Conflict,
     MissingCoefficient,
     StoreError,

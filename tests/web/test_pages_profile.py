@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from ecopark.evaluate import evaluate
+from ecopark.core.evaluate import evaluate
 from ecopark.reports.narrative import build_report
 from ecopark.store import repository
 from ecopark.store.profile import set_profile

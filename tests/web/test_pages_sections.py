@@ -16,12 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from ecopark import load_framework
-from ecopark.dataset import DatasetFile
-from ecopark.dataset_extensions import SettingEntry
+from ecopark.core.dataset.schema import DatasetFile, SettingEntry
+from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store import models as m
 from ecopark.store.settings import Settings
-from ecopark.yamlfile import read_yaml
 
 from ..dbfixtures import World
 from .pages import csrf_of, form_fields, sign_in, token

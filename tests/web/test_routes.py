@@ -7,9 +7,9 @@ import json
 import yaml
 from fastapi.testclient import TestClient
 
-from ecopark.contract import assessment_json, verification_json
-from ecopark.evaluate import evaluate
-from ecopark.verify import verify
+from ecopark.core.contract import assessment_json, verification_json
+from ecopark.core.evaluate import evaluate
+from ecopark.core.verify import verify
 
 from ..conftest import SEED
 from ..dbfixtures import ENTERPRISE_A, PARK_A, PARK_B, World, park_b_spec, seed_spec

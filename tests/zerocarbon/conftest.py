@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from ecopark import Dataset, Framework, evaluate, load_framework
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.evaluate import Evaluation
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.evaluate import Evaluation
 
 from ..dbfixtures import db_url, store
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ecopark import Status
-from ecopark.evaluate import Evaluation
+from ecopark.core.evaluate import Evaluation
 
 from .conftest import energy, setting
 

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from ecopark import Dataset, Status, VerdictStatus, evaluate, load_framework
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import DatasetError
-from ecopark.evaluate import Evaluation
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import DatasetError
+from ecopark.core.evaluate import Evaluation
 
 from .conftest import worked_case
 

@@ -14,9 +14,9 @@ def test_every_setting_is_documented_in_chinese_and_english() -> None:
         assert f"`{name}`" in zh and f"`{name}`" in en, name
 
 
-def test_framework_format_documents_every_extension_check() -> None:
-    from ecopark.framework_extensions import EXTENSION_CHECKS
+def test_framework_format_documents_every_named_check() -> None:
+    from ecopark.core.framework.loading import CHECKS
 
     text = (ROOT / "docs" / "framework-format.md").read_text(encoding="utf-8")
-    for check in EXTENSION_CHECKS:
+    for check in CHECKS:
         assert f"`{check.__name__}`" in text and (check.__doc__ or "").split("\n")[0][:40] in text

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from ecopark import Dataset
-from ecopark.accounting.coefficients import load_library
-from ecopark.accounting.inventory import InventoryYear, load_method
-from ecopark.accounting.zerocarbon import InventoryResult, compute
-from ecopark.errors import DatasetError, MissingCoefficient
-from ecopark.evaluate import Evaluation
+from ecopark.accounting.inventory import load_method
+from ecopark.accounting.library import load_library
+from ecopark.accounting.zerocarbon import compute
+from ecopark.core.dataset.inventory import InventoryResult, InventoryYear
+from ecopark.core.errors import DatasetError, MissingCoefficient
+from ecopark.core.evaluate import Evaluation
 
 from .conftest import inventory, setting
 

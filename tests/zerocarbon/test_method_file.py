@@ -9,18 +9,17 @@ from typing import Any
 
 import pytest
 
-from ecopark.accounting.coefficients import load_library
 from ecopark.accounting.inventory import (
     DATA_DIR,
     METHOD_CHECKS,
-    InventoryMethod,
-    MethodFile,
     available_methods,
     build_method,
     load_method,
 )
-from ecopark.errors import DataFileError
-from ecopark.yamlfile import read_yaml
+from ecopark.accounting.inventory_method import InventoryMethod, MethodFile
+from ecopark.accounting.library import load_library
+from ecopark.core.errors import DataFileError
+from ecopark.core.yamlfile import read_yaml
 
 PATH = DATA_DIR / "method-zero-carbon-park-2025.yaml"
 RAW: dict[str, Any] = read_yaml(PATH)

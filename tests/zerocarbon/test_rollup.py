@@ -13,17 +13,20 @@ import pytest
 from typer.testing import CliRunner
 
 from ecopark import evaluate, load_framework
-from ecopark.accounting.coefficients import Library, load_library
-from ecopark.accounting.rollup import PARK_LINES, Options, Rollup, load_rules, rollup
-from ecopark.accounting.roster import read_roster
+from ecopark.accounting.coefficients import Library
+from ecopark.accounting.library import load_library
+from ecopark.accounting.rollup import PARK_LINES, Options, Rollup, rollup
+from ecopark.accounting.rollup_rules import load_rules
 from ecopark.cli import app
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import MissingCoefficient, WorkbookProblems
-from ecopark.evaluate import Status
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import MissingCoefficient, WorkbookProblems
+from ecopark.core.results import Status
+from ecopark.core.yamlfile import read_yaml
+from ecopark.io.roster import read_roster
 from ecopark.store import repository, submissions
 from ecopark.store.engine import Store
 from ecopark.store.rollup_submissions import apply_rollup, plan_rollup
-from ecopark.yamlfile import read_yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "accounting"
 ROSTER = DATA / "roster-zc.csv"

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from ecopark import evaluate, load_framework
 from ecopark.cli import app
-from ecopark.errors import WorkbookProblems
+from ecopark.core.errors import WorkbookProblems
 from ecopark.io.workbook import read_workbook, read_workbook_spec, write_template
 
 FRAMEWORK = "zero-carbon-park-2025"

@@ -10,7 +10,7 @@ import pytest
 
 from ecopark import Status, VerdictStatus, evaluate, load_dataset
 from ecopark.analysis.gap import gaps
-from ecopark.evaluate import Evaluation
+from ecopark.core.evaluate import Evaluation
 
 from .conftest import DEMO, inventory
 

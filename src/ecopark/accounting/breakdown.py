@@ -8,8 +8,9 @@ from collections import defaultdict
 from typing import Any
 
 from ecopark.accounting.carbon import carbon
-from ecopark.accounting.coefficients import Library, Resolved
+from ecopark.accounting.coefficients import Library
 from ecopark.accounting.energy import Use, energy, steam_tce_per_tonne
+from ecopark.accounting.factors import Resolved
 from ecopark.accounting.roster import Roster
 
 __all__ = ["by_year", "explain_use"]

@@ -16,8 +16,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from ecopark.accounting.coefficients import Resolved
 from ecopark.accounting.energy import Use
+from ecopark.accounting.factors import Resolved
 from ecopark.accounting.steam import heat_per_tonne
 
 __all__ = ["MODULES", "CarbonResult", "carbon"]

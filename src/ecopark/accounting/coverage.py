@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from ecopark.errors import PartialCoverage
+from ecopark.core.errors import PartialCoverage
 
 __all__ = ["Coverage", "partial", "require_confirmed"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ecopark.accounting import creditcode
 from ecopark.accounting.roster import EnterpriseYear, Roster
-from ecopark.errors import DuplicateEnterprise, InvalidValue, WorkbookProblems
+from ecopark.core.errors import DuplicateEnterprise, InvalidValue, WorkbookProblems
 
 __all__ = ["Keep", "duplicates", "first_rows", "parse_keep", "refuse", "resolve"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from ecopark.accounting.coefficients import Resolved
+from ecopark.accounting.factors import Resolved
 from ecopark.accounting.steam import KJ_PER_TCE, SteamState, heat_per_tonne
 
 __all__ = ["EnergyResult", "Use", "energy", "steam_tce_per_tonne"]

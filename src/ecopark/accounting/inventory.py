@@ -1,270 +1,35 @@
-"""A park's carbon inventory (核算清单): the dataset section that carries it, and the inventory
-method files that say how it is accounted (e.g. 发改环资〔2025〕910号 附件4).
+"""Inventory methods (e.g. 发改环资〔2025〕910号 附件4): loading a method file
+(`ecopark.accounting.inventory_method`), the named checks run at load, the calculation modules
+by name, and a method as the core's inventory provider (`MethodProvider`; the shipped ones are
+registered by `ecopark.accounting.providers`).
 
-Two shapes live here:
-
-- `InventoryYear`: one year of a dataset's `inventory:` section — electricity by class and
-  direction, heat by kind and direction, fuel use by fuel and activity type (feedstock and
-  international bunkers kept apart), energy conversion as a carbon balance, process products.
-  Amounts carry their own units; a line may carry a measured factor (`factor`, `coal_factor`)
-  with its source, which then replaces the method's default for that line only.
-- `InventoryMethod`: an inventory-method file (`format: ecopark-inventory-method/1`, in
-  `accounting/data/`; grammar in its header): the coefficient sets it uses, the vocabulary of
-  electricity classes, heat kinds, fuel uses and process products, with per-product factors.
-
-Loading a method file follows `ecopark.framework`: a schema, then each function in
-`METHOD_CHECKS` for one cross-reference rule, each failure a `DataFileError` naming the file
-and key path. The computation is a module named by the file (`module:`), found in `MODULES`.
+Loading a method file follows the framework's: a schema, then each function in `METHOD_CHECKS`
+for one cross-reference rule, each failure a `DataFileError` naming the file and key path. The
+computation is a module named by the file (`module:`), found in `MODULES`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from ecopark.accounting.coefficients import Library, validate
+from ecopark.accounting.inventory_method import METHOD_FORMAT, InventoryMethod, InventoryModule, MethodFile
+from ecopark.accounting.library import load_library
+from ecopark.accounting.zerocarbon import MODULE as ANNEX4
+from ecopark.core import units
+from ecopark.core.dataset.inventory import InventoryResult, InventoryYear
+from ecopark.core.errors import DataFileError, UnitError
+from ecopark.core.yamlfile import read_yaml
 
-from ecopark import units
-from ecopark.accounting.coefficients import Factor
-from ecopark.errors import DataFileError, UnitError
-from ecopark.yamlfile import read_yaml
-
-if TYPE_CHECKING:
-    from ecopark.accounting.coefficients import Library
-
-__all__ = [
-    "METHOD_CHECKS",
-    "MODULES",
-    "InventoryMethod",
-    "InventoryModule",
-    "InventoryYear",
-    "available_methods",
-    "load_method",
-]
+__all__ = ["METHOD_CHECKS", "MODULES", "MethodProvider", "available_methods", "load_method",
+           "method_provider"]
 
 DATA_DIR = Path(__file__).parent / "data"
-METHOD_FORMAT = "ecopark-inventory-method/1"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-# ------------------------------------------------------------------------ the dataset section
-
-
-class LineFactor(_Model):
-    """A measured (or otherwise documented) factor for one line, replacing the default."""
-
-    value: float = Field(ge=0)
-    unit: str = Field(description="per the line's unit, e.g. t/t, kg/m3, t/GJ, kgce/kg")
-    source: str = Field(min_length=1, description="where the figure comes from (required)")
-
-
-class ElectricityLine(_Model):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    class_: str = Field(alias="class", description="electricity class (the method's "
-                        "electricity_classes: grid, direct_nonfossil, green_certified, "
-                        "self_renewable)")
-    direction: Literal["received", "sent"] = "received"
-    amount: float = Field(ge=0)
-    unit: str = "kWh"
-    source: str = ""
-    note: str = ""
-
-
-class HeatLine(_Model):
-    kind: str = Field(description="heat kind (the method's heat_kinds: fossil, nonfossil)")
-    direction: Literal["received", "sent"] = "received"
-    amount: float = Field(ge=0)
-    unit: str = "GJ"
-    factor: LineFactor | None = Field(None, description="measured CO2 factor (t/GJ)")
-    source: str = ""
-    note: str = ""
-
-
-class FuelLine(_Model):
-    fuel: str = Field(description="a fuel carrier (accounting/data/carriers.yaml) or, with "
-                      "`factor` and `coal_factor`, any other fuel")
-    use: str = Field("final_consumption", description="activity type (the method's fuel_uses)")
-    amount: float = Field(ge=0)
-    unit: str | None = Field(None, description="default: the carrier's unit")
-    factor: LineFactor | None = Field(None, description="measured CO2 factor per unit")
-    coal_factor: LineFactor | None = Field(None, description="measured tce per unit")
-    source: str = ""
-    note: str = ""
-
-
-class Flow(_Model):
-    fuel: str
-    amount: float = Field(ge=0)
-    unit: str | None = None
-    factor: LineFactor | None = Field(None, description="measured CO2 per unit at 100 % "
-                                      "oxidation (carbon content × 44/12)")
-    coal_factor: LineFactor | None = None
-
-
-class ConversionLine(_Model):
-    process: str = Field(description="e.g. 炼焦, 炼油, 制气, 煤制油")
-    inputs: list[Flow]
-    outputs: list[Flow] = []
-    source: str = ""
-    note: str = ""
-
-
-class MassBalance(_Model):
-    carbon_in: float = Field(ge=0, description="carbon in the inputs")
-    carbon_out: float = Field(ge=0, description="carbon leaving in products and wastes")
-    unit: str = "t"
-    source: str = Field(min_length=1)
-
-
-class ProcessLine(_Model):
-    product: str = Field(description="a product of the method's `products`")
-    amount: float = Field(ge=0)
-    unit: str = "t"
-    factor: LineFactor | None = Field(None, description="measured t CO2 per t of product")
-    mass_balance: MassBalance | None = None
-    enterprise: str = ""
-    source: str = ""
-    note: str = ""
-
-
-class InventoryYear(_Model):
-    """One calendar year of a park's inventory inputs (the dataset's `inventory.<year>`)."""
-
-    source: str = ""
-    note: str = ""
-    electricity: list[ElectricityLine] = []
-    heat: list[HeatLine] = []
-    fuels: list[FuelLine] = []
-    conversion: list[ConversionLine] = []
-    process: list[ProcessLine] = []
-
-
-# ------------------------------------------------------------------------ the method file
-
-
-class ElectricityClass(_Model):
-    name_zh: str
-    name_en: str
-    factor: Literal["fossil", "zero"]
-    nonfossil: bool
-    direct: bool = Field(description="counts as directly supplied green power (≥ 50 % check)")
-    directions: list[Literal["received", "sent"]] = ["received"]
-    source: str
-    note: str = ""
-
-
-class HeatKind(_Model):
-    name_zh: str
-    name_en: str
-    factor: Literal["heat_set", "zero"]
-    nonfossil: bool
-    source: str
-    note: str = ""
-
-
-class FuelUse(_Model):
-    name_zh: str
-    name_en: str
-    in_e_fuel: bool = Field(description="its CO2 counts in E_fuel")
-    in_energy: bool = Field(description="counts in the energy denominator")
-    memo: bool = Field(False, description="also listed apart (international bunkers)")
-    source: str
-    note: str = ""
-
-
-class Product(_Model):
-    name_zh: str
-    name_en: str
-    aliases: list[str] = []
-    factor: Factor | None = None  # a cited default, as in the coefficient sets
-    note: str = ""
-
-
-class FossilPower(_Model):
-    region: str
-    year: int
-    basis: Literal["average", "residual", "fossil"]
-
-
-class MethodSets(_Model):
-    standard_coal: str
-    equal_value: str
-    fuel_co2: str
-    heat_co2: str
-    electricity_co2: str
-
-
-class MethodFile(_Model):
-    format: Literal["ecopark-inventory-method/1"]
-    id: str
-    version: str
-    status: str = ""
-    name_zh: str
-    name_en: str
-    source: str
-    note: str = ""
-    module: str
-    sets: MethodSets
-    fossil_power: FossilPower
-    electricity_classes: dict[str, ElectricityClass]
-    heat_kinds: dict[str, HeatKind]
-    fuel_uses: dict[str, FuelUse]
-    products: dict[str, Product]
-
-
-@dataclasses.dataclass(frozen=True)
-class InventoryMethod:
-    spec: MethodFile
-    file: str
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
-
-
-# ------------------------------------------------------------------------ modules
-
-
-class InventoryModule(Protocol):
-    """A calculation module: the quantities it provides (id → unit), the parameters it reads
-    (id → setting type: number | bool | choice), and the computation."""
-
-    @property
-    def quantities(self) -> Mapping[str, str]: ...
-    @property
-    def parameters(self) -> Mapping[str, str]: ...
-
-    def compute(self, method: InventoryMethod, library: Library, year: int,
-                lines: InventoryYear, params: Mapping[str, Any], file: str) -> Any: ...
-
-
-def _modules() -> dict[str, InventoryModule]:
-    from ecopark.accounting.zerocarbon import MODULE
-
-    return {"annex4-2025": MODULE}
-
-
-class _Registry(Mapping[str, InventoryModule]):
-    """`MODULES`: inventory calculation modules by name (filled lazily, no import cycle)."""
-
-    def __getitem__(self, key: str) -> InventoryModule:
-        return _modules()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_modules())
-
-    def __len__(self) -> int:
-        return len(_modules())
-
-
-MODULES: Mapping[str, InventoryModule] = _Registry()
-
+MODULES: Mapping[str, InventoryModule] = {"annex4-2025": ANNEX4}
 
 # ------------------------------------------------------------------------ named checks
 
@@ -342,6 +107,8 @@ def _method_files() -> dict[str, Path]:
         data = read_yaml(path)
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             found[data["id"]] = path
+
+
     return found
 
 
@@ -357,14 +124,12 @@ def load_method(method_id: str) -> InventoryMethod:
 
 @functools.cache
 def _load(method_id: str) -> InventoryMethod:
-    from ecopark.accounting.coefficients import _validate, load_library
-
     files = _method_files()
     if method_id not in files:
         raise DataFileError(str(DATA_DIR), "id", f"没有核算清单方法 no inventory method "
                             f"{method_id!r}", f"可用 available: {', '.join(files) or '—'}")
     path = files[method_id]
-    method = InventoryMethod(_validate(MethodFile, read_yaml(path), str(path)), str(path))
+    method = InventoryMethod(validate(MethodFile, read_yaml(path), str(path)), str(path))
     return build_method(method, load_library())
 
 
@@ -373,3 +138,34 @@ def build_method(method: InventoryMethod, library: Library) -> InventoryMethod:
     for check in METHOD_CHECKS:
         check(method, library)
     return method
+
+
+# ------------------------------------------------------------------------ providers
+
+
+@dataclasses.dataclass(frozen=True)
+class MethodProvider:
+    """An inventory method with its calculation module and the coefficient library, as the
+    core's `InventoryProvider`."""
+
+    method: InventoryMethod
+    module: InventoryModule
+    library: Library
+
+    @property
+    def quantities(self) -> Mapping[str, str]:
+        return self.module.quantities
+
+    @property
+    def parameters(self) -> Mapping[str, str]:
+        return self.module.parameters
+
+    def compute(self, year: int, lines: InventoryYear, params: Mapping[str, Any],
+                file: str) -> InventoryResult:
+        return self.module.compute(self.method, self.library, year, lines, params, file)
+
+
+def method_provider(method_id: str) -> MethodProvider:
+    """The method `method_id` (loaded and checked) as a provider."""
+    method = load_method(method_id)
+    return MethodProvider(method, MODULES[method.spec.module], load_library())

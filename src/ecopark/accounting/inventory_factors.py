@@ -9,13 +9,14 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ecopark import units
 from ecopark.accounting.coefficients import CO2_PER_C
-from ecopark.errors import DatasetError, MissingCoefficient, UnitError
+from ecopark.core import units
+from ecopark.core.errors import DatasetError, MissingCoefficient, UnitError
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Library
-    from ecopark.accounting.inventory import InventoryMethod, LineFactor
+    from ecopark.accounting.inventory_method import InventoryMethod
+    from ecopark.core.dataset.inventory import LineFactor
 
 __all__ = ["EqualValueFallback", "Factors", "convert", "measured", "pick"]
 

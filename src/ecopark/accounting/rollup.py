@@ -3,7 +3,8 @@
 The rules are data (data/rollup-<framework>.yaml, grammar in its header), checked at load by
 the named `CHECKS` (`ecopark.accounting.rollup_rules`). `rollup()` computes every enterprise's
 综合能耗 and CO2 with ONE resolved coefficient set (one grid-factor vintage for every year) when
-a rule needs them, applies the rules and returns a `DatasetFile`: observations with a per-year
+a rule needs them, sums the roster by the rules (`ecopark.accounting.aggregate`) and returns a
+`DatasetFile`: observations with a per-year
 source ("企业汇总：N 家企业"), `contributions` (largest enterprises first, the rest as one entry)
 and `accounting` (settings, CO2 split by year, park-stated totals the roll-up replaced).
 
@@ -18,88 +19,35 @@ is returned; nothing is written here.
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import math
 from pathlib import Path
 from typing import Any
 
 from ecopark.accounting import rollup_inventory as ri
-from ecopark.accounting.carbon import carbon
-from ecopark.accounting.coefficients import Library, Resolved, Settings, resolve
+from ecopark.accounting.aggregate import Sum, aggregate, compute, contributions, rounded
+from ecopark.accounting.coefficients import Library
 from ecopark.accounting.coverage import Coverage
 from ecopark.accounting.duplicates import refuse as refuse_duplicates
-from ecopark.accounting.energy import Use, energy
-from ecopark.accounting.inventory import InventoryYear
-from ecopark.accounting.rollup_rules import (
-    CHECKS,
-    COMPUTED,
-    CONDITIONS,
-    FLAGS,
-    Parameters,
-    RollupFile,
-    RollupRules,
-    Rule,
-    enterprise_units,
-    inventory_method,
-    items_by_field,
-    load_rules,
-)
-from ecopark.accounting.roster import EnterpriseYear, Roster
-from ecopark.accounting.steam import SteamState, SteamStateError
-from ecopark.dataset import (
+from ecopark.accounting.factors import Resolved, Settings, resolve
+from ecopark.accounting.rollup_rules import COMPUTED, RollupRules, Rule, inventory_method
+from ecopark.accounting.roster import Roster
+from ecopark.core.dataset.inventory import InventoryYear
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import (
     Accounting,
     Contribution,
-    Dataset,
     DatasetFile,
     Park,
     Series,
     ValueEntry,
-    build_dataset,
 )
-from ecopark.errors import WorkbookError, WorkbookProblems
-from ecopark.framework import Framework
+from ecopark.core.framework.model import Framework
 
-__all__ = ["CHECKS", "COMPUTED", "CONDITIONS", "PARK_LINES", "Options", "Rollup", "RollupFile",
-           "RollupRules", "compute", "enterprise_units", "items_by_field", "load_rules",
-           "needs_method", "rollup"]
+__all__ = ["PARK_LINES", "Options", "Rollup", "needs_method", "rollup"]
 
 _CO2_PARTS = ("combustion", "process", "electricity", "heat")
-_NO_STEAM = SteamState()
 PARK_LINES = "园区填报的核算清单行 park-stated inventory lines"
-
-
-# ------------------------------------------------------------------------ per enterprise
-
-
-def compute(roster: Roster, resolved: Resolved | None) -> list[dict[str, float]]:
-    """Each record's computed values (energy_tce, renewable_tce, co2_*, and the CO2 parts);
-    steam states that cannot be used are reported together, with their cells."""
-    out: list[dict[str, float]] = []
-    problems: list[WorkbookError] = []
-    for record in roster.records:
-        try:
-            out.append(_computed(record, resolved))
-        except SteamStateError as exc:
-            problems.append(WorkbookError(roster.file, roster.sheet, roster.where(
-                record, "steam_pressure").split("!")[-1], exc.problem))
-            out.append({})
-    if problems:
-        raise WorkbookProblems(roster.file, problems)
-    return out
-
-
-def _computed(record: EnterpriseYear, resolved: Resolved | None) -> dict[str, float]:
-    process = record.values.get("process_co2")
-    if not record.carriers or resolved is None:
-        return {} if process is None else {"co2_total": process, "co2_direct": process,
-                                           "co2_indirect": 0.0, "process": process}
-    use = Use(record.carriers, record.steam() if "steam" in record.carriers else _NO_STEAM)
-    used = energy(use, resolved)
-    co2 = carbon(use, resolved, process or 0.0)
-    return {"energy_tce": used.total, "renewable_tce": used.renewable, "co2_total": co2.total,
-            "co2_direct": co2.direct, "co2_indirect": co2.indirect,
-            "combustion": co2.combustion, "process": co2.process,
-            "electricity": co2.electricity, "heat": co2.heat}
 
 
 # ------------------------------------------------------------------------ roll-up
@@ -111,13 +59,6 @@ class Options:
     top: int = 10  # contributors listed per item-year (0 = all)
     park_name: str | None = None
     base_year: int | None = None
-
-
-@dataclasses.dataclass
-class _Sum:
-    values: list[float] = dataclasses.field(default_factory=list)
-    records: list[int] = dataclasses.field(default_factory=list)
-    parts: list[dict[str, float]] | None = None  # per value, when not taken from `computed`
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,7 +96,7 @@ def rollup(roster: Roster, framework: Framework, library: Library, rules: Rollup
     resolved = resolve(library, settings, roster.carriers()) if needed and roster.carriers() \
         else None
     computed = compute(roster, resolved) if needed else [{} for _ in roster.records]
-    sums = _aggregate(roster, computed, rules)
+    sums = aggregate(roster, computed, rules)
     observations = _observations(roster, sums, rules, framework, resolved)
     inventory = _inventory(roster, framework, library, rules, profile)
     spec, replaced = _dataset(roster, framework, observations, sums, computed, options, profile,
@@ -169,7 +110,7 @@ def rollup(roster: Roster, framework: Framework, library: Library, rules: Rollup
                   _coverage(roster, sums, rules, spec, replaced) + inventory.coverage)
 
 
-def _coverage(roster: Roster, sums: dict[tuple[str, int], _Sum], rules: RollupRules,
+def _coverage(roster: Roster, sums: dict[tuple[str, int], Sum], rules: RollupRules,
               spec: DatasetFile, replaced: list[tuple[str, int]]) -> tuple[Coverage, ...]:
     """Per replaced item-year: the enterprises summed (a count covers every row) of those the
     roster has for the year, and the park-stated value replaced."""
@@ -220,20 +161,20 @@ def _with_shares(spec: DatasetFile, dataset: Dataset, roster: Roster, framework:
                  inventory: _Inventory, top: int) -> DatasetFile:
     """The computed items' contributions: each enterprise's share, and the profile's own lines
     as one entry, so that they add up to the item."""
-    contributions = dict(spec.contributions)
+    by_item = dict(spec.contributions)
     blank: list[dict[str, float]] = [{} for _ in roster.records]
     found = ri.shares(framework, inventory.gathered, dataset.settings, dataset.file)
     for (name, year), share in found.items():
-        listed = _contributions(roster, _Sum(share.values, share.records, share.parts), 1.0, top,
-                                blank, name)
+        listed = contributions(roster, Sum(share.values, share.records, share.parts), 1.0, top,
+                               blank, name)
         park = dataset.values.get((name, year))
         total = park.value if park is not None else None
         rest = total - math.fsum(share.values) if isinstance(total, float) else 0.0
         if isinstance(total, float) and abs(rest) > 1e-9 * max(1.0, abs(total)):
-            listed.append(Contribution(enterprise=PARK_LINES, value=_round(rest)))
+            listed.append(Contribution(enterprise=PARK_LINES, value=rounded(rest)))
         if listed:
-            contributions.setdefault(name, {})[year] = listed
-    return spec.model_copy(update={"contributions": contributions})
+            by_item.setdefault(name, {})[year] = listed
+    return spec.model_copy(update={"contributions": by_item})
 
 
 def _settings(given: Settings, profile: DatasetFile | None) -> Settings:
@@ -253,95 +194,7 @@ def _settings(given: Settings, profile: DatasetFile | None) -> Settings:
         stated.grid_set or None, equal_value_year=given.equal_value_year or stated.equal_value_year)
 
 
-_Plan = tuple[str, tuple[str, ...] | None, tuple[str, ...]]
-
-
-def _plans(roster: Roster, rules: RollupRules) -> list[_Plan]:
-    """Each rule as (item, summed fields or None for a count, condition names); counts whose
-    columns the roster lacks are left out."""
-    plans: list[_Plan] = []
-    for name, rule in rules.spec.items.items():
-        if rule.count is not None:
-            if all(roster.has(CONDITIONS[c][0]) for c in rule.count):
-                plans.append((name, None, tuple(rule.count)))
-        else:
-            assert rule.sum is not None
-            plans.append((name, tuple(rule.sum), tuple(rule.when)))
-    return plans
-
-
-def _column(field: str, records: list[EnterpriseYear],
-            computed: list[dict[str, float]]) -> list[float | None]:
-    """One field for every record (None = not reported), aligned with the records."""
-    if field in COMPUTED:
-        return [c.get(field) for c in computed]
-    return [r.values.get(field) for r in records]
-
-
-def _sum_column(fields: tuple[str, ...], columns: dict[str, list[float | None]]) -> list[float | None]:
-    """Per record, the sum of the fields it reported (None when it reported none)."""
-    if len(fields) == 1:
-        return columns[fields[0]]
-    rows = zip(*(columns[f] for f in fields), strict=True)
-    return [math.fsum(found) if (found := [v for v in row if v is not None]) else None
-            for row in rows]
-
-
-def _mask(names: tuple[str, ...], records: list[EnterpriseYear], params: Parameters,
-          cache: dict[str, list[bool]]) -> list[bool] | None:
-    """Per record, whether every condition holds (None when there are no conditions)."""
-    if not names:
-        return None
-    for name in names:
-        if name in cache:
-            continue
-        column, test = CONDITIONS[name]
-        if name in FLAGS:  # a 是/否 column: read it directly
-            cache[name] = [r.values.get(column) is True for r in records]
-        else:
-            cache[name] = [test(r, r.year, params) for r in records]
-    return [all(row) for row in zip(*(cache[n] for n in names), strict=True)]
-
-
-def _aggregate(roster: Roster, computed: list[dict[str, float]],
-               rules: RollupRules) -> dict[tuple[str, int], _Sum]:
-    """Per (item, year): the value each enterprise contributes, with its record index."""
-    params, records = rules.spec.parameters, roster.records
-    by_year: dict[int, list[int]] = {}
-    for index, record in enumerate(records):
-        by_year.setdefault(record.year, []).append(index)
-    plans = _plans(roster, rules)
-    columns = {f: _column(f, records, computed) for _, fields, _ in plans for f in fields or ()}
-    tests: dict[str, list[bool]] = {}
-    sums: dict[tuple[str, int], _Sum] = {}
-    for name, fields, conditions in plans:
-        mask = _mask(conditions, records, params, tests)
-        column = None if fields is None else _sum_column(fields, columns)
-        for year, indices in sorted(by_year.items()):
-            chosen = indices if mask is None else [i for i in indices if mask[i]]
-            if column is None:
-                sums[(name, year)] = _Sum([1.0] * len(chosen), chosen)
-                continue
-            kept = [i for i in chosen if column[i] is not None]
-            if kept:
-                sums[(name, year)] = _Sum([column[i] for i in kept], kept)  # type: ignore[misc]
-    return _drop_zero_counts(sums, rules)
-
-
-def _drop_zero_counts(sums: dict[tuple[str, int], _Sum],
-                      rules: RollupRules) -> dict[tuple[str, int], _Sum]:
-    for (name, year), entry in list(sums.items()):
-        rule = rules.spec.items[name]
-        if rule.omit_zero and not entry.values:
-            del sums[(name, year)]
-    for (name, year) in list(sums):
-        required = rules.spec.items[name].requires
-        if required is not None and (required, year) not in sums:
-            del sums[(name, year)]
-    return sums
-
-
-def _source(roster: Roster, entry: _Sum, year: int, name: str, rules: RollupRules,
+def _source(roster: Roster, entry: Sum, year: int, name: str, rules: RollupRules,
             resolved: Resolved | None, rows: dict[int, int]) -> str:
     total = rows[year]
     rule = rules.spec.items[name]
@@ -355,12 +208,12 @@ def _source(roster: Roster, entry: _Sum, year: int, name: str, rules: RollupRule
     return text
 
 
-def _observations(roster: Roster, sums: dict[tuple[str, int], _Sum], rules: RollupRules,
+def _observations(roster: Roster, sums: dict[tuple[str, int], Sum], rules: RollupRules,
                   framework: Framework, resolved: Resolved | None) -> dict[str, Series]:
     out: dict[str, Series] = {}
     rows = roster.rows_per_year()
     for (name, year), entry in sorted(sums.items()):
-        value: float | int = _round(math.fsum(entry.values) * rules.factors[name])
+        value: float | int = rounded(math.fsum(entry.values) * rules.factors[name])
         if rules.spec.items[name].count is not None:
             value = len(entry.values)
         series = out.setdefault(name, Series(unit=framework.spec.items[name].unit, values={}))
@@ -368,39 +221,6 @@ def _observations(roster: Roster, sums: dict[tuple[str, int], _Sum], rules: Roll
             roster, entry, year, name, rules, resolved, rows))
     return out
 
-
-
-def _round(value: float) -> float:
-    return float(f"{value:.10g}")
-
-
-def _contributions(roster: Roster, entry: _Sum, factor: float, top: int,
-                   computed: list[dict[str, float]], name: str) -> list[Contribution]:
-    values = entry.values
-    nonzero = [i for i, v in enumerate(values) if v != 0]  # zeros add nothing: not listed
-    if top <= 0 or len(nonzero) <= top + 1:
-        ordered = sorted(nonzero, key=values.__getitem__, reverse=True)
-    else:
-        ordered = heapq.nlargest(top, nonzero, key=values.__getitem__)
-    out = [_contribution(roster.records[entry.records[i]], entry.values[i] * factor,
-                         computed[entry.records[i]], name,
-                         None if entry.parts is None else entry.parts[i]) for i in ordered]
-    rest = len(nonzero) - len(ordered)
-    if rest:
-        shown = math.fsum(entry.values[i] for i in ordered)
-        out.append(Contribution(enterprise=f"其余 {rest} 家企业 {rest} other enterprises",
-                                value=_round((math.fsum(entry.values) - shown) * factor),
-                                count=rest))
-    return out
-
-
-def _contribution(record: EnterpriseYear, value: float, computed: dict[str, float],
-                  name: str, parts: dict[str, float] | None = None) -> Contribution:
-    if parts is None:
-        parts = {"direct": _round(computed["co2_direct"]), "indirect": _round(
-            computed["co2_indirect"])} if name == "co2" and "co2_direct" in computed else {}
-    return Contribution(enterprise=record.name, credit_code=record.code, value=_round(value),
-                        row=record.row, parts=parts)
 
 
 def _carbon_by_year(roster: Roster, computed: list[dict[str, float]]) -> dict[int, dict[str, float]]:
@@ -420,20 +240,20 @@ def _carbon_by_year(roster: Roster, computed: list[dict[str, float]]) -> dict[in
         parts["indirect"] = parts["electricity"] + parts["heat"]
         parts["total"] = parts["direct"] + parts["indirect"]
         for key in parts:
-            parts[key] = _round(parts[key])
+            parts[key] = rounded(parts[key])
     return out
 
 
 def _dataset(roster: Roster, framework: Framework, observations: dict[str, Series],
-             sums: dict[tuple[str, int], _Sum], computed: list[dict[str, float]],
+             sums: dict[tuple[str, int], Sum], computed: list[dict[str, float]],
              options: Options, profile: DatasetFile | None, resolved: Resolved | None,
              settings: Settings, rules: RollupRules,
              inventory: _Inventory) -> tuple[DatasetFile, list[tuple[str, int]]]:
     years = roster.years()
     stated, replaced = _stated(profile, observations, framework)
-    contributions: dict[str, dict[int, list[Contribution]]] = {}
+    by_item: dict[str, dict[int, list[Contribution]]] = {}
     for (name, year), entry in sorted(sums.items()):
-        contributions.setdefault(name, {})[year] = _contributions(
+        by_item.setdefault(name, {})[year] = contributions(
             roster, entry, rules.factors[name], options.top, computed, name)
     accounting = _accounting(roster, computed, resolved, settings, rules, framework, stated)
     spec = DatasetFile(format="ecopark-dataset/1", framework=framework.id,
@@ -443,7 +263,7 @@ def _dataset(roster: Roster, framework: Framework, observations: dict[str, Serie
                        checklists=profile.checklists if profile else {},
                        lists=profile.lists if profile else {},
                        reported=profile.reported if profile else None,
-                       contributions=contributions, accounting=accounting,
+                       contributions=by_item, accounting=accounting,
                        inventory=inventory.years, **_carried(profile, framework))
     return spec, replaced
 
@@ -524,7 +344,7 @@ def _stated(profile: DatasetFile | None, observations: dict[str, Series],
     replaced: list[tuple[str, int]] = []
     for (name, year), obs in sorted(loaded.values.items()):
         if name in observations and isinstance(obs.value, float):
-            stated.setdefault(name, {})[year] = _round(obs.value)
+            stated.setdefault(name, {})[year] = rounded(obs.value)
             if year in observations[name].values:
                 replaced.append((name, year))
     return stated, replaced

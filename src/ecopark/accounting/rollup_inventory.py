@@ -23,25 +23,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecopark import units
 from ecopark.accounting.coverage import Coverage
-from ecopark.accounting.inventory import (
-    MODULES,
-    ElectricityLine,
-    FuelLine,
-    HeatLine,
-    InventoryYear,
-)
+from ecopark.accounting.inventory import MODULES
 from ecopark.accounting.rollup_rules import LineRule, RollupRules, inventory_method, line_unit
 from ecopark.accounting.steam import KJ_PER_TCE, SteamStateError, heat_per_tonne
-from ecopark.errors import MissingCoefficient, UnitError, WorkbookError, WorkbookProblems
+from ecopark.core import units
+from ecopark.core.dataset.inventory import ElectricityLine, FuelLine, HeatLine, InventoryYear
+from ecopark.core.errors import MissingCoefficient, UnitError, WorkbookError, WorkbookProblems
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import IF97, Library
-    from ecopark.accounting.inventory import InventoryMethod
+    from ecopark.accounting.inventory_method import InventoryMethod
     from ecopark.accounting.roster import EnterpriseYear, Roster
-    from ecopark.dataset_extensions import SettingValue
-    from ecopark.framework import Framework
+    from ecopark.core.dataset.settings import SettingValue
+    from ecopark.core.framework.model import Framework
 
 __all__ = ["Gathered", "LineKey", "Shares", "gather", "line_coverage", "line_key", "merge",
            "process_notes", "shares", "years"]
@@ -260,7 +255,7 @@ def _additive_items(framework: Framework) -> dict[str, tuple[str, float]]:
 def _unit_quantities(framework: Framework, year: int, key: LineKey, unit: str,
                      settings: dict[str, SettingValue], file: str) -> dict[str, float]:
     """Every quantity of the inventory of one unit of one line (the method's own arithmetic)."""
-    from ecopark.dataset_extensions import derived_observations
+    from ecopark.core.dataset.derived import derived_observations
 
     lines = InventoryYear.model_validate({key[0]: [_line(key, Gathered(unit, {0: 1.0}), "", "")]})
     _, _, results = derived_observations(framework, {year: lines}, settings, file)

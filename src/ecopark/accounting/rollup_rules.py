@@ -7,7 +7,7 @@ frozen models, the conditions a rule may name, and the named checks run at load.
     inventory:  <carrier>: {line, class | kind | use, direction, source}   inventory lines
                 (a dataset's `inventory.<year>`) from the roster's energy-carrier columns
 
-Loading follows `ecopark.framework`: a schema, then each function in `CHECKS` for one
+Loading follows `ecopark.core.framework.model`: a schema, then each function in `CHECKS` for one
 cross-reference rule, each failure a `DataFileError` naming the file and the key path.
 `check_rule_include` runs first: it copies the included rules in, so that every later check
 sees them as this file's own.
@@ -25,16 +25,17 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecopark import units
-from ecopark.accounting.coefficients import _validate, load_library
+from ecopark.accounting.coefficients import validate
+from ecopark.accounting.library import load_library
 from ecopark.accounting.roster import FIELDS, EnterpriseYear
-from ecopark.errors import DataFileError, UnitError, UnknownFramework
-from ecopark.yamlfile import read_yaml
+from ecopark.core import units
+from ecopark.core.errors import DataFileError, UnitError, UnknownFramework
+from ecopark.core.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Carrier
-    from ecopark.accounting.inventory import InventoryMethod
-    from ecopark.framework import Framework
+    from ecopark.accounting.inventory_method import InventoryMethod
+    from ecopark.core.framework.model import Framework
 
 __all__ = ["CHECKS", "COMPUTED", "CONDITIONS", "DATA_DIR", "LineRule", "Parameters",
            "RollupFile", "RollupRules", "Rule", "enterprise_units", "inventory_method",
@@ -195,7 +196,7 @@ def check_rule_include(rules: RollupRules, fw: Framework) -> None:
 def _included_file(rules: RollupRules, fw: Framework, other_id: str, where: str) -> RollupRules:
     """The other framework's rules, loaded and checked; refused when it includes rules itself
     (looked at before loading it, so that two files including each other cannot loop)."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     if other_id == fw.id:
         raise _fail(rules, where, "不能包含自身 a rule file cannot include itself")
@@ -417,7 +418,7 @@ def load_rules(framework: Framework, path: Path | None = None) -> RollupRules:
 
 @functools.cache
 def _cached_rules(path: Path) -> RollupFile:
-    return _validate(RollupFile, read_yaml(path), str(path))  # type: ignore[no-any-return]
+    return validate(RollupFile, read_yaml(path), str(path))  # type: ignore[no-any-return]
 
 
 def _load_rules(path: Path, framework: Framework) -> RollupRules:

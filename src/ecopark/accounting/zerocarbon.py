@@ -19,16 +19,25 @@ import difflib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ecopark import units
 from ecopark.accounting.coefficients import CO2_PER_C
 from ecopark.accounting.inventory_factors import Factors, convert, measured, pick
-from ecopark.errors import DatasetError, MissingCoefficient
+from ecopark.core import units
+from ecopark.core.dataset.inventory import (
+    Flow,
+    FuelLine,
+    InventoryResult,
+    InventoryWarning,
+    InventoryYear,
+    Line,
+)
+from ecopark.core.dataset.inventory import number_text as _num
+from ecopark.core.errors import DatasetError, MissingCoefficient
 
 if TYPE_CHECKING:
     from ecopark.accounting.coefficients import Library
-    from ecopark.accounting.inventory import Flow, FuelLine, InventoryMethod, InventoryYear
+    from ecopark.accounting.inventory_method import InventoryMethod
 
-__all__ = ["MODULE", "InventoryResult", "InventoryWarning", "Line", "compute"]
+__all__ = ["LABEL", "MODULE", "compute"]
 
 QUANTITIES: dict[str, str] = {
     "e_fuel": "t", "e_conversion": "t", "e_elec": "t", "e_heat": "t", "e_indirect": "t",
@@ -42,64 +51,7 @@ QUANTITIES: dict[str, str] = {
 PARAMETERS: dict[str, str] = {"equal_value_year": "number", "equal_value_override": "number",
                               "green_share_denominator": "choice"}
 DIRECT_SHARE_MIN = 0.5  # 附件4: directly supplied green power ≥ 50 % "in principle"
-
-
-@dataclasses.dataclass(frozen=True)
-class Line:
-    """One node of the inventory tree: a value (t CO2 or tce), how it was computed and the
-    source (with version) of the factor used."""
-
-    key: str
-    zh: str
-    en: str
-    value: float
-    unit: str
-    how: str = ""
-    source: str = ""
-    children: tuple[Line, ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class InventoryWarning:
-    zh: str
-    en: str
-    quantities: tuple[str, ...]
-
-
-@dataclasses.dataclass(frozen=True)
-class InventoryResult:
-    method_id: str
-    method_version: str
-    year: int
-    co2: Line
-    energy: Line
-    memo: tuple[Line, ...]
-    quantities: dict[str, float]
-    warnings: tuple[InventoryWarning, ...]
-    parameters: dict[str, str]  # parameter → the value used, as text
-
-    def how(self, quantity: str) -> str:
-        """A short text of how a quantity was obtained (used as the observation's source)."""
-        found = _find(self.co2, quantity) or _find(self.energy, quantity)
-        head = f"附件4 核算清单 inventory ({self.method_id} {self.method_version}, {self.year})"
-        if found is not None and found.children:
-            parts = " + ".join(f"{c.key} {_num(c.value)}" for c in found.children)
-            return f"{head}: {quantity} = {parts} {found.unit}"
-        return f"{head}: {quantity}"
-
-
-def _find(line: Line, key: str) -> Line | None:
-    if line.key == key:
-        return line
-    for child in line.children:
-        found = _find(child, key)
-        if found is not None:
-            return found
-    return None
-
-
-def _num(value: float) -> str:
-    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+LABEL = "附件4 核算清单 inventory"  # how an observation's source names the inventory
 
 
 # ------------------------------------------------------------------------ the computation
@@ -414,7 +366,7 @@ def compute(method: InventoryMethod, library: Library, year: int, lines: Invento
     params_used = {"equal_value": run.ev_source,
                    **{k: str(v) for k, v in params.items() if v is not None}}
     return InventoryResult(method.id, method.spec.version, year, co2, energy, memo, run.q,
-                           tuple(run.warnings), params_used)
+                           tuple(run.warnings), params_used, LABEL)
 
 
 def _net_export_warnings(run: _Run, e_elec: Line, e_heat: Line) -> None:

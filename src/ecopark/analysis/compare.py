@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 
 from ecopark.analysis.gap import threshold
-from ecopark.evaluate import Evaluation, IndicatorResult, Status
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.results import IndicatorResult, Status
 
 __all__ = ["Cell", "Comparison", "compare"]
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 import dataclasses
 import itertools
 
-from ecopark.dataset import Dataset, Observation
-from ecopark.errors import DatasetError
-from ecopark.evaluate import Evaluation, Status, evaluate
-from ecopark.framework import Framework
+from ecopark.core.dataset.model import Dataset, Observation
+from ecopark.core.errors import DatasetError
+from ecopark.core.evaluate import Evaluation, evaluate
+from ecopark.core.framework.model import Framework
+from ecopark.core.results import Status
 
 __all__ = ["Forecast", "ForecastWarning", "ItemTrend", "forecast", "trend"]
 

@@ -12,17 +12,12 @@ import itertools
 import re
 
 from ecopark.analysis.invert import NotInvertible, occurrences, solve
-from ecopark.dataset import Dataset
-from ecopark.errors import MissingData
-from ecopark.evaluate import (
-    Evaluation,
-    EvaluationEnv,
-    IndicatorResult,
-    Status,
-    evaluate_indicator,
-)
-from ecopark.formula import NotEvaluable
-from ecopark.verdict import VerdictStatus, decide
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.errors import MissingData
+from ecopark.core.evaluate import Evaluation, EvaluationEnv, evaluate_indicator
+from ecopark.core.formula import NotEvaluable
+from ecopark.core.results import IndicatorResult, Status
+from ecopark.core.verdict import VerdictStatus, decide
 
 __all__ = ["Gap", "InputChange", "gaps", "threshold", "verdict_sensitivity"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ecopark.errors import MissingData
-from ecopark.formula import nodes as n
-from ecopark.formula.nodes import Env, NotEvaluable
+from ecopark.core.errors import MissingData
+from ecopark.core.formula import nodes as n
+from ecopark.core.formula.nodes import Env, NotEvaluable
 
 __all__ = ["NotInvertible", "occurrences", "solve"]
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ecopark.analysis.gap import Gap, InputChange
-from ecopark.evaluate import Evaluation
-from ecopark.formula.syntax import At, Binary, Call, Name, Node, Unary, parse
-from ecopark.framework import Framework, Indicator
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.formula.syntax import At, Binary, Call, Name, Node, Unary, parse
+from ecopark.core.framework.indicators import Indicator
+from ecopark.core.framework.model import Framework
 
 __all__ = ["denominator_only", "is_lever", "levers"]
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from ecopark import units
-from ecopark.dataset import Dataset, Observation
-from ecopark.errors import DatasetError, UnitError
-from ecopark.evaluate import Evaluation, Status, evaluate
-from ecopark.framework import Framework
-from ecopark.numbers import parse_printed
+from ecopark.core import units
+from ecopark.core.dataset.model import Dataset, Observation
+from ecopark.core.errors import DatasetError, UnitError
+from ecopark.core.evaluate import Evaluation, evaluate
+from ecopark.core.framework.model import Framework
+from ecopark.core.numbers import parse_printed
+from ecopark.core.results import Status
 
 __all__ = ["Assignment", "Change", "WhatIf", "parse_assignment", "whatif"]
 

@@ -19,6 +19,7 @@ from ecopark.cli.common import (
     console,
     handles_errors,
     load_file,
+    named_frameworks,
     print_json,
     write_atomically,
     writing,
@@ -48,8 +49,8 @@ UseOpt = Annotated[list[str] | None, typer.Option(
 
 def _settings(method: str | None, electricity: str | None, region: str | None,
               grid_year: int | None, grid_set: str | None) -> Any:
-    from ecopark.accounting.coefficients import Settings
-    from ecopark.errors import InvalidValue
+    from ecopark.accounting.factors import Settings
+    from ecopark.core.errors import InvalidValue
 
     if electricity not in (None, "equivalent", "equal_value", "equal-value"):
         raise InvalidValue("--electricity", f"取值 {electricity!r} 无效 not a basis",
@@ -60,7 +61,7 @@ def _settings(method: str | None, electricity: str | None, region: str | None,
 
 
 def _library(coefficients: list[Path] | None) -> Any:
-    from ecopark.accounting.coefficients import load_library
+    from ecopark.accounting.library import load_library
 
     return load_library(coefficients or ())
 
@@ -98,12 +99,14 @@ def rollup(roster: RosterArg,
     roster's year needs --confirm-coverage."""
     from ecopark.accounting.coverage import require_confirmed
     from ecopark.accounting.duplicates import parse_keep, resolve
-    from ecopark.accounting.rollup import Options, load_rules
+    from ecopark.accounting.rollup import Options
     from ecopark.accounting.rollup import rollup as run_rollup
-    from ecopark.accounting.roster import read_roster
-    from ecopark.framework import load_framework
+    from ecopark.accounting.rollup_rules import load_rules
+    from ecopark.accounting.roster_quality import check_roster
+    from ecopark.core.framework.loading import load_framework
+    from ecopark.core.quality import check_dataset
+    from ecopark.io.roster import read_roster
     from ecopark.io.yamlout import dataset_yaml
-    from ecopark.quality import check_dataset, check_roster
 
     spec = _profile(profile)
     fw = load_framework(framework or (spec.framework if spec else "hj274-2015"))
@@ -120,7 +123,7 @@ def rollup(roster: RosterArg,
                       confirm_coverage, "核对名录是否列全企业；确需替换时加 --confirm-coverage "
                       "check that the roster lists every enterprise; to replace anyway, add "
                       "--confirm-coverage")
-    from ecopark.dataset import build_dataset
+    from ecopark.core.dataset.loading import build_dataset
 
     findings = [*check_roster(read, result.computed, fw),
                 *check_dataset(build_dataset(result.spec, fw, str(output)), fw)]
@@ -132,7 +135,7 @@ def _require_usable(fw: Any, rules: Any, spec: Any, **given: object) -> None:
     """Refuse what the roll-up would ignore or cannot fill: accounting-method options when no
     rule uses a method, and a park field without default when there is no --profile."""
     from ecopark.accounting.rollup import needs_method
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
 
     unused = [f"--{k.replace('_', '-')}" for k, v in given.items() if v is not None]
     if unused and not needs_method(rules):
@@ -154,13 +157,14 @@ def _profile(path: Path | None) -> Any:
         return None
     from pydantic import ValidationError
 
-    from ecopark.dataset import DatasetFile, _schema_error
-    from ecopark.yamlfile import read_yaml
+    from ecopark.core.dataset.loading import schema_error
+    from ecopark.core.dataset.schema import DatasetFile
+    from ecopark.core.yamlfile import read_yaml
 
     try:
         return DatasetFile.model_validate(read_yaml(path, floats_as_text=True))
     except ValidationError as exc:
-        raise _schema_error(exc, str(path)) from None
+        raise schema_error(exc, str(path)) from None
 
 
 def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: str,
@@ -193,6 +197,8 @@ def _summary(read: Any, result: Any, findings: list[Any], output: Path, lang: st
         assumed = "表头未写单位，按" if zh else "no unit in the header, assumed"
         out.print(f"[dim]{assumed} {unit}: {key}[/dim]")
     if findings:
+        from ecopark.cli.terminal import quality_table
+
         out.print(quality_table(findings, lang))
 
 
@@ -212,10 +218,11 @@ def _replaced(out: Any, replaced: list[tuple[str, int]], zh: bool) -> None:
 def _use(library: Any, specs: list[str], pressure: float | None, temperature: float | None,
          enthalpy: float | None) -> Any:
     from ecopark.accounting.energy import Use
-    from ecopark.accounting.roster import _read, all_fields
+    from ecopark.accounting.roster import all_fields
     from ecopark.accounting.steam import SteamState
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
     from ecopark.io.cells import Problem
+    from ecopark.io.roster import read_cell
 
     fields = {f.key: f for f in all_fields(library) if f.kind == "carrier"}
     amounts: dict[str, float] = {}
@@ -225,7 +232,7 @@ def _use(library: Any, specs: list[str], pressure: float | None, temperature: fl
         if key is None or not amount.strip():
             raise InvalidValue("--use", f"“{text}”：未知能源品种或缺少数量 unknown carrier or no "
                                "amount", f"能源品种 carriers: {', '.join(fields)}")
-        value = _read(fields[key], amount.strip(), False, 1.0)
+        value = read_cell(fields[key], amount.strip(), False, 1.0)
         if isinstance(value, Problem) or value is None:
             raise InvalidValue("--use", f"“{text}”：{value.problem if value else '无数量'}",
                                value.hint if value else "")
@@ -237,8 +244,8 @@ def _one(roster: Path | None, uses: list[str] | None, enterprise: str | None, ye
          library: Any, steam: tuple[float | None, float | None, float | None]) -> tuple[Any, float, str]:
     """The use to explain: from --use amounts, or one enterprise-year of a roster."""
     from ecopark.accounting.energy import Use
-    from ecopark.accounting.roster import read_roster
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
+    from ecopark.io.roster import read_roster
 
     if roster is None:
         return _use(library, uses or [], *steam), 0.0, "--use"
@@ -257,8 +264,8 @@ def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise:
              year: int | None, settings: Any, coefficients: list[Path] | None, json_out: bool,
              lang: str, steam: tuple[float | None, float | None, float | None],
              process: float | None, keep: list[str] | None = None) -> None:
-    from ecopark.accounting.coefficients import resolve
-    from ecopark.errors import InvalidValue
+    from ecopark.accounting.factors import resolve
+    from ecopark.core.errors import InvalidValue
 
     library = _library(coefficients)
     if roster is not None and enterprise is None:
@@ -290,7 +297,7 @@ def _account(kind: str, roster: Path | None, uses: list[str] | None, enterprise:
 def _carrier_table(kind: str, data: dict[str, Any], lang: str) -> Any:
     from rich.table import Table
 
-    from ecopark.numbers import format_value
+    from ecopark.core.numbers import format_value
 
     zh = lang != "en"
     s = data["settings"]
@@ -325,13 +332,13 @@ def _park_totals(kind: str, roster: Path, library: Any, settings: Any, json_out:
     --keep-row settles it)."""
     from rich.table import Table
 
+    from ecopark.accounting.aggregate import compute
     from ecopark.accounting.breakdown import by_year
-    from ecopark.accounting.coefficients import resolve
     from ecopark.accounting.duplicates import parse_keep
     from ecopark.accounting.duplicates import resolve as resolve_duplicates
-    from ecopark.accounting.rollup import compute
-    from ecopark.accounting.roster import read_roster
-    from ecopark.numbers import format_value
+    from ecopark.accounting.factors import resolve
+    from ecopark.core.numbers import format_value
+    from ecopark.io.roster import read_roster
 
     read, settled = resolve_duplicates(read_roster(roster, library), parse_keep(keep))
     resolved = resolve(library, settings, read.carriers())
@@ -402,7 +409,7 @@ def carbon(roster: Annotated[Path | None, typer.Argument(help="企业名录（�
 def _dataset_inventory(path: Path, method: str | None, year: int | None, json_out: bool,
                        lang: str) -> None:
     """The inventory of a dataset by the inventory method of its framework."""
-    from ecopark.errors import InvalidValue
+    from ecopark.core.errors import InvalidValue
 
     _, dataset = _inventory_framework(path, method)
     if not dataset.inventory:
@@ -415,11 +422,11 @@ def _dataset_inventory(path: Path, method: str | None, year: int | None, json_ou
                            f"已有 available: {', '.join(map(str, sorted(dataset.inventory)))}")
     result = dataset.inventory[chosen]
     if json_out:
-        from ecopark.contract import inventory_json
+        from ecopark.core.contract import inventory_json
 
         print_json(inventory_json(result))
         return
-    from ecopark.terminal import inventory_tree
+    from ecopark.cli.terminal import inventory_tree
 
     console().print(inventory_tree(result, lang, dataset.profile.name))
 
@@ -427,11 +434,10 @@ def _dataset_inventory(path: Path, method: str | None, year: int | None, json_ou
 def _inventory_framework(path: Path, method: str | None) -> tuple[Any, Any]:
     """The dataset loaded under the framework (of those it names) whose inventory method is
     `method` (default: the first that has one)."""
-    from ecopark.cli.core import _named_frameworks
-    from ecopark.errors import InvalidValue
-    from ecopark.framework import load_framework
+    from ecopark.core.errors import InvalidValue
+    from ecopark.core.framework.loading import load_framework
 
-    names = _named_frameworks(path)
+    names = named_frameworks(path)
     candidates = [n for n in names if (link := load_framework(n).spec.inventory) is not None
                   and (method is None or link.method == method)]
     if not candidates:
@@ -446,49 +452,6 @@ def _inventory_framework(path: Path, method: str | None) -> tuple[Any, Any]:
 # ------------------------------------------------------------------------ check
 
 
-def quality_table(findings: list[Any], lang: str, title: str | None = None) -> Any:
-    """Data-quality findings as a table (shared with assess and verify)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    zh = lang != "en"
-    styles = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
-    table = Table(title=title or ("数据质量检查" if zh else "Data-quality checks"), expand=True)
-    # the rule's id and version are for --json: a reader gets the level, indicators and why
-    for header, width in ((("级别", "severity"), 8), (("指标", "indicators"), 8)):
-        table.add_column(header[0] if zh else header[1], overflow="fold", max_width=width)
-    table.add_column("说明" if zh else "finding", overflow="fold", ratio=1, min_width=30)
-    for f in findings:
-        word, style = styles[f.severity]
-        fix = f.fix_zh if zh else f.fix_en
-        text = (f.zh if zh else f.en) + (f"\n{'→ 建议：' if zh else '→ fix: '}{fix}" if fix else "")
-        table.add_row(Text(word if zh else f.severity, style=style),
-                      ", ".join(map(str, f.indicators)) or "—", text)
-    return table
-
-
-def indicator_quality(evaluation: Any) -> list[Any]:
-    """The park-level quality findings that touch an indicator of the evaluation."""
-    from ecopark.quality import check_dataset, touching
-
-    return touching(check_dataset(evaluation.dataset, evaluation.framework,
-                                  year=evaluation.year))
-
-
-def indicator_quality_json(evaluation: Any) -> list[dict[str, Any]]:
-    from ecopark.quality import findings_json
-
-    return findings_json(indicator_quality(evaluation))
-
-
-def print_indicator_quality(evaluation: Any, lang: str) -> None:
-    """Print the quality findings touching an indicator (nothing when there are none)."""
-    findings = indicator_quality(evaluation)
-    if findings:
-        title = "数据质量（涉及指标）" if lang != "en" else "Data quality touching indicators"
-        console().print(quality_table(findings, lang, title))
-
-
 @app.command()
 @handles_errors
 def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录 dataset (YAML) or roster "
@@ -501,14 +464,14 @@ def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录
                                                      "file")] = None,
           json_out: JsonOpt = False, lang: LangOpt = Lang.zh) -> None:
     """数据质量检查 — every data-quality rule that fired, where, and why."""
-    from ecopark.quality import findings_json, load_rules
+    from ecopark.core.quality import findings_json, load_rules
 
     if path.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
         fw, findings = _check_roster(path, framework, coefficients,
                                      _settings(method, electricity, grid_region, grid_year,
                                                grid_set), rules)
     else:
-        from ecopark.quality import check_dataset
+        from ecopark.core.quality import check_dataset
 
         fw, dataset = load_file(path, framework)
         findings = check_dataset(dataset, fw, load_rules(fw, rules))
@@ -521,6 +484,8 @@ def check(path: Annotated[Path, typer.Argument(help="数据文件或企业名录
     out = console()
     zh = lang != Lang.en
     if findings:
+        from ecopark.cli.terminal import quality_table
+
         out.print(quality_table(findings, lang.value))
     count = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     out.print(f"{'规则' if zh else 'rules'} {len(rule_set.spec.rules)}（{'版本' if zh else 'version'} "
@@ -533,14 +498,17 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
                   settings: Any, rules: Path | None) -> tuple[Any, list[Any]]:
     """The roster's findings (a duplicated credit code among them) and the park-level ones of
     its roll-up, which counts the first row of a duplicate only."""
+    from ecopark.accounting.aggregate import compute
     from ecopark.accounting.duplicates import first_rows
-    from ecopark.accounting.rollup import Options, compute, load_rules, needs_method
+    from ecopark.accounting.rollup import Options, needs_method
     from ecopark.accounting.rollup import rollup as run_rollup
-    from ecopark.accounting.roster import read_roster
-    from ecopark.dataset import build_dataset
-    from ecopark.framework import load_framework
-    from ecopark.quality import check_dataset, check_roster
-    from ecopark.quality import load_rules as quality_rules
+    from ecopark.accounting.rollup_rules import load_rules
+    from ecopark.accounting.roster_quality import check_roster
+    from ecopark.core.dataset.loading import build_dataset
+    from ecopark.core.framework.loading import load_framework
+    from ecopark.core.quality import check_dataset
+    from ecopark.core.quality import load_rules as quality_rules
+    from ecopark.io.roster import read_roster
 
     fw = load_framework(framework or "hj274-2015")
     library = _library(coefficients)
@@ -560,7 +528,7 @@ def _check_roster(path: Path, framework: str | None, coefficients: list[Path] | 
 def roster_template(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件 .xlsx")]
                     ) -> None:
     """企业名录模板 — write the roster workbook (sheet 企业数据) to fill in."""
-    from ecopark.accounting.template import write_roster_template
+    from ecopark.io.roster_template import write_roster_template
 
     with writing(output):
         output.parent.mkdir(parents=True, exist_ok=True)

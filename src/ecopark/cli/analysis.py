@@ -28,7 +28,7 @@ def gap(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
         framework: FrameworkOpt = None) -> None:
     """差距分析 — what each input must become to pass, and what would flip the verdict."""
     from ecopark.analysis.gap import gaps, verdict_sensitivity
-    from ecopark.terminal_analysis import gap_view
+    from ecopark.cli.terminal_analysis import gap_view
 
     evaluation = evaluate_file(dataset, framework, year)
     console().print(gap_view(evaluation, gaps(evaluation), verdict_sensitivity(evaluation),
@@ -47,8 +47,8 @@ def whatif(dataset: DatasetArg,
     """假设分析 — change inputs, re-evaluate, show which statuses change."""
     from ecopark.analysis.whatif import parse_assignment
     from ecopark.analysis.whatif import whatif as run_whatif
-    from ecopark.evaluate import resolve_year
-    from ecopark.terminal_analysis import whatif_view
+    from ecopark.cli.terminal_analysis import whatif_view
+    from ecopark.core.evaluate import resolve_year
 
     fw, data = load_file(dataset, framework)
     when = resolve_year(data, year)
@@ -65,8 +65,8 @@ def forecast(dataset: DatasetArg,
              framework: FrameworkOpt = None) -> None:
     """趋势预测 — project items on their trend, evaluate, warn for mandatory indicators."""
     from ecopark.analysis.forecast import forecast as run_forecast
-    from ecopark.evaluate import resolve_year
-    from ecopark.terminal_analysis import forecast_view
+    from ecopark.cli.terminal_analysis import forecast_view
+    from ecopark.core.evaluate import resolve_year
 
     fw, data = load_file(dataset, framework)
     result = run_forecast(fw, data, years, resolve_year(data, year))
@@ -76,8 +76,8 @@ def forecast(dataset: DatasetArg,
 def _stored_evaluations(db: str, year: int | None) -> list[Any]:
     """Every stored park's park-year (the given year, else its latest), evaluated."""
     from ecopark.cli.store import open_session
-    from ecopark.errors import NotFound
-    from ecopark.evaluate import evaluate
+    from ecopark.core.errors import NotFound
+    from ecopark.core.evaluate import evaluate
     from ecopark.store import repository
 
     evaluations = []
@@ -93,7 +93,7 @@ def _stored_evaluations(db: str, year: int | None) -> list[Any]:
 
 
 def _check_comparable(evaluations: list[Any]) -> None:
-    from ecopark.errors import DatasetError
+    from ecopark.core.errors import DatasetError
 
     if not evaluations:
         raise DatasetError("compare", "datasets", "没有可对比的园区 nothing to compare",
@@ -118,7 +118,7 @@ def compare(datasets: Annotated[list[Path] | None, typer.Argument(
             lang: LangOpt = Lang.zh, framework: FrameworkOpt = None) -> None:
     """园区对比 — parks side by side with percentile ranks (files, or every park in --db)."""
     from ecopark.analysis.compare import compare as run_compare
-    from ecopark.terminal_analysis import comparison
+    from ecopark.cli.terminal_analysis import comparison
 
     if db is not None:
         evaluations = _stored_evaluations(db, year)

@@ -13,11 +13,11 @@ from typing import Annotated, Any, TypeVar
 import click
 import typer
 
-from ecopark.errors import EcoparkError, InputFileError
+from ecopark.core.errors import EcoparkError, InputFileError
 
 __all__ = ["BaseYearOpt", "DatasetArg", "FrameworkOpt", "JsonOpt", "Lang", "LangOpt", "YearOpt", "app",
-           "console", "evaluate_file", "handles_errors", "load_file", "print_json",
-           "write_atomically", "writing"]
+           "console", "evaluate_file", "handles_errors", "load_file", "named_frameworks",
+           "print_indicator_quality", "print_json", "write_atomically", "writing"]
 
 app = typer.Typer(
     add_completion=False,
@@ -106,7 +106,7 @@ def console() -> Any:
 def load_file(dataset_path: Path, framework: str | None, base_year: int | None = None,
               year: int | None = None) -> tuple[Any, Any]:
     """The framework and the dataset of any dataset file (YAML, workbook, printed table)."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io import load
 
     loaded = load(dataset_path, load_framework(framework) if framework else None, base_year, year)
@@ -122,7 +122,7 @@ def load_file(dataset_path: Path, framework: str | None, base_year: int | None =
 
 def evaluate_file(dataset_path: Path, framework: str | None, year: int | None,
                   base_year: int | None = None) -> Any:
-    from ecopark.evaluate import evaluate
+    from ecopark.core.evaluate import evaluate
 
     fw, dataset = load_file(dataset_path, framework, base_year, year)
     return evaluate(fw, dataset, year)
@@ -148,3 +148,38 @@ def write_atomically(path: Path, text: str) -> None:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+
+def named_frameworks(dataset: Path) -> list[str]:
+    """The frameworks a dataset or workbook names: `framework` and `also_frameworks`."""
+    from pydantic import ValidationError
+
+    from ecopark.core.dataset.loading import schema_error
+    from ecopark.core.dataset.schema import DatasetFile
+    from ecopark.core.errors import InputFileError
+    from ecopark.core.yamlfile import read_yaml
+
+    if dataset.suffix.lower() in (".xlsx", ".xlsm"):
+        from ecopark.io.workbook import read_workbook_spec
+
+        workbook = read_workbook_spec(dataset)
+        return list(dict.fromkeys([workbook.framework, *workbook.also_frameworks]))
+    if dataset.suffix.lower() not in (".yaml", ".yml"):
+        raise InputFileError(str(dataset), "--framework all 只适用于数据文件或工作簿 needs a "
+                             "dataset or workbook", "用 .yaml 或 .xlsx use a .yaml or .xlsx file")
+    try:
+        spec = DatasetFile.model_validate(read_yaml(dataset, floats_as_text=True))
+    except ValidationError as exc:
+        raise schema_error(exc, str(dataset)) from None
+    return list(dict.fromkeys([spec.framework, *spec.also_frameworks]))
+
+
+def print_indicator_quality(evaluation: Any, lang: str) -> None:
+    """Print the quality findings touching an indicator (nothing when there are none)."""
+    from ecopark.cli.terminal import quality_table
+    from ecopark.core.quality import indicator_findings
+
+    findings = indicator_findings(evaluation)
+    if findings:
+        title = "数据质量（涉及指标）" if lang != "en" else "Data quality touching indicators"
+        console().print(quality_table(findings, lang, title))

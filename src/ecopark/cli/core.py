@@ -19,6 +19,8 @@ from ecopark.cli.common import (
     console,
     evaluate_file,
     handles_errors,
+    named_frameworks,
+    print_indicator_quality,
     print_json,
 )
 
@@ -35,57 +37,32 @@ def assess(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
         return
     evaluation = evaluate_file(dataset, framework, year, base_year)
     if json_out:
-        from ecopark.cli.accounting import indicator_quality_json
-        from ecopark.contract import assessment_json
+        from ecopark.core.contract import assessment_json
 
-        print_json({**assessment_json(evaluation), "quality": indicator_quality_json(evaluation)})
+        print_json(assessment_json(evaluation, quality=True))
         return
-    from ecopark.cli.accounting import print_indicator_quality
-    from ecopark.terminal import assessment
+    from ecopark.cli.terminal import assessment
 
     console().print(assessment(evaluation, lang.value))
     print_indicator_quality(evaluation, lang.value)
 
 
-def _named_frameworks(dataset: Path) -> list[str]:
-    """The frameworks a dataset or workbook names: `framework` and `also_frameworks`."""
-    from pydantic import ValidationError
-
-    from ecopark.dataset import DatasetFile, _schema_error
-    from ecopark.errors import InputFileError
-    from ecopark.yamlfile import read_yaml
-
-    if dataset.suffix.lower() in (".xlsx", ".xlsm"):
-        from ecopark.io.workbook import read_workbook_spec
-
-        workbook = read_workbook_spec(dataset)
-        return list(dict.fromkeys([workbook.framework, *workbook.also_frameworks]))
-    if dataset.suffix.lower() not in (".yaml", ".yml"):
-        raise InputFileError(str(dataset), "--framework all 只适用于数据文件或工作簿 needs a "
-                             "dataset or workbook", "用 .yaml 或 .xlsx use a .yaml or .xlsx file")
-    try:
-        spec = DatasetFile.model_validate(read_yaml(dataset, floats_as_text=True))
-    except ValidationError as exc:
-        raise _schema_error(exc, str(dataset)) from None
-    return list(dict.fromkeys([spec.framework, *spec.also_frameworks]))
-
-
 def _evaluations(dataset: Path, year: int | None) -> list[Any]:
-    return [evaluate_file(dataset, name, year) for name in _named_frameworks(dataset)]
+    return [evaluate_file(dataset, name, year) for name in named_frameworks(dataset)]
 
 
 def _assess_all(dataset: Path, year: int | None, lang: Lang, json_out: bool) -> None:
-    from ecopark.crosswalk import crosswalk, crosswalk_json
+    from ecopark.core.crosswalk import crosswalk, crosswalk_json
 
     evaluations = _evaluations(dataset, year)
     cross = crosswalk([ev.framework for ev in evaluations], evaluations)
     if json_out:
-        from ecopark.contract import assessment_json
+        from ecopark.core.contract import assessment_json
 
         print_json({"frameworks": [assessment_json(ev) for ev in evaluations],
                     "crosswalk": crosswalk_json(cross)})
         return
-    from ecopark.terminal import assessment, crosswalk_view
+    from ecopark.cli.terminal import assessment, crosswalk_view
 
     out = console()
     for evaluation in evaluations:
@@ -104,9 +81,9 @@ def crosswalk_command(
         year: YearOpt = None, lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
     """指标体系对照 — which raw items feed which indicator in each framework, and how similar
     indicators are defined differently."""
-    from ecopark.crosswalk import crosswalk, crosswalk_json
-    from ecopark.errors import InvalidValue
-    from ecopark.framework import load_framework
+    from ecopark.core.crosswalk import crosswalk, crosswalk_json
+    from ecopark.core.errors import InvalidValue
+    from ecopark.core.framework.loading import load_framework
 
     evaluations = _evaluations(dataset, year) if dataset is not None else []
     names = framework or [ev.framework.id for ev in evaluations]
@@ -119,7 +96,7 @@ def crosswalk_command(
     if json_out:
         print_json(crosswalk_json(cross))
         return
-    from ecopark.terminal import crosswalk_view
+    from ecopark.cli.terminal import crosswalk_view
 
     console().print(crosswalk_view(cross, lang.value))
 
@@ -131,21 +108,18 @@ def verify(dataset: DatasetArg, year: YearOpt = None, lang: LangOpt = Lang.zh,
            base_year: BaseYearOpt = None) -> None:
     """核查表中数值 — recompute from the base rows and compare with the printed values
     (a dataset, or a park's report .docx / table .xlsx)."""
-    from ecopark.verify import verify as run_verify
+    from ecopark.core.verify import verify as run_verify
 
     result = run_verify(evaluate_file(dataset, framework, year, base_year))
     if json_out:
-        from ecopark.cli.accounting import indicator_quality_json
-        from ecopark.contract import verification_json
+        from ecopark.core.contract import verification_json
 
-        print_json({**verification_json(result),
-                    "quality": indicator_quality_json(result.evaluation)})
+        print_json(verification_json(result, quality=True))
         return
     if result.evaluation.dataset.reported is None:
         typer.echo("数据文件中没有 reported（表中数值），仅做数据一致性检查 / the dataset has no "
                    "`reported` values: only data-consistency checks run", err=True)
-    from ecopark.cli.accounting import print_indicator_quality
-    from ecopark.terminal import verification
+    from ecopark.cli.terminal import verification
 
     console().print(verification(result, lang.value))
     print_indicator_quality(result.evaluation, lang.value)
@@ -157,18 +131,18 @@ def explain(dataset: DatasetArg, number: Annotated[int, typer.Argument(help="指
             year: YearOpt = None, lang: LangOpt = Lang.zh, json_out: JsonOpt = False,
             framework: FrameworkOpt = None) -> None:
     """一个指标的计算过程 — the trace of one indicator as a tree."""
-    from ecopark.errors import UnknownIndicator
+    from ecopark.core.errors import UnknownIndicator
 
     evaluation = evaluate_file(dataset, framework, year)
     if number not in evaluation.framework.by_number:
         raise UnknownIndicator(str(number), ", ".join(map(str, evaluation.framework.by_number)))
     if json_out:
-        from ecopark.contract import assessment_json
+        from ecopark.core.contract import assessment_json
 
         found = [i for i in assessment_json(evaluation)["indicators"] if i["number"] == number]
         print_json(found[0])
         return
-    from ecopark.terminal import explanation
+    from ecopark.cli.terminal import explanation
 
     console().print(explanation(evaluation, number, lang.value))
 
@@ -177,7 +151,7 @@ def explain(dataset: DatasetArg, number: Annotated[int, typer.Argument(help="指
 @handles_errors
 def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
     """可用的指标体系 — the frameworks available, with their indicator counts."""
-    from ecopark.framework import available_frameworks, load_framework
+    from ecopark.core.framework.loading import available_frameworks, load_framework
 
     loaded = [load_framework(name) for name in available_frameworks()]
     if json_out:
@@ -186,7 +160,7 @@ def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
                       "mandatory": sum(1 for i in fw.indicators if i.mandatory)}
                      for fw in loaded])
         return
-    from ecopark.terminal import frameworks_table
+    from ecopark.cli.terminal import frameworks_table
 
     console().print(frameworks_table(loaded, lang.value))
 
@@ -196,7 +170,7 @@ def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
 def items(framework: Annotated[str, typer.Option("--framework", "-f", help="指标体系 framework")]
           = "hj274-2015", lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
     """数据项及其单位 — the raw items a dataset may report, with their canonical units."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     fw = load_framework(framework)
     if json_out:
@@ -204,7 +178,7 @@ def items(framework: Annotated[str, typer.Option("--framework", "-f", help="指�
                       "unit": item.unit, "kind": item.kind,
                       "values": list(item.values or {})} for key, item in fw.spec.items.items()])
         return
-    from ecopark.terminal import items_table
+    from ecopark.cli.terminal import items_table
 
     console().print(items_table(fw, lang.value))
 
@@ -212,6 +186,6 @@ def items(framework: Annotated[str, typer.Option("--framework", "-f", help="指�
 @app.command()
 def schema() -> None:
     """数据文件的 JSON Schema — print the dataset format's JSON Schema."""
-    from ecopark.dataset import dataset_json_schema
+    from ecopark.core.dataset.schema import dataset_json_schema
 
     print_json(dataset_json_schema())

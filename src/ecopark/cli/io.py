@@ -15,7 +15,7 @@ OutputOpt = Annotated[Path, typer.Option("--output", "-o", help="输出文件 ou
 
 def _years(text: str) -> list[int]:
     """"2012-2018" or "2012,2015,2018" → the years."""
-    from ecopark.errors import InputFileError
+    from ecopark.core.errors import InputFileError
 
     span = re.fullmatch(r"\s*(\d{4})\s*[-–~]\s*(\d{4})\s*", text)
     if span:
@@ -41,7 +41,7 @@ def template(output: OutputOpt,
 
     基础数据, 园区信息, 清单, 生态工业链项目, 报告值; where the frameworks need them also 设置,
     申报条件, 豁免 and the inventory sheets 核算-*."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io.workbook import write_template
 
     write_template(load_framework(framework), _years(years), output,
@@ -55,7 +55,7 @@ def import_(workbook: Annotated[Path, typer.Argument(help="填好的模板 a fil
             output: OutputOpt, framework: FrameworkOpt = None) -> None:
     """导入工作簿 — convert a filled workbook into a dataset file (all problems listed at once;
     nothing is written on any problem)."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io.guard import inspect
     from ecopark.io.workbook import read_workbook_spec
     from ecopark.io.yamlout import dataset_yaml

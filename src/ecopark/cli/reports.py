@@ -35,7 +35,7 @@ def table(dataset: DatasetArg, output: OutputOpt,
     evaluation = evaluate_file(dataset, framework, year)
     verification = None
     if verify:
-        from ecopark.verify import verify as run_verify
+        from ecopark.core.verify import verify as run_verify
 
         verification = run_verify(evaluation)
     write_table(build_table(evaluation, verification, lang=lang.value), output)

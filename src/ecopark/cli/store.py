@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from ecopark.cli.common import FrameworkOpt, app, handles_errors, writing
-from ecopark.errors import InvalidValue, StoreError
+from ecopark.core.errors import InvalidValue, StoreError
 
 DbOpt = Annotated[str | None, typer.Option(
     "--db", help="数据库 database URL or SQLite file (default: ECOPARK_DATABASE_URL, else a file "
@@ -293,7 +293,7 @@ def users_add(name: Annotated[str, typer.Argument(help="用户名 user name")], 
 
 
 def _enterprise(session: Any, park: Any, name: str) -> Any:
-    from ecopark.errors import NotFound
+    from ecopark.core.errors import NotFound
     from ecopark.store import submissions
 
     try:

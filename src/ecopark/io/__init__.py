@@ -2,7 +2,7 @@
 
 `load(path, framework)` opens any dataset ecopark understands, by its suffix and content:
 
-- `.yaml` / `.yml`: a dataset file (`ecopark.dataset.load_dataset`);
+- `.yaml` / `.yml`: a dataset file (`ecopark.core.dataset.loading.load_dataset`);
 - `.xlsx` / `.xlsm` with a 基础数据 sheet: a filled ecopark template (`io.workbook`);
 - any other `.xlsx`, or a `.docx`: a printed 对照考核表 (`io.printed_table`), whose base year is
   inferred from the printed elasticities unless `base_year` is given.
@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ecopark.dataset import Dataset
-from ecopark.errors import InputFileError
-from ecopark.framework import Framework
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.errors import InputFileError
+from ecopark.core.framework.model import Framework
 
 __all__ = ["SUFFIXES", "Loaded", "load"]
 
@@ -36,11 +36,11 @@ class Loaded:
 def load(path: Path, framework: Framework | None = None, base_year: int | None = None,
          year: int | None = None) -> Loaded:
     """Open a dataset from any supported file."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
 
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        from ecopark.dataset import load_dataset
+        from ecopark.core.dataset.loading import load_dataset
 
         dataset = load_dataset(path, framework)
         return Loaded(dataset, framework or load_framework(dataset.framework_id), "yaml")

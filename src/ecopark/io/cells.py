@@ -18,7 +18,7 @@ import datetime
 import re
 import unicodedata
 
-from ecopark.numbers import ABSENT, parse_printed
+from ecopark.core.numbers import ABSENT, parse_printed
 
 __all__ = ["Absent", "Number", "Problem", "Raw", "cell_text", "is_empty", "plain_number",
            "read_bool", "read_int", "read_number"]

@@ -11,7 +11,7 @@
 Each sheet appears when a framework of the workbook (its own or one it is also assessed under)
 declares such entries. Rows are found by 标识 or name (序号 or name for indicators); the
 指标体系 column tells frameworks apart (blank: the workbook's own). What the answers mean is
-checked where a YAML dataset's are (`ecopark.dataset_extensions`): its errors come back to the
+checked where a YAML dataset's are (`ecopark.core.dataset.settings`): its errors come back to the
 cell here.
 """
 
@@ -20,10 +20,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ecopark import units
-from ecopark.errors import UnitError
-from ecopark.framework import Framework
-from ecopark.framework_extensions import SettingDef
+from ecopark.core import units
+from ecopark.core.errors import UnitError
+from ecopark.core.framework.model import Framework
+from ecopark.core.framework.settings import SettingDef
 from ecopark.io.cells import Number, Problem, cell_text, read_bool, read_number
 from ecopark.io.context import Context, Names
 from ecopark.io.sheet import Column, Header, Row

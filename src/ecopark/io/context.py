@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ecopark.errors import WorkbookError, WorkbookProblems
-from ecopark.framework import Framework
+from ecopark.core.errors import WorkbookError, WorkbookProblems
+from ecopark.core.framework.model import Framework
+from ecopark.core.text import label_forms, near_miss, normalize_label
 from ecopark.io.cells import Problem, Raw, cell_text, read_int
 from ecopark.io.sheet import (
     HEADER_SCAN,
@@ -20,9 +21,6 @@ from ecopark.io.sheet import (
     Sheet,
     Workbook,
     find_header,
-    label_forms,
-    near_miss,
-    normalize_label,
 )
 
 __all__ = ["MAX_PROBLEMS", "Context", "Found", "Names", "Places", "Problems"]

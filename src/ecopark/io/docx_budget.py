@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from ecopark.errors import WorkbookError
+from ecopark.core.errors import WorkbookError
 
 __all__ = ["LIMITS", "MAX_XML_BYTES", "check_docx"]
 

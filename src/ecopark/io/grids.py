@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
-from ecopark.errors import WorkbookError
+from ecopark.core.errors import WorkbookError
 from ecopark.io.docx_budget import check_docx
 from ecopark.io.guard import inspect
 from ecopark.io.refs import column_letters

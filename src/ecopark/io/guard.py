@@ -18,7 +18,7 @@ import dataclasses
 import zipfile
 from pathlib import Path
 
-from ecopark.errors import WorkbookError
+from ecopark.core.errors import WorkbookError
 
 __all__ = ["MAX_BYTES", "MAX_RATIO", "MAX_UNCOMPRESSED", "OfficeFile", "inspect"]
 

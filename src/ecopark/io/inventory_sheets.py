@@ -26,7 +26,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from ecopark.framework import Framework
+from ecopark.core.framework.model import Framework
 from ecopark.io.cells import Absent, Number, Problem, cell_text, read_int, read_number
 from ecopark.io.context import Context, Names
 from ecopark.io.sheet import Column, Header, Row, column_letters
@@ -133,8 +133,8 @@ def inventory_method(frameworks: list[Framework]) -> str | None:
 @functools.cache
 def vocabularies(method_id: str) -> dict[str, dict[str, tuple[str, ...]]]:
     """Every vocabulary of the sheets: id → (name written in the dropdown, other names)."""
-    from ecopark.accounting.coefficients import load_library
     from ecopark.accounting.inventory import load_method
+    from ecopark.accounting.library import load_library
 
     spec = load_method(method_id).spec
     carriers = {k: (c.name_zh, c.name_en, *c.aliases)

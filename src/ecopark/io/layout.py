@@ -19,9 +19,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ecopark import units
-from ecopark.errors import UnitError
-from ecopark.framework import Framework
+from ecopark.core import units
+from ecopark.core.errors import UnitError
+from ecopark.core.framework.model import Framework
 from ecopark.io.sheet import Column
 
 __all__ = ["CHECKLIST_COLUMNS", "DATA_COLUMNS", "LIST_FIELD_LABELS", "OPTIONAL_COLUMNS",

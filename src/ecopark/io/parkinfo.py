@@ -14,11 +14,13 @@ import datetime
 import re
 from typing import Any
 
-from ecopark.framework import Framework, available_frameworks, load_framework
+from ecopark.core.framework.loading import available_frameworks, load_framework
+from ecopark.core.framework.model import Framework
+from ecopark.core.text import label_matches, normalize_label
 from ecopark.io.cells import Problem, cell_text, read_bool, read_int
 from ecopark.io.context import Context, Found, Names
 from ecopark.io.layout import OPTIONAL_COLUMNS, PARK_FIELDS, SHEETS, ParkField, park_fields
-from ecopark.io.sheet import Header, Row, Sheet, label_matches, normalize_label, parse_ref
+from ecopark.io.sheet import Header, Row, Sheet, parse_ref
 
 __all__ = ["DEFAULT_FRAMEWORK", "ParkInfo"]
 
@@ -187,7 +189,7 @@ class ParkInfo:
 
     def _selected(self, fw: Framework, sheet: Sheet, rows: list[Row]) -> list[int]:
         """The optional-indicator table (是否为考核指标 = 是); absent table: none selected."""
-        if not any(label_matches(v, OPTIONAL_COLUMNS[2].names) for r in rows for v in r.values):
+        if not any(label_matches(cell_text(v), OPTIONAL_COLUMNS[2].names) for r in rows for v in r.values):
             return []
         stream = iter(rows)
         header = self.context.header(sheet, stream, OPTIONAL_COLUMNS, scan=len(rows))
@@ -223,7 +225,7 @@ def _by_label(sheet: str, rows: list[Row], labels: tuple[str, ...]) -> Found | N
     its merged copies) the value."""
     for row in rows:
         label = next((c for c in range(1, len(row.values) + 1) if cell_text(row.value(c))), 0)
-        if label and label_matches(row.value(label), labels):
+        if label and label_matches(cell_text(row.value(label)), labels):
             column = label + 1
             while column <= len(row.values) and row.value(column) == row.value(label):
                 column += 1

@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ecopark.dataset import DatasetFile, Series, ValueEntry
-from ecopark.framework import Framework, Item
+from ecopark.core.dataset.schema import DatasetFile, Series, ValueEntry
+from ecopark.core.framework.items import Item
+from ecopark.core.framework.model import Framework
 from ecopark.io.layout import SHEETS
 from ecopark.io.template import write_template
 

@@ -35,22 +35,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
-from ecopark.dataset import (
-    Dataset,
-    DatasetFile,
-    Park,
-    Reported,
-    ReportedRow,
-    Series,
-    ValueEntry,
-    build_dataset,
-)
-from ecopark.errors import DatasetError, UnitError, WorkbookError, WorkbookProblems
-from ecopark.evaluate import evaluate_indicator
-from ecopark.framework import Framework
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import DatasetFile, Park, Reported, ReportedRow, Series, ValueEntry
+from ecopark.core.errors import DatasetError, UnitError, WorkbookError, WorkbookProblems
+from ecopark.core.evaluate import evaluate_indicator
+from ecopark.core.framework.model import Framework
+from ecopark.core.numbers import ABSENT, parse_printed, within_precision
 from ecopark.io.grids import Grid, read_grids
 from ecopark.io.rownames import Match, Names, direct_item, norm, parses_as_unit
-from ecopark.numbers import ABSENT, parse_printed, within_precision
 
 __all__ = ["read_printed_table"]
 

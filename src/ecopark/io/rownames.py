@@ -14,11 +14,11 @@ import difflib
 import re
 import unicodedata
 
-from ecopark import units
-from ecopark.errors import UnitError
-from ecopark.formula.syntax import Call, Name, parse
-from ecopark.framework import Framework
-from ecopark.numbers import ABSENT
+from ecopark.core import units
+from ecopark.core.errors import UnitError
+from ecopark.core.formula.syntax import Call, Name, parse
+from ecopark.core.framework.model import Framework
+from ecopark.core.numbers import ABSENT
 
 __all__ = ["Match", "Names", "direct_item", "norm", "parses_as_unit"]
 

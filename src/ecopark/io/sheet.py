@@ -22,10 +22,7 @@ For reading many rows fast, take `row.values` (column A is index 0) and convert 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import itertools
-import re
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,15 +32,15 @@ from typing import cast
 
 import python_calamine
 
-from ecopark.errors import WorkbookError
+from ecopark.core.errors import WorkbookError
+from ecopark.core.text import label_forms, label_matches, near_miss, normalize_label
 from ecopark.io.cells import EXCEL_ERRORS, Raw, cell_text
 from ecopark.io.guard import inspect
 from ecopark.io.parts import Parts, SheetScan, cell_formats, read_parts, scan_sheet
 from ecopark.io.refs import cell_ref, column_letters, parse_ref
 
 __all__ = ["HEADER_SCAN", "MAX_CELLS", "MAX_SHEETS", "Column", "Header", "Row", "Sheet", "Workbook",
-           "cell_ref", "column_letters", "find_header", "label_forms", "label_matches", "near_miss",
-           "normalize_label", "open_workbook", "parse_ref"]
+           "cell_ref", "column_letters", "find_header", "open_workbook", "parse_ref"]
 
 MAX_CELLS = 5_000_000  # in all sheets of a workbook together
 MAX_SHEETS = 250
@@ -53,43 +50,6 @@ _NONE: frozenset[int] = frozenset()
 # pyo3 turns a Rust panic into PanicException, which derives from BaseException.
 _DAMAGED = (zipfile.BadZipFile, zlib.error, OSError, ValueError, KeyError, SyntaxError,
             EOFError, NotImplementedError, RuntimeError, python_calamine.CalamineError)
-
-# ------------------------------------------------------------------------ labels
-
-
-def normalize_label(text: object) -> str:
-    """Header/label text compared loosely: full-width → half-width, no spaces or line breaks,
-    case-folded, no trailing colon."""
-    normal = unicodedata.normalize("NFKC", cell_text(cast(Raw, text)))
-    return re.sub(r"\s+", "", normal).casefold().rstrip(":")
-
-
-def label_forms(text: object) -> set[str]:
-    """The ways a bilingual label may be meant: "单位\\n(unit)" → {单位(unit), 单位, unit}."""
-    full = normalize_label(text)
-    forms = {full, re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", full)}
-    for inner in re.findall(r"\((.*?)\)|\[(.*?)\]|【(.*?)】", full):
-        forms.update(inner)
-    if re.search(r"[^\x00-\x7f]", full) and re.search(r"[a-z]", full):
-        forms.add(re.sub(r"[\x00-\x7f]+", "", full))
-        forms.add(re.sub(r"[^a-z0-9_]+", "", re.sub(r"[^\x00-\x7f]+", " ", full)))
-    return {form for form in forms if form}
-
-
-def label_matches(text: object, names: Iterable[str]) -> bool:
-    forms = label_forms(text)
-    return any(normalize_label(name) in forms for name in names)
-
-
-def near_miss(text: str, candidates: Iterable[str], cutoff: float = 0.5) -> str | None:
-    """The candidate closest to `text` (compared loosely), if any is close enough."""
-    by_form: dict[str, str] = {}
-    for candidate in candidates:
-        for form in label_forms(candidate):
-            by_form.setdefault(form, candidate)
-    best = difflib.get_close_matches(normalize_label(text), list(by_form), n=1, cutoff=cutoff)
-    return by_form[best[0]] if best else None
-
 
 # ------------------------------------------------------------------------ rows and headers
 
@@ -167,7 +127,8 @@ def _match_columns(row: Row, columns: Sequence[Column]) -> dict[str, int]:
                 continue
             names = {normalize_label(n) for n in column.names}
             for index, value in cells.items():
-                forms = {normalize_label(value)} if exact else label_forms(value)
+                text = cell_text(value)
+                forms = {normalize_label(text)} if exact else label_forms(text)
                 if index not in found.values() and forms & names:
                     found[column.key] = index
                     break

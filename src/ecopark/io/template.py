@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ecopark.errors import InputFileError
-from ecopark.framework import Framework, Indicator, Item
+from ecopark.core.errors import InputFileError
+from ecopark.core.framework.indicators import Indicator
+from ecopark.core.framework.items import Item
+from ecopark.core.framework.model import Framework
 from ecopark.io.choice_sheets import write_choice_sheets
 from ecopark.io.inventory_sheets import inventory_method, write_inventory_sheets
 from ecopark.io.layout import (

@@ -8,7 +8,7 @@ Everything is found by sheet name, header text and defined names, never by posit
 matched loosely (spaces, full-width characters, line breaks, case; zh or en). Every cell is read
 by `ecopark.io.cells`; every unit is checked per cell. ALL problems of the file are collected,
 each naming sheet and cell with a fix, and raised together as `WorkbookProblems`: nothing is
-returned while any problem is left. The result is validated by `ecopark.dataset.build_dataset`
+returned while any problem is left. The result is validated by `ecopark.core.dataset.loading.build_dataset`
 like a YAML dataset.
 
     read_workbook_spec(path) -> DatasetFile      what `ecopark import` writes out as YAML
@@ -22,10 +22,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ecopark import units
-from ecopark.dataset import FORMAT, Dataset, DatasetFile, ValueEntry, build_dataset
-from ecopark.errors import DatasetError, UnitError
-from ecopark.framework import Framework, Item
+from ecopark.core import units
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import FORMAT, DatasetFile, ValueEntry
+from ecopark.core.errors import DatasetError, UnitError
+from ecopark.core.framework.items import Item
+from ecopark.core.framework.model import Framework
+from ecopark.core.numbers import ABSENT, parse_printed
 from ecopark.io.cells import Absent, Number, Problem, cell_text, read_bool, read_int, read_number
 from ecopark.io.choice_sheets import ChoiceSheets
 from ecopark.io.context import Context, Names
@@ -42,7 +46,6 @@ from ecopark.io.layout import (
 from ecopark.io.parkinfo import ParkInfo
 from ecopark.io.sheet import Column, Header, Row, Sheet, Workbook, cell_ref, open_workbook
 from ecopark.io.template import write_template
-from ecopark.numbers import ABSENT, parse_printed
 
 __all__ = ["read_workbook", "read_workbook_spec", "write_template"]
 

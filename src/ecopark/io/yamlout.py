@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from ecopark.dataset import DatasetFile, Series, ValueEntry
-from ecopark.numbers import ABSENT
+from ecopark.core.dataset.schema import DatasetFile, Series, ValueEntry
+from ecopark.core.numbers import ABSENT
 
 __all__ = ["dataset_yaml"]
 
@@ -70,8 +70,8 @@ def _key(key: Any) -> str:
 
 def _framework_names(framework_id: str) -> dict[str, str]:
     """Item names for comments, when the framework is one ecopark ships (else none)."""
-    from ecopark.errors import EcoparkError
-    from ecopark.framework import load_framework
+    from ecopark.core.errors import EcoparkError
+    from ecopark.core.framework.loading import load_framework
 
     try:
         framework = load_framework(framework_id)

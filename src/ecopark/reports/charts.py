@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecopark.errors import InputFileError
+from ecopark.core.errors import InputFileError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

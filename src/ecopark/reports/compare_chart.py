@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ecopark.analysis.compare import Comparison
-from ecopark.evaluate import Status
-from ecopark.framework import Framework
-from ecopark.numbers import format_value
+from ecopark.core.framework.model import Framework
+from ecopark.core.numbers import format_value
+from ecopark.core.results import Status
 from ecopark.reports.charts import ComparisonChart
 
 __all__ = ["comparison_chart"]

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from ecopark.analysis.gap import Gap, InputChange
-from ecopark.evaluate import Evaluation
-from ecopark.quality import QualityFinding
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.quality import QualityFinding
+from ecopark.core.verify import Verification
 from ecopark.reports.charts import Chart
 from ecopark.reports.table import AssessmentTable
 from ecopark.reports.wording import pick, tidy
-from ecopark.verify import Verification
 
 __all__ = ["Appendix", "Block", "Facts", "Figure", "Paragraph", "Report", "Section", "TitlePage",
            "items", "nums", "paragraph"]

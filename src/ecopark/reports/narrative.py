@@ -21,8 +21,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from ecopark.analysis.gap import gaps, threshold, verdict_sensitivity
-from ecopark.evaluate import Evaluation, IndicatorResult, Status, evaluate
-from ecopark.quality import check_dataset, touching
+from ecopark.core.evaluate import Evaluation, evaluate
+from ecopark.core.quality import check_dataset, touching
+from ecopark.core.results import IndicatorResult, Status
+from ecopark.core.verdict import VerdictStatus
+from ecopark.core.verify import verify
 from ecopark.reports import sentences as s
 from ecopark.reports.charts import (
     MarginBar,
@@ -48,8 +51,6 @@ from ecopark.reports.overview import park_paragraphs
 from ecopark.reports.problems import changes_section, problems_section
 from ecopark.reports.table import build_table
 from ecopark.reports.wording import pick, unit_text
-from ecopark.verdict import VerdictStatus
-from ecopark.verify import verify
 
 __all__ = ["Appendix", "Block", "Facts", "Figure", "Paragraph", "Report", "Section", "TitlePage",
            "build_report", "gather"]

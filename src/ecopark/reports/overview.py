@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from ecopark.evaluate import Evaluation
-from ecopark.framework import ProfileField
-from ecopark.profile import number_of
+from ecopark.core.dataset.profile import number_of
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.framework.profile import ProfileField
 from ecopark.reports.wording import number, pick, plain, quantity
 
 __all__ = ["date_text", "park_paragraphs"]

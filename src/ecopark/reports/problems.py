@@ -15,12 +15,13 @@ from collections.abc import Iterator
 
 from ecopark.analysis.gap import Gap, InputChange
 from ecopark.analysis.levers import is_lever, levers
-from ecopark.evaluate import Evaluation, Status
-from ecopark.quality import QualityFinding
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.quality import QualityFinding
+from ecopark.core.results import Status
+from ecopark.core.verify import Finding
 from ecopark.reports import sentences as s
 from ecopark.reports.content import Facts, Paragraph, Section, items, nums, paragraph
 from ecopark.reports.wording import pick
-from ecopark.verify import Finding
 
 __all__ = ["DATA_QUALITY", "changes_section", "draft_texts", "officer_text", "problems_section"]
 

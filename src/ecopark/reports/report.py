@@ -15,8 +15,8 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ecopark.errors import InputFileError
-from ecopark.evaluate import Evaluation
+from ecopark.core.errors import InputFileError
+from ecopark.core.evaluate import Evaluation
 from ecopark.reports.narrative import Report, build_report
 
 __all__ = ["LANGS", "SUFFIXES", "write_report"]

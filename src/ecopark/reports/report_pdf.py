@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ecopark.errors import InputFileError
+from ecopark.core.errors import InputFileError
 from ecopark.reports import report_docx
 from ecopark.reports.narrative import Report
 

@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterator
 
 from ecopark.analysis.gap import Gap, InputChange, threshold
-from ecopark.evaluate import Evaluation, IndicatorResult, Status
-from ecopark.framework import Indicator
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.framework.indicators import Indicator
+from ecopark.core.results import IndicatorResult, Status
+from ecopark.core.trace import Trace
 from ecopark.reports.wording import (
     MORE_LESS,
     OP_WORDS,
@@ -25,7 +27,6 @@ from ecopark.reports.wording import (
     plain,
     quantity,
 )
-from ecopark.trace import Trace
 
 __all__ = ["change_text", "gap_head", "gap_text", "indicator_lead", "indicator_ref", "indicator_text",
            "input_change", "left_out_notes", "name", "percent", "role", "subject", "value_text"]

@@ -38,17 +38,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from ecopark import units
-from ecopark.errors import InputFileError
-from ecopark.evaluate import Status, judge_value
-from ecopark.numbers import Printed, format_value, parse_printed
+from ecopark.core import units
+from ecopark.core.errors import InputFileError
+from ecopark.core.evaluate import judge_value
+from ecopark.core.numbers import Printed, format_value, parse_printed
+from ecopark.core.results import Status
 from ecopark.reports.wording import pick, unit_text
 
 if TYPE_CHECKING:
-    from ecopark.evaluate import Evaluation, IndicatorResult
-    from ecopark.framework import Framework
-    from ecopark.trace import Trace
-    from ecopark.verify import Finding, Verification
+    from ecopark.core.evaluate import Evaluation
+    from ecopark.core.framework.model import Framework
+    from ecopark.core.results import IndicatorResult
+    from ecopark.core.trace import Trace
+    from ecopark.core.verify import Finding, Verification
 
 __all__ = ["COLUMNS", "SUFFIXES", "VERIFY_COLUMNS", "AssessmentTable", "Placed", "Section",
            "Shown", "TableRow", "build_table", "write_table"]

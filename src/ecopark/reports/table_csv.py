@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ecopark.numbers import parse_printed
+from ecopark.core.numbers import parse_printed
 from ecopark.reports.table import AssessmentTable
 
 __all__ = ["ENCODING", "write"]

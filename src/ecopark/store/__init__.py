@@ -6,5 +6,5 @@ the audit log, in SQLite (default) or PostgreSQL.
     with store.session(actor="cli:me") as session:
         park_year = save_dataset(session, spec, framework)   # repository.py, one transaction
 
-The core (ecopark.dataset, evaluate, verify) never imports this package.
+The core (ecopark.core.dataset.model, evaluate, verify) never imports this package.
 """

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, RowMapping, event, insert, inspect, select, t
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from ecopark.errors import StoreError
+from ecopark.core.errors import StoreError
 from ecopark.store.models import (
     AuditEntry,
     Base,

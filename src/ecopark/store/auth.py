@@ -25,7 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from ecopark.errors import AuthError, Conflict, InvalidValue, NotFound, PermissionDenied
+from ecopark.core.errors import AuthError, Conflict, InvalidValue, NotFound, PermissionDenied
 from ecopark.store import login_limits
 from ecopark.store import models as m
 from ecopark.store.engine import Store

@@ -40,7 +40,7 @@ from sqlalchemy import Connection, MetaData, Table, create_engine, delete, func,
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError, StatementError
 
-from ecopark.errors import InputFileError, StoreError
+from ecopark.core.errors import InputFileError, StoreError
 from ecopark.store import audit
 from ecopark.store.backup_rows import check_rows
 from ecopark.store.engine import Store

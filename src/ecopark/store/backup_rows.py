@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Column, DateTime, Float, Integer, Numeric, String, Table
 
-from ecopark.errors import InputFileError
+from ecopark.core.errors import InputFileError
 
 __all__ = ["check_rows"]
 

@@ -11,14 +11,14 @@ import dataclasses
 import secrets
 from pathlib import Path
 
-from ecopark.dataset import DatasetFile
-from ecopark.errors import InputFileError
-from ecopark.framework import load_framework
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import InputFileError
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store.engine import Store
 from ecopark.store.migrate import upgrade
 from ecopark.store.settings import Settings
-from ecopark.yamlfile import read_yaml
 
 __all__ = ["DEMO_ENTERPRISE", "DemoLogin", "create_demo", "seed_path", "zero_carbon_path"]
 

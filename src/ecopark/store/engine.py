@@ -29,7 +29,7 @@ from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, Operational
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from ecopark.errors import Conflict, DatabaseBusy, InvalidValue, StoreError
+from ecopark.core.errors import Conflict, DatabaseBusy, InvalidValue, StoreError
 from ecopark.store import audit, texts
 from ecopark.store.timeouts import Timeouts, is_busy, postgres_connect_args, watch_sqlite_statements
 

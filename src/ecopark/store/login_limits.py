@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ecopark.errors import DatabaseBusy, StoreError, TooManyAttempts
+from ecopark.core.errors import DatabaseBusy, StoreError, TooManyAttempts
 from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.exc import DatabaseError
 
-from ecopark.errors import StoreError
+from ecopark.core.errors import StoreError
 from ecopark.store.engine import Store
 
 __all__ = ["MIGRATIONS", "current_revision", "head_revision", "is_known", "require_current",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-from ecopark.errors import InvalidValue
+from ecopark.core.errors import InvalidValue
 
 __all__ = ["MIN_PASSWORD", "check_password", "common_passwords"]
 
@@ -17,7 +17,7 @@ _MIN_NAME_IN_PASSWORD = 3  # shorter names are only refused when they are the wh
 
 @functools.cache
 def common_passwords() -> frozenset[str]:
-    text = resources.files("ecopark").joinpath("data/common-passwords.txt").read_text(
+    text = resources.files("ecopark.store").joinpath("data/common-passwords.txt").read_text(
         encoding="utf-8")
     return frozenset(line.strip().lower() for line in text.splitlines()
                      if line.strip() and not line.startswith("#"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ecopark.errors import NotFound, PermissionDenied
+from ecopark.core.errors import NotFound, PermissionDenied
 
 __all__ = ["Principal", "can_decide", "can_read_enterprise", "can_read_park", "can_submit",
            "can_upload_reported", "can_write_park", "deny", "hide", "require_admin"]

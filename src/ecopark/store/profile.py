@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from ecopark.dataset import DatasetFile, build_dataset
-from ecopark.errors import InvalidValue
-from ecopark.framework import load_framework
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import InvalidValue
+from ecopark.core.framework.loading import load_framework
 from ecopark.store import models as m
 from ecopark.store.repository import read_spec
 

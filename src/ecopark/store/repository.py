@@ -2,7 +2,7 @@
 values written into the park's one series (in the caller's transaction: all rows or none), and
 read back as a complete `DatasetFile` (the park's values up to the evaluation year).
 
-Everything is validated by the core (`ecopark.dataset.build_dataset`) before a row is written,
+Everything is validated by the core (`ecopark.core.dataset.loading.build_dataset`) before a row is written,
 so the database never holds a dataset `ecopark assess` would refuse; values are stored both as
 written (text, kind, unit) and in the item's canonical unit. Every value has a version and a
 history: a write that changes it adds a version (who, when, through what); a write based on a
@@ -23,20 +23,21 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from ecopark import quality
-from ecopark.dataset import (
+from ecopark.core import quality
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import (
     FORMAT,
     ChecklistEntry,
-    Dataset,
     DatasetFile,
     Reported,
     Series,
     ValueEntry,
-    build_dataset,
 )
-from ecopark.errors import Conflict, InvalidValue, NotFound, StaleWrite
-from ecopark.evaluate import resolve_year
-from ecopark.framework import Framework, available_frameworks, load_framework
+from ecopark.core.errors import Conflict, InvalidValue, NotFound, StaleWrite
+from ecopark.core.evaluate import resolve_year
+from ecopark.core.framework.loading import available_frameworks, load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.store import models as m
 
 __all__ = ["Expected", "context_year", "dataset_of", "get_observation", "get_park",

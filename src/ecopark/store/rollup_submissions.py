@@ -34,10 +34,11 @@ from sqlalchemy.orm import Session
 
 from ecopark.accounting import creditcode
 from ecopark.accounting.coverage import Coverage, require_confirmed
-from ecopark.accounting.rollup import load_rules
-from ecopark.dataset import ValueEntry
-from ecopark.errors import Conflict, DataFileError, InvalidValue, NotFound
-from ecopark.framework import Framework, load_framework
+from ecopark.accounting.rollup_rules import load_rules
+from ecopark.core.dataset.schema import ValueEntry
+from ecopark.core.errors import Conflict, DataFileError, InvalidValue, NotFound
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.store import models as m
 from ecopark.store import repository, submissions
 

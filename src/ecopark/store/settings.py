@@ -13,7 +13,7 @@ import ipaddress
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ecopark.errors import SettingsError
+from ecopark.core.errors import SettingsError
 from ecopark.store.timeouts import Timeouts
 
 __all__ = ["DEFAULT_SECRET", "MIN_SECRET_LENGTH", "IPNetwork", "Settings"]

@@ -16,10 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ecopark.dataset import DatasetFile, Reported
-from ecopark.errors import DatasetError, InputFileError
-from ecopark.framework import Framework, load_framework
-from ecopark.yamlfile import read_yaml
+from ecopark.core.dataset.schema import DatasetFile, Reported
+from ecopark.core.errors import DatasetError, InputFileError
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
+from ecopark.core.yamlfile import read_yaml
 
 __all__ = ["DATASET_SUFFIXES", "TABLE_SUFFIXES", "WORKBOOK_SUFFIXES", "read_dataset_spec",
            "read_reported"]

@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.dataset import FORMAT, DatasetFile, build_dataset
-from ecopark.errors import Conflict, DatasetError, InvalidValue, NotFound
-from ecopark.framework import load_framework
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import FORMAT, DatasetFile
+from ecopark.core.errors import Conflict, DatasetError, InvalidValue, NotFound
+from ecopark.core.framework.loading import load_framework
 from ecopark.store import models as m
 from ecopark.store.repository import scalar_text
 

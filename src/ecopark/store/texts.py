@@ -1,6 +1,6 @@
 """No stored text holds an invisible control character, whichever way it came in (a web form,
 the API, a command, a roll-up): checked once, at every flush of a session, on the text columns
-of the rows it inserts or changes (`ecopark.text` says which characters and why). The web and
+of the rows it inserts or changes (`ecopark.core.text` says which characters and why). The web and
 the dataset readers refuse such text earlier, naming their field; this is the store's own
 guarantee for every other path (a park or user created from the command line)."""
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
 
-from ecopark.errors import InvalidValue
-from ecopark.text import HINT, problem, unsafe_char
+from ecopark.core.errors import InvalidValue
+from ecopark.core.text import HINT, problem, unsafe_char
 
 __all__ = ["install"]
 

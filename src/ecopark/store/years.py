@@ -22,9 +22,10 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.dataset import FORMAT, DatasetFile
-from ecopark.errors import Conflict, InvalidValue
-from ecopark.framework import ProfileField, load_framework
+from ecopark.core.dataset.schema import FORMAT, DatasetFile
+from ecopark.core.errors import Conflict, InvalidValue
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.profile import ProfileField
 from ecopark.store import models as m
 from ecopark.store import repository
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from ecopark.errors import NotFound
+from ecopark.core.errors import NotFound
 from ecopark.web.render import STATIC, render
 
 __all__ = ["SWAGGER_UI", "router"]

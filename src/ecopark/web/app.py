@@ -11,11 +11,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from ecopark import __version__
-from ecopark.framework import available_frameworks, load_framework
+from ecopark.core.framework.loading import available_frameworks, load_framework
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
+from ecopark.version import __version__
 from ecopark.web import api, api_docs, errors, pages, routes_health, turns
 from ecopark.web.assessed import Assessed
 from ecopark.web.cache import ReplyCache

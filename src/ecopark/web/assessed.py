@@ -10,13 +10,14 @@ import dataclasses
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from ecopark.dataset import DatasetFile
-from ecopark.evaluate import Evaluation, IndicatorResult, Status
-from ecopark.framework import Framework
-from ecopark.quality import QualityFinding, check_dataset, touching
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.evaluate import Evaluation
+from ecopark.core.framework.model import Framework
+from ecopark.core.quality import QualityFinding, check_dataset, touching
+from ecopark.core.results import IndicatorResult, Status
+from ecopark.core.verify import Finding, Verification, verify
 from ecopark.store import models as m
 from ecopark.store import repository
-from ecopark.verify import Finding, Verification, verify
 from ecopark.web.cache import ReplyCache
 
 __all__ = ["Assessed", "Row", "Section", "assessed", "flagged"]
@@ -83,7 +84,7 @@ def assessed(request: Request, session: Session, park: m.Park, year: int) -> Ass
 
 
 def _assess(park_year: m.ParkYear, version: int) -> Assessed:
-    from ecopark.evaluate import evaluate
+    from ecopark.core.evaluate import evaluate
 
     framework, dataset = repository.dataset_of(park_year)
     evaluation = evaluate(framework, dataset, park_year.year)

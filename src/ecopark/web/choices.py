@@ -15,11 +15,12 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from ecopark.dataset import Dataset, DatasetFile
-from ecopark.dataset_extensions import SettingEntry
-from ecopark.framework import Framework, Indicator
-from ecopark.framework_extensions import Gate, SettingDef
-from ecopark.numbers import parse_printed
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import DatasetFile, SettingEntry
+from ecopark.core.framework.indicators import Indicator
+from ecopark.core.framework.model import Framework
+from ecopark.core.framework.settings import Gate, SettingDef
+from ecopark.core.numbers import parse_printed
 from ecopark.web.forms import plain
 from ecopark.web.i18n import Translator
 

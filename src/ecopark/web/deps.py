@@ -13,7 +13,7 @@ from fastapi import Depends, Path, Query, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from ecopark.errors import AuthError
+from ecopark.core.errors import AuthError
 from ecopark.store import auth
 from ecopark.store.engine import Store
 from ecopark.store.permissions import Principal

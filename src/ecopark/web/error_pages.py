@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from ecopark.errors import AuthError, EcoparkError, NotFound, PermissionDenied
+from ecopark.core.errors import AuthError, EcoparkError, NotFound, PermissionDenied
 from ecopark.web.i18n import N_
 from ecopark.web.render import render, translator_of
 

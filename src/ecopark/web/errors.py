@@ -25,7 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from ecopark.errors import (
+from ecopark.core.errors import (
     AuthError,
     Conflict,
     DatabaseBusy,

@@ -11,13 +11,16 @@ import re
 
 from starlette.datastructures import FormData
 
-from ecopark import units
-from ecopark.dataset import Dataset, DatasetFile, Series, ValueEntry, build_dataset
-from ecopark.errors import EcoparkError, UnitError
-from ecopark.formula.reads import item_years
-from ecopark.framework import Framework, Item
+from ecopark.core import units
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import DatasetFile, Series, ValueEntry
+from ecopark.core.errors import EcoparkError, UnitError
+from ecopark.core.formula.reads import item_years
+from ecopark.core.framework.items import Item
+from ecopark.core.framework.model import Framework
+from ecopark.core.numbers import ABSENT, parse_printed
 from ecopark.io.layout import unit_choices, unit_display
-from ecopark.numbers import ABSENT, parse_printed
 from ecopark.web.i18n import Translator
 
 __all__ = ["Cell", "ItemRow", "Problem", "category_rows", "check", "computed_texts", "entry",

@@ -21,10 +21,11 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from ecopark import units
-from ecopark.accounting.inventory import ConversionLine, InventoryYear, load_method
-from ecopark.dataset import DatasetFile
-from ecopark.errors import UnitError
+from ecopark.accounting.inventory import load_method
+from ecopark.core import units
+from ecopark.core.dataset.inventory import ConversionLine, InventoryYear
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import UnitError
 from ecopark.io.inventory_sheets import vocabularies
 from ecopark.web.choices import number_of
 from ecopark.web.forms import plain

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi.responses import RedirectResponse
 
-from ecopark.evaluate import Evaluation
+from ecopark.core.evaluate import Evaluation
 
 __all__ = ["changed_statuses", "saved_redirect", "verified"]
 

@@ -18,11 +18,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from ecopark.errors import AuthError, NotFound, PermissionDenied
+from ecopark.core.errors import AuthError, NotFound, PermissionDenied
+from ecopark.core.text import check_text
 from ecopark.store import auth
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
-from ecopark.text import check_text
 from ecopark.web.deps import COOKIE, Db, ReadDb, request_session, settings_of
 from ecopark.web.turns import turn
 

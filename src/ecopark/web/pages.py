@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from ecopark.errors import NotFound
+from ecopark.core.errors import NotFound
 from ecopark.web import (
     pages_admin,
     pages_auth,

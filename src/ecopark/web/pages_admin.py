@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from ecopark.errors import Conflict, EcoparkError, InvalidValue, NotFound
+from ecopark.core.errors import Conflict, EcoparkError, InvalidValue, NotFound
 from ecopark.store import auth, repository, submissions
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, require_admin

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ecopark.errors import AuthError, TooManyAttempts
+from ecopark.core.errors import AuthError, TooManyAttempts
 from ecopark.store import auth
 from ecopark.web.deps import COOKIE, Db, client_ip, settings_of, store_of
 from ecopark.web.i18n import COOKIE as LANG_COOKIE

@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
-from ecopark import quality
-from ecopark.dataset import DatasetFile, Series, build_dataset
-from ecopark.errors import (
+from ecopark.core import quality
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile, Series
+from ecopark.core.errors import (
     EcoparkError,
     ImplausibleValue,
     InvalidValue,
@@ -23,8 +24,9 @@ from ecopark.errors import (
     StaleWrite,
     WorkbookProblems,
 )
-from ecopark.evaluate import Evaluation, evaluate
-from ecopark.framework import Framework, load_framework
+from ecopark.core.evaluate import Evaluation, evaluate
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.permissions import Principal
@@ -215,8 +217,8 @@ def _stored(session: Session, park: m.Park, year: int) -> DatasetFile | None:
 def _preview_page(request: Request, session: Session, park: m.Park, user_id: int,
                   spec: DatasetFile, framework: Framework, filename: str,
                   error: str = "") -> Response:
-    from ecopark.dataset import build_dataset
-    from ecopark.evaluate import resolve_year
+    from ecopark.core.dataset.loading import build_dataset
+    from ecopark.core.evaluate import resolve_year
 
     year = resolve_year(build_dataset(spec, framework, filename), None)
     preview = make_preview(framework, _stored(session, park, year),

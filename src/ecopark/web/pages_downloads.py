@@ -15,7 +15,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from ecopark.framework import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.io.prefill import write_filled_template
 from ecopark.io.yamlout import dataset_yaml
 from ecopark.reports.report import write_report

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.errors import (
+from ecopark.core.errors import (
     Conflict,
     EcoparkError,
     ImplausibleValue,
@@ -28,7 +28,8 @@ from ecopark.errors import (
     PartialCoverage,
     StaleWrite,
 )
-from ecopark.framework import Framework, load_framework
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
 from ecopark.io.layout import unit_choices, unit_display
 from ecopark.store import models as m
 from ecopark.store import submissions

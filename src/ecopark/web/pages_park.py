@@ -13,14 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecopark.analysis.gap import threshold
-from ecopark.errors import NotFound
-from ecopark.evaluate import Status
-from ecopark.framework import Framework
+from ecopark.core.errors import NotFound
+from ecopark.core.framework.model import Framework
+from ecopark.core.results import Status
+from ecopark.core.trace import Trace
+from ecopark.core.units import pretty
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
-from ecopark.trace import Trace
-from ecopark.units import pretty
 from ecopark.web.assessed import Assessed, assessed, flagged
 from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.i18n import Translator

@@ -18,8 +18,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from ecopark.errors import DatasetError, EcoparkError, NotFound
-from ecopark.framework import Framework, ProfileField
+from ecopark.core.errors import DatasetError, EcoparkError, NotFound
+from ecopark.core.framework.model import Framework
+from ecopark.core.framework.profile import ProfileField
 from ecopark.reports.narrative import gather
 from ecopark.reports.problems import draft_texts
 from ecopark.store import models as m

@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from ecopark.errors import NotFound
-from ecopark.framework import load_framework
+from ecopark.core.errors import NotFound
+from ecopark.core.framework.loading import load_framework
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.web.assessed import assessed

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from ecopark.analysis.compare import compare
-from ecopark.dataset import Dataset, build_dataset
-from ecopark.errors import EcoparkError, WorkbookProblems
-from ecopark.evaluate import evaluate
-from ecopark.framework import load_framework
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.errors import EcoparkError, WorkbookProblems
+from ecopark.core.evaluate import evaluate
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.verify import Verification, verify
 from ecopark.store import models as m
 from ecopark.store import repository, sources
 from ecopark.store.permissions import Principal, deny
-from ecopark.verify import Verification, verify
 from ecopark.web.assessed import assessed
 from ecopark.web.deps import Db, ReadDb, settings_of
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload

@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from ecopark.accounting.inventory import InventoryYear
-from ecopark.errors import DatasetError, EcoparkError, NotFound
-from ecopark.framework import Framework
+from ecopark.core.dataset.inventory import InventoryYear
+from ecopark.core.errors import DatasetError, EcoparkError, NotFound
+from ecopark.core.framework.model import Framework
 from ecopark.io.inventory_sheets import vocabularies
 from ecopark.store import models as m
 from ecopark.store import repository

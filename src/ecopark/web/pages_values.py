@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ecopark.framework import load_framework
+from ecopark.core.framework.loading import load_framework
 from ecopark.io.layout import unit_display
 from ecopark.store import repository
 from ecopark.store.permissions import can_write_park

@@ -13,8 +13,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from ecopark.errors import Conflict, DatasetError, EcoparkError, InvalidValue
-from ecopark.framework import Framework, Indicator, ProfileField, load_framework
+from ecopark.core.errors import Conflict, DatasetError, EcoparkError, InvalidValue
+from ecopark.core.framework.indicators import Indicator
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.framework.model import Framework
+from ecopark.core.framework.profile import ProfileField
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.years import DEFAULT_FRAMEWORK, previous_year, start_year, year_defaults

@@ -15,10 +15,11 @@ import hmac
 import json
 import time
 
-from ecopark.dataset import DatasetFile, Series, ValueEntry, build_dataset
-from ecopark.evaluate import evaluate, resolve_year
-from ecopark.framework import Framework
-from ecopark.quality import QualityFinding, screen
+from ecopark.core.dataset.loading import build_dataset
+from ecopark.core.dataset.schema import DatasetFile, Series, ValueEntry
+from ecopark.core.evaluate import evaluate, resolve_year
+from ecopark.core.framework.model import Framework
+from ecopark.core.quality import QualityFinding, screen
 from ecopark.store.repository import merged
 from ecopark.web.forms import plain
 

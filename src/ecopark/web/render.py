@@ -14,9 +14,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import concat
 from markupsafe import Markup
 
-from ecopark.numbers import format_value
+from ecopark.core.numbers import format_value
+from ecopark.core.units import pretty
 from ecopark.store.permissions import Principal
-from ecopark.units import pretty
 from ecopark.web.cache import Key, ReplyCache
 from ecopark.web.i18n import COOKIE, LOCALES, N_, Translator, translator
 from ecopark.web.labels import LABELS

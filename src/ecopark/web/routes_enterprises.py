@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from ecopark.accounting import creditcode
-from ecopark.errors import InvalidValue
+from ecopark.core.errors import InvalidValue
 from ecopark.store import models as m
 from ecopark.store import submissions
 from ecopark.store.permissions import (

@@ -19,11 +19,12 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.contract import assessment_json, verification_json
-from ecopark.dataset import DatasetFile, Reported
-from ecopark.errors import Conflict
-from ecopark.evaluate import evaluate
-from ecopark.framework import load_framework
+from ecopark.core.contract import assessment_json, verification_json
+from ecopark.core.dataset.schema import DatasetFile, Reported
+from ecopark.core.errors import Conflict
+from ecopark.core.evaluate import evaluate
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.verify import verify
 from ecopark.store import models as m
 from ecopark.store import repository, years
 from ecopark.store.permissions import (
@@ -35,7 +36,6 @@ from ecopark.store.permissions import (
     hide,
     require_admin,
 )
-from ecopark.verify import verify
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.cache import ReplyCache
 from ecopark.web.deps import (

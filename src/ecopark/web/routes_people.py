@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecopark.errors import NotFound
+from ecopark.core.errors import NotFound
 from ecopark.store import auth
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, deny, require_admin

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Response
 
-from ecopark.dataset import ValueEntry
-from ecopark.errors import InvalidValue, PreconditionRequired
-from ecopark.framework import load_framework
+from ecopark.core.dataset.schema import ValueEntry
+from ecopark.core.errors import InvalidValue, PreconditionRequired
+from ecopark.core.framework.loading import load_framework
 from ecopark.store import repository
 from ecopark.web.deps import Db, Id, Who, Year
 from ecopark.web.routes_parks import visible_park, writable_park

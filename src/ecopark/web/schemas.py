@@ -10,11 +10,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ecopark.core.text import problem, unsafe_char
 from ecopark.store import models as m
 from ecopark.store.auth import TokenInfo
 from ecopark.store.passwords import MIN_PASSWORD
 from ecopark.store.repository import scalar_value
-from ecopark.text import problem, unsafe_char
 
 __all__ = ["AuditOut", "EnterpriseIn", "EnterpriseOut", "ErrorOut", "LoginIn", "LoginOut",
            "ObservationIn", "ObservationOut", "ParkIn", "ParkOut", "ParkYearOut", "RejectIn",

@@ -27,7 +27,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 
-from ecopark.errors import DatabaseBusy
+from ecopark.core.errors import DatabaseBusy
 
 __all__ = ["install", "turn"]
 

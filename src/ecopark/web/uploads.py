@@ -27,8 +27,9 @@ from typing import Any, TypeVar
 
 from starlette.datastructures import UploadFile
 
-from ecopark.dataset import Dataset, DatasetFile, Reported
-from ecopark.errors import EcoparkError, InputFileError
+from ecopark.core.dataset.model import Dataset
+from ecopark.core.dataset.schema import DatasetFile, Reported
+from ecopark.core.errors import EcoparkError, InputFileError
 from ecopark.store.settings import Settings
 
 __all__ = ["Limits", "dataset_spec", "limits_of", "parse_upload", "printed", "reported", "suffix",
@@ -166,7 +167,7 @@ def dataset_spec(path: Path, framework: str | None = None) -> DatasetFile:
 
 def reported(path: Path, framework: str) -> Reported:
     """A printed table (YAML, .docx or .xlsx) read for the framework of that key."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.store.sources import read_reported
 
     return read_reported(path, load_framework(framework))
@@ -174,7 +175,7 @@ def reported(path: Path, framework: str) -> Reported:
 
 def printed(path: Path, framework: str, base_year: int | None, year: int | None) -> Dataset:
     """A printed table as a dataset (`ecopark.io.printed_table`)."""
-    from ecopark.framework import load_framework
+    from ecopark.core.framework.loading import load_framework
     from ecopark.io.printed_table import read_printed_table
 
     return read_printed_table(path, load_framework(framework), base_year=base_year, year=year)

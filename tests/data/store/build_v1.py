@@ -14,13 +14,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ecopark.dataset import DatasetFile
-from ecopark.framework import load_framework
+from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.framework.loading import load_framework
+from ecopark.core.yamlfile import read_yaml
 from ecopark.store import auth, repository, submissions
 from ecopark.store.engine import Store
 from ecopark.store.migrate import upgrade
 from ecopark.store.settings import Settings
-from ecopark.yamlfile import read_yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
