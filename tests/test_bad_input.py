@@ -28,8 +28,9 @@ from ecopark.core.errors import (
     UnknownFramework,
 )
 from ecopark.core.evaluate import evaluate
-from ecopark.core.framework.loading import CHECKS, FRAMEWORK_DIR, build_framework, load_framework
+from ecopark.core.framework.loading import CHECKS, build_framework, load_framework
 from ecopark.core.results import Status
+from ecopark.frameworks import DIRECTORY as FRAMEWORK_DIR
 from tests.io.hostile import alias_bomb
 
 FW = load_framework("hj274-2015")

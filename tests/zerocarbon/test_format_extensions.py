@@ -14,8 +14,9 @@ import pytest
 
 from ecopark.core.errors import FormulaError, FrameworkError
 from ecopark.core.formula import BOOL, TEXT, FormulaSyntaxError, Scope, compile_formula
-from ecopark.core.framework.loading import CHECKS, FRAMEWORK_DIR, build_framework
+from ecopark.core.framework.loading import CHECKS, build_framework
 from ecopark.core.yamlfile import read_yaml
+from ecopark.frameworks import DIRECTORY as FRAMEWORK_DIR
 
 FILE = str(FRAMEWORK_DIR / "zero-carbon-park-2025.yaml")
 RAW: dict[str, Any] = read_yaml(FRAMEWORK_DIR / "zero-carbon-park-2025.yaml")

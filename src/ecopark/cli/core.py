@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,9 @@ from ecopark.cli.common import (
     print_indicator_quality,
     print_json,
 )
+
+if TYPE_CHECKING:
+    from ecopark.core.framework.discovery import Found
 
 
 @app.command()
@@ -150,19 +153,31 @@ def explain(dataset: DatasetArg, number: Annotated[int, typer.Argument(help="指
 @app.command()
 @handles_errors
 def frameworks(lang: LangOpt = Lang.zh, json_out: JsonOpt = False) -> None:
-    """可用的指标体系 — the frameworks available, with their indicator counts."""
-    from ecopark.core.framework.loading import available_frameworks, load_framework
+    """可用的指标体系及其来源 — the frameworks available, with their indicator counts and where
+    each was found (an installed package or a framework directory)."""
+    from ecopark.core.framework.discovery import found_frameworks
+    from ecopark.core.framework.loading import load_framework
 
-    loaded = [load_framework(name) for name in available_frameworks()]
+    found = found_frameworks()
+    loaded = [load_framework(name) for name in found]
     if json_out:
         print_json([{"id": fw.id, "name_zh": fw.spec.name_zh, "name_en": fw.spec.name_en,
                       "version": fw.spec.version, "indicators": len(fw.indicators),
-                      "mandatory": sum(1 for i in fw.indicators if i.mandatory)}
+                      "mandatory": sum(1 for i in fw.indicators if i.mandatory),
+                      "source": _source_json(found[fw.id])}
                      for fw in loaded])
         return
     from ecopark.cli.terminal import frameworks_table
 
-    console().print(frameworks_table(loaded, lang.value))
+    console().print(frameworks_table([(fw, found[fw.id]) for fw in loaded], lang.value))
+
+
+def _source_json(found: Found) -> dict[str, str]:
+    """Where a framework came from: an entry point (its `name = object` and its package) or a
+    directory; and its file."""
+    where = {"entry_point": found.name, "package": found.package} \
+        if found.kind == "entry_point" else {"directory": found.name}
+    return {"kind": found.kind, **where, "file": str(found.file)}
 
 
 @app.command()

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ecopark.core.dataset.inventory import InventoryResult, Line
     from ecopark.core.dataset.model import Dataset
     from ecopark.core.dataset.schema import Contribution
+    from ecopark.core.framework.discovery import Found
     from ecopark.core.framework.model import Framework
     from ecopark.core.quality import QualityFinding
     from ecopark.core.verify import Verification
@@ -307,18 +308,30 @@ def items_table(framework: Framework, lang: str) -> Table:
     return table
 
 
-def frameworks_table(frameworks: list[Framework], lang: str) -> Table:
+def frameworks_table(frameworks: list[tuple[Framework, Found]], lang: str) -> Table:
+    """Each framework: its id, name (version and status below it), counts, and where it came
+    from (a package's entry point, or a framework directory)."""
     table = Table(title=_pick(lang, "可用指标体系", "Available frameworks"))
-    for header in (("标识", "id"), ("名称", "name"), ("版本", "version"), ("状态", "status"),
-                   ("指标数", "indicators"), ("必选", "mandatory"), ("可选组", "groups")):
-        table.add_column(_pick(lang, *header))
-    for fw in frameworks:
+    for header in (("标识", "id"), ("名称", "name"), ("指标", "indicators"), ("来源", "source")):
+        table.add_column(_pick(lang, *header), no_wrap=header[1] == "id")
+    for fw, found in frameworks:
         spec = fw.spec
-        table.add_row(spec.id, _pick(lang, spec.name_zh, spec.name_en), spec.version,
-                      spec.status, str(len(spec.indicators)),
-                      str(sum(1 for i in spec.indicators if i.mandatory)),
-                      str(len(spec.verdict.groups)))
+        name = Text(_pick(lang, spec.name_zh, spec.name_en))
+        name.append(f"\n{spec.version}" + (f" · {spec.status}" if spec.status else ""),
+                    style="dim")
+        mandatory = sum(1 for i in spec.indicators if i.mandatory)
+        groups = len(spec.verdict.groups)
+        counts = _pick(lang, f"{len(spec.indicators)}\n必选 {mandatory}\n可选组 {groups}",
+                       f"{len(spec.indicators)}\n{mandatory} mandatory\n{groups} groups")
+        table.add_row(spec.id, name, counts, _source(found, lang))
     return table
+
+
+def _source(found: Found, lang: str) -> str:
+    if found.kind == "entry_point":
+        package = found.package.split(" ")[0]
+        return _pick(lang, f"软件包 {package}", f"package {package}")
+    return _pick(lang, f"目录 {found.name}", f"directory {found.name}")
 
 
 def inventory_tree(result: InventoryResult, lang: str, park: str = "") -> RenderableType:

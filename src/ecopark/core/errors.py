@@ -7,6 +7,7 @@ The tree::
     ├── FrameworkError(file, key_path, problem, hint)
     │   └── FormulaError(file, key_path, expression, position, problem, hint)
     ├── UnknownFramework(name, available)
+    ├── PluginError(source, problem, hint)     a framework plugin that cannot be found or run
     ├── DatasetError(file, key_path, problem, hint)
     │   └── UnitError(file, key_path, value, from_unit, to_unit, hint)
     ├── DataFileError(file, key_path, problem, hint)  a coefficient, roll-up or quality-rule file
@@ -58,6 +59,7 @@ __all__ = [
     "NotFound",
     "PartialCoverage",
     "PermissionDenied",
+    "PluginError",
     "PreconditionRequired",
     "SettingsError",
     "StaleWrite",
@@ -147,6 +149,19 @@ class UnknownFramework(EcoparkError):
     available: str
     _zh: ClassVar[str] = "没有名为 “{name}” 的指标体系；可用：{available}"
     _en: ClassVar[str] = "no framework named '{name}'; available: {available}"
+
+
+@dataclasses.dataclass(eq=False)
+class PluginError(EcoparkError):
+    """A framework plugin (an entry point or a framework directory) that cannot be used: it does
+    not load, names no file, or gives a framework id another source gives too (`source` then
+    names both)."""
+
+    source: str
+    problem: str
+    hint: str = ""
+    _zh: ClassVar[str] = "指标体系插件 {source}：{problem}"
+    _en: ClassVar[str] = "framework plugin {source}: {problem}"
 
 
 @dataclasses.dataclass(eq=False)

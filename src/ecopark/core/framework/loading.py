@@ -5,6 +5,9 @@ what it checked. Any failure is a `FrameworkError` naming the file and the key p
 Most checks stay within the file (`ecopark.core.framework.checks`); the three here reach out:
 items shared with another framework, crosswalk links to another framework's indicators, and
 the inventory method whose quantities `computed` items take.
+
+A framework is named by its id (found by `ecopark.core.framework.discovery`: an entry point or
+a framework directory; its file's `id:` must be that id) or given by its file's path.
 """
 
 from __future__ import annotations
@@ -18,21 +21,26 @@ from typing import Any
 from pydantic import ValidationError
 
 from ecopark.core import units
-from ecopark.core.errors import DataFileError, FrameworkError, UnitError, UnknownFramework
+from ecopark.core.errors import (
+    DataFileError,
+    FrameworkError,
+    PluginError,
+    UnitError,
+    UnknownFramework,
+)
 from ecopark.core.framework.checks import indicators, items, settings
+from ecopark.core.framework.discovery import GROUP, found_frameworks
 from ecopark.core.framework.model import Framework, FrameworkFile
 from ecopark.core.framework.providers import InventoryProvider, provider, provider_names
 from ecopark.core.framework.settings import InventoryLink
 from ecopark.core.yamlfile import read_yaml
 
-__all__ = ["CHECKS", "FRAMEWORK_DIR", "available_frameworks", "build_framework", "is_loading",
-           "load_framework"]
-
-FRAMEWORK_DIR = Path(__file__).parents[2] / "frameworks"
+__all__ = ["CHECKS", "available_frameworks", "build_framework", "is_loading", "load_framework"]
 
 
 def available_frameworks() -> dict[str, Path]:
-    return {path.stem: path for path in sorted(FRAMEWORK_DIR.glob("*.yaml"))}
+    """Every framework found (entry points and framework directories): id → file."""
+    return {name: found.file for name, found in found_frameworks().items()}
 
 
 _STATE = threading.local()  # per thread: framework ids and files being built (cycle guard)
@@ -54,12 +62,21 @@ def is_loading(name_or_path: str) -> bool:
 def load_framework(name_or_path: str | Path) -> Framework:
     """Load a built-in framework by id, or a framework file by path."""
     path = Path(name_or_path)
-    if not (path.suffix in (".yaml", ".yml") or path.exists()):
-        builtin = available_frameworks()
-        if str(name_or_path) not in builtin:
-            raise UnknownFramework(str(name_or_path), ", ".join(builtin))
-        path = builtin[str(name_or_path)]
-    return _load(path.resolve())
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return _load(path.resolve())
+    found = available_frameworks()
+    if not found:
+        raise PluginError(GROUP, "没有找到任何指标体系 no framework is found, not even ecopark's own",
+                          "重新安装 ecopark 以登记其入口 reinstall ecopark so that its entry "
+                          "points are registered (pip install -e .)")
+    if str(name_or_path) not in found:
+        raise UnknownFramework(str(name_or_path), ", ".join(found))
+    framework = _load(found[str(name_or_path)])
+    if framework.spec.id != str(name_or_path):
+        raise FrameworkError(framework.file, "id", f"应为 should be {str(name_or_path)!r}, "
+                             f"the name it is found under", "文件名（或入口名）与 id 一致 name "
+                             "the file (or the entry point) after the id")
+    return framework
 
 
 @functools.cache
@@ -166,6 +183,7 @@ def check_inventory(fw: Framework) -> None:
 def _provider(fw: Framework, link: InventoryLink) -> InventoryProvider:
     """The provider the framework names, registered (`ecopark.core.framework.providers`) and
     readable."""
+    found_frameworks()  # a plugin registers its providers when it is found
     try:
         found = provider(link.method)
     except DataFileError as exc:
