@@ -105,7 +105,7 @@ def test_a_session_csrf_token_and_versions_hold_across_two_workers(
         # a write based on a version another worker has replaced is refused (412), both ways
         last_writer = written_by[list(writes)[-1]]
         stale_on: set[int] = set()
-        for _ in range(60):
+        for stale_count in range(1, 61):  # noqa: B007 (the count is checked in /metrics)
             request_id, reply = _send(client, "PUT", value, json={"value": 1.0},
                                       headers={"X-CSRF-Token": csrf,
                                                "If-Match": f'"{version - 1}"'})
@@ -123,6 +123,15 @@ def test_a_session_csrf_token_and_versions_hold_across_two_workers(
                           headers={"X-CSRF-Token": "x" * 40, "If-Match": "*"})
         assert forged.status_code == 401
         assert forged.json()["error"]["message_en"].endswith("missing or wrong X-CSRF-Token header")
+
+        # /metrics from either worker counts the requests of both
+        route = f"{V1}/parks/{{park_id}}/observations/{{item}}/{{year}}"
+        for _ in range(2):
+            page = client.get("/metrics", headers={"Connection": "close"}).text
+            assert (f'ecopark_http_requests_total{{method="GET",route="{route}",status="200"}} '
+                    f"{len(reads) + 1}.0") in page
+            assert (f'ecopark_http_requests_total{{method="PUT",route="{route}",status="412"}} '
+                    f"{stale_count}.0") in page
 
 
 def test_several_workers_on_sqlite_are_refused(tmp_path: Path) -> None:
