@@ -65,7 +65,7 @@ def test_one_json_line_per_request_without_secrets(
         "level": "info", "method": "GET", "route": ROUTE, "path": f"/api/v1/parks/{world.park_a}",
         "status": 200, "client": "testclient"}
     assert isinstance(line["ms"], float) and line["ms"] > 0 and isinstance(line["pid"], int)
-    assert line["message"] == f"GET /api/v1/parks/{world.park_a} 200 {line['ms']:.1f} ms"
+    assert line["message"] == f'testclient "GET /api/v1/parks/{world.park_a}" 200 {line["ms"]:.1f} ms'
     for secret in ("hunter2", token, "c00k", "password"):
         assert secret not in err
 
@@ -77,7 +77,7 @@ def test_text_lines_are_readable(store: Store, settings: Settings, world: World,
         client.get("/healthz")
     (line,) = [x for x in capsys.readouterr().err.splitlines() if "ecopark.request" in x]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO    ecopark\.request "
-                        r"\[\d+\] GET /healthz 200 \d+\.\d ms", line), line
+                        r'\[\d+\] testclient "GET /healthz" 200 \d+\.\d ms', line), line
 
 
 def test_the_request_id_is_the_clients_only_when_trusted(

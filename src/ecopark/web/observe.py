@@ -136,11 +136,13 @@ class RequestLog:
             metrics.REQUESTS.labels(method, route, str(status)).inc()
             metrics.LATENCY.labels(method, route).observe(seconds)
             client = scope.get("client")
-            _log.info("%s %s %d %.1f ms", method, scope.get("path", ""), status, seconds * 1000,
+            address = client[0] if client else None
+            _log.info('%s "%s %s" %d %.1f ms', address or "-", method, scope.get("path", ""),
+                      status, seconds * 1000,
                       extra={"request_id": request_id, "method": method, "route": route,
                              "path": scope.get("path", ""), "status": status,
-                             "ms": round(seconds * 1000, 1),
-                             "client": client[0] if client else None, "pid": os.getpid()})
+                             "ms": round(seconds * 1000, 1), "client": address,
+                             "pid": os.getpid()})
 
 
 def _allowed(request: Request) -> bool:
