@@ -61,5 +61,9 @@ def copy(name: str, destination: Path) -> Path:
     if target.exists():
         raise InputFileError(str(target), "已存在 already exists; not overwritten",
                              "换一个目标目录 choose another folder, or remove it first")
-    shutil.copytree(source, target)
+    try:
+        shutil.copytree(source, target)
+    except OSError as exc:
+        raise InputFileError(str(target), f"无法写入 cannot write here: {exc.strerror or exc}",
+                             "换一个可写的目标目录 choose a folder you can write to") from None
     return target
