@@ -37,12 +37,15 @@ RUN python3 -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.tom
  && /opt/ecopark/bin/pip install --quiet -r requirements.txt
 COPY README.md ./
 COPY src ./src
+# src/ecopark/examples links to examples/: the bundled example datasets (package data)
+COPY examples ./examples
 RUN /opt/ecopark/bin/pip install --quiet --no-deps . \
  && rm -rf /opt/ecopark/lib/python3.11/site-packages/ecopark/web/static/vendor/node_modules
 COPY --from=vendor /out /opt/ecopark/lib/python3.11/site-packages/ecopark/web/static/vendor/node_modules
 # the app's own paths to the files must find them (a different Python would put them elsewhere)
 RUN /opt/ecopark/bin/python -c "from ecopark.web.render import ECHARTS; \
 from ecopark.web.api_docs import SWAGGER_UI; \
+from ecopark.io.examples import dataset; assert dataset('wujin-2018').is_file(); \
 assert ECHARTS.is_file() and (SWAGGER_UI / 'swagger-ui-bundle.js').is_file(), 'vendor files'"
 
 # ---- the image

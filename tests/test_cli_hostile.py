@@ -139,6 +139,8 @@ COMMANDS: dict[str, Callable[[Path], list[list[str]]]] = {
     "report": _also(_on_files("report", "{file}", "--output", "{out}.docx"),
                     _to_a_file_folder("report", "{seed}", "--output", "{out}.docx")),
     "items": _on_files("items", "--framework", "{file}"),
+    "examples": _also(_to_a_file_folder("examples", "wujin-2018", "--to", "{out}"),
+                      lambda folder: [["examples", "no-such-example"]]),
     "template": _also(_on_files("template", "--framework", "{file}", "--output", "{out}.xlsx"),
                       _to_a_file_folder("template", "--output", "{out}.xlsx")),
     "roster-template": _to_a_file_folder("roster-template", "--output", "{out}.xlsx"),

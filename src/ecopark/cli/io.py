@@ -1,4 +1,5 @@
-"""Workbook commands: a template to fill in, and a filled workbook converted to a dataset file."""
+"""Workbook commands: a template to fill in, a filled workbook converted to a dataset file; the
+bundled examples listed or copied out."""
 
 from __future__ import annotations
 
@@ -66,3 +67,23 @@ def import_(workbook: Annotated[Path, typer.Argument(help="填好的模板 a fil
                    "run, only its data was read", err=True)
     write_atomically(output, dataset_yaml(spec))
     typer.echo(f"已写入 wrote {output}")
+
+
+@app.command()
+@handles_errors
+def examples(name: Annotated[str | None, typer.Argument(help="示例名 the example to copy "
+                                                       "(omit to list them)")] = None,
+             to: Annotated[Path, typer.Option("--to", help="复制到此目录 copy into this "
+                                              "folder")] = Path(".")) -> None:
+    """随包示例 — list the bundled example datasets, or copy one (with its workbook) into a
+    folder to assess or edit: `ecopark examples wujin-2018`, then `ecopark assess
+    wujin-2018/dataset.yaml`."""
+    from ecopark.io import examples as bundled
+
+    if name is None:
+        for each in bundled.names():
+            typer.echo(f"{each:<18} {bundled.title(each)}")
+        return
+    target = bundled.copy(name, to)
+    typer.echo(f"已复制 copied to {target}")
+    typer.echo(f"  ecopark assess {target / 'dataset.yaml'}")

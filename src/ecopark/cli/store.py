@@ -416,6 +416,9 @@ def tokens_revoke(token_id: Annotated[int, typer.Argument(help="令牌编号 tok
 def serve(db: DbOpt = None,
           host: Annotated[str, typer.Option(help="监听地址 address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="端口 port")] = 8000,
+          workers: Annotated[int, typer.Option(min=1, max=64, envvar="ECOPARK_WORKERS",
+                                               help="工作进程数 worker processes (more than 1: "
+                                               "PostgreSQL and ECOPARK_SECRET_KEY needed)")] = 1,
           demo: Annotated[bool, typer.Option(help="演示：新建演示数据库并打印登录 create a demo "
                                              "database and print its logins")] = False) -> None:
     """启动服务 — the web pages at / and the JSON API under /api/v1 (OpenAPI docs at /docs)."""
@@ -423,8 +426,11 @@ def serve(db: DbOpt = None,
 
     from ecopark.store.settings import Settings
     from ecopark.web.app import create_app
+    from ecopark.web.observe import configure_logging
 
     settings = Settings()
+    if workers > 1:
+        _check_workers(db, workers)
     store = _demo_store(db, settings) if demo else _open(db, timeouts=settings.timeouts())
     try:
         application = create_app(_demo_settings(settings) if demo else settings, store)
@@ -432,10 +438,61 @@ def serve(db: DbOpt = None,
         typer.echo(f"API 文档 API docs: http://{host}:{port}/docs  ({store.display_url})")
         # X-Forwarded-* are believed from ECOPARK_TRUSTED_PROXIES only (none by default)
         proxies = ",".join(str(p) for p in settings.proxies())
-        uvicorn.run(application, host=host, port=port, log_level="info",
-                    proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+        common: dict[str, Any] = {
+            "host": host, "port": port, "log_config": None, "access_log": False,
+            "proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
+        configure_logging(settings.log_format)
+        if workers == 1:
+            uvicorn.run(application, **common)
+            return
+        # each worker process builds its own app from the environment (the same database, the
+        # same secret); the demo database was made above, once
+        del application
+        _share_with_workers(store, demo)
+        typer.echo(f"工作进程 worker processes: {workers}")
+        uvicorn.run("ecopark.web.app:app_from_environment", factory=True, workers=workers, **common)
     finally:
         store.dispose()
+
+
+def _check_workers(db: str | None, workers: int) -> None:
+    """Several workers need a database they can share (PostgreSQL) and one secret, from the
+    environment: refuse without them, before anything is made."""
+    import os
+
+    from ecopark.core.errors import SettingsError
+    from ecopark.store.engine import resolve_url
+    from ecopark.store.settings import DEFAULT_SECRET, MIN_SECRET_LENGTH
+
+    if not resolve_url(db).startswith("postgresql"):
+        raise SettingsError(
+            "--workers",
+            f"内置 SQLite 数据库只能由一个进程服务，不能用 {workers} 个 the embedded SQLite "
+            f"database is served by one process (WAL), not {workers}",
+            "去掉 --workers，或改用 PostgreSQL drop --workers, or use PostgreSQL "
+            "(ECOPARK_DATABASE_URL=postgresql://…)")
+
+    secret = os.environ.get("ECOPARK_SECRET_KEY", "")
+    if secret in ("", DEFAULT_SECRET) or len(secret) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            "ECOPARK_SECRET_KEY",
+            f"{workers} 个工作进程须共用同一个密钥，请在环境变量中设置 {workers} worker processes "
+            "must share one secret key, set in the environment (at least "
+            f"{MIN_SECRET_LENGTH} characters)",
+            "export ECOPARK_SECRET_KEY=$(python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))')")
+
+
+def _share_with_workers(store: Any, demo: bool) -> None:
+    """What the worker processes read at start: the database, demo mode, and the directory
+    where their metrics meet (prometheus_client's multi-process mode)."""
+    import os
+
+    os.environ["ECOPARK_DATABASE_URL"] = store.url
+    if demo:
+        os.environ["ECOPARK_DEMO"] = "true"
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ecopark-metrics-")
 
 
 def _demo_settings(settings: Any) -> Any:

@@ -1,7 +1,7 @@
-"""A demo database: the seed park (江苏武进经济开发区 2018, examples/wujin-2018/dataset.yaml), one
+"""A demo database: the seed park (江苏武进经济开发区 2018, the bundled example wujin-2018), one
 key enterprise with a submitted report and its environmental information, the park's public
 disclosure page switched on, one user per role with a fresh random password, and a second park
-under the zero-carbon framework (the spec's worked case, examples/zero-carbon-demo/dataset.yaml,
+under the zero-carbon framework (the spec's worked case, the bundled example zero-carbon-demo,
 invented data) for its settings, gates, exemptions and carbon inventory.
 """
 
@@ -12,9 +12,9 @@ import secrets
 from pathlib import Path
 
 from ecopark.core.dataset.schema import DatasetFile
-from ecopark.core.errors import InputFileError
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.yamlfile import read_yaml
+from ecopark.io import examples
 from ecopark.store import auth, repository, submissions
 from ecopark.store.engine import Store
 from ecopark.store.migrate import upgrade
@@ -35,21 +35,13 @@ class DemoLogin:
 
 
 def seed_path() -> Path:
-    """The seed dataset of a source checkout (examples/ is not part of an installed wheel)."""
-    return _example("wujin-2018")
+    """The seed dataset, bundled with the package (`ecopark.io.examples`)."""
+    return examples.dataset("wujin-2018")
 
 
 def zero_carbon_path() -> Path:
-    """The zero-carbon demo dataset (the spec's worked case) of a source checkout."""
-    return _example("zero-carbon-demo")
-
-
-def _example(name: str) -> Path:
-    path = Path(__file__).resolve().parents[3] / "examples" / name / "dataset.yaml"
-    if not path.is_file():
-        raise InputFileError(str(path), "找不到示例数据 the example dataset is not here",
-                             "在 ecopark 源码目录中运行 run from an ecopark source checkout")
-    return path
+    """The zero-carbon demo dataset (the spec's worked case), bundled with the package."""
+    return examples.dataset("zero-carbon-demo")
 
 
 def create_demo(store: Store, settings: Settings) -> list[DemoLogin]:

@@ -9,6 +9,7 @@ the secret key is the default (or too short), or a trusted proxy is not an addre
 from __future__ import annotations
 
 import ipaddress
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +64,16 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(65536, ge=8, description="argon2 memory cost, KiB")
     upload_memory_mb: int = Field(1024, ge=256, description="上传文件解析内存上限 address space "
                                   "of the child process that parses an upload, in MB")
+    log_format: Literal["text", "json"] = Field("text", description="日志格式 log format: "
+                                               "readable text, or JSON lines (one object a line)")
+    trust_request_id: bool = Field(False, description="采用请求的 X-Request-ID take the "
+                                   "request id from the client's X-Request-ID (set when a proxy "
+                                   "in front sets it); otherwise each request gets a new one")
+    metrics_allow: str = Field("127.0.0.1,::1", description="可读取 /metrics 的地址 addresses "
+                               "or networks (comma-separated) that may read /metrics")
+    metrics_token: SecretStr = Field(SecretStr(""), description="/metrics 令牌 a token that "
+                                     "opens /metrics from anywhere (Authorization: Bearer …); "
+                                     "empty: none")
     upload_cpu_seconds: int = Field(60, ge=1, description="上传文件解析 CPU 时间上限 CPU time "
                                     "of the child process that parses an upload, in seconds")
 
@@ -75,6 +86,15 @@ class Settings(BaseSettings):
             raise SettingsError("ECOPARK_TRUSTED_PROXIES", f"不是地址或网段 not an address or "
                                 f"network: {exc}", "例如 e.g. 10.0.0.5,10.1.0.0/16") from None
 
+    def metrics_networks(self) -> list[IPNetwork]:
+        """The addresses allowed to read /metrics; SettingsError names an entry that is not one."""
+        try:
+            return [ipaddress.ip_network(p.strip(), strict=False)
+                    for p in self.metrics_allow.split(",") if p.strip()]
+        except ValueError as exc:
+            raise SettingsError("ECOPARK_METRICS_ALLOW", f"不是地址或网段 not an address or "
+                                f"network: {exc}", "例如 e.g. 127.0.0.1,10.0.0.0/8") from None
+
     def timeouts(self) -> Timeouts:
         return Timeouts(wait=self.db_wait_seconds, statement=self.statement_timeout_seconds)
 
@@ -84,6 +104,7 @@ class Settings(BaseSettings):
     def check_for_server(self) -> None:
         """Refuse to serve with the default or a short secret, unless in demo mode."""
         self.proxies()
+        self.metrics_networks()
         if self.demo:
             return
         secret = self.secret()

@@ -11,17 +11,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from ecopark import metrics
 from ecopark.core.framework.loading import available_frameworks, load_framework
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
 from ecopark.version import __version__
-from ecopark.web import api, api_docs, errors, pages, routes_health, turns
+from ecopark.web import api, api_docs, errors, observe, pages, routes_health, turns
 from ecopark.web.assessed import Assessed
 from ecopark.web.cache import ReplyCache
 from ecopark.web.middleware import BodyLimit, SecurityHeaders
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 _DESCRIPTION = """生态工业园区评价 API — evaluate eco-industrial parks (HJ 274-2015 first).
 
@@ -58,10 +59,20 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_docs.router)  # before pages: its files are under /static
     app.include_router(routes_health.router)
+    app.include_router(observe.router)
     pages.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(observe.RequestLog, trust_request_id=settings.trust_request_id)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `ecopark serve --workers N`: everything from the
+    environment (ECOPARK_DATABASE_URL, ECOPARK_SECRET_KEY, …), as the parent process set it."""
+    settings = Settings()
+    observe.configure_logging(settings.log_format)
+    return create_app(settings)
 
 
 @asynccontextmanager
@@ -69,6 +80,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     turns.install(app, app.state.settings.read_slots)
     _freeze_start_up()
     yield
+    metrics.process_exited()
 
 
 @functools.cache  # once per process: what is frozen is never collected (tests build many apps)

@@ -25,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from ecopark import metrics
 from ecopark.core.errors import (
     AuthError,
     Conflict,
@@ -109,6 +110,8 @@ def _domain(exc: EcoparkError) -> tuple[int, dict[str, Any], Mapping[str, str] |
     headers: dict[str, str] | None = None
     if isinstance(exc, TooManyAttempts | DatabaseBusy):
         headers = {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, DatabaseBusy):
+        metrics.DATABASE_BUSY.inc()
     if isinstance(exc, AuthError):
         headers = {"WWW-Authenticate": "Bearer"}
     body = error_body(type(exc).__name__, exc.message("zh"), exc.message("en"), _fields(exc))

@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,12 +40,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _environment(fast_hashing: bool) -> dict[str, str]:
+def _environment(fast_hashing: bool, extra: Mapping[str, str]) -> dict[str, str]:
     env = {**os.environ}
-    env.pop("ECOPARK_SECRET_KEY", None)  # demo mode makes its own
+    env.pop("ECOPARK_SECRET_KEY", None)  # demo mode makes its own (one worker)
     env["PYTHONFAULTHANDLER"] = "1"  # a native crash leaves every thread's stack in the log
     if fast_hashing:  # cheap argon2 parameters: sign-ins in tests and benchmarks stay fast
         env.update(ECOPARK_ARGON2_MEMORY_KIB="64", ECOPARK_ARGON2_TIME_COST="1")
+    env.update(extra)
     return env
 
 
@@ -57,13 +58,15 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _wait(server: subprocess.Popen[bytes], url: str, log: Path, timeout: float) -> None:
+def _wait(server: subprocess.Popen[bytes], url: str, log: Path, timeout: float,
+          workers: int) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"ecopark serve stopped (exit {server.returncode}):\n"
                                f"{log.read_text(encoding='utf-8')[-2000:]}")
-        if _answers(url):
+        started = log.read_text(encoding="utf-8").count("Application startup complete")
+        if started >= workers and _answers(url):
             return
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout:g} s")
@@ -71,19 +74,22 @@ def _wait(server: subprocess.Popen[bytes], url: str, log: Path, timeout: float) 
 
 @contextmanager
 def demo_server(folder: Path, timeout: float = 60.0, fast_hashing: bool = True,
-                db: str | None = None) -> Iterator[DemoServer]:
+                db: str | None = None, workers: int = 1,
+                environment: Mapping[str, str] | None = None) -> Iterator[DemoServer]:
     """Serve a fresh demo database — an SQLite file kept in `folder`, or the empty database
-    `db` — until the block ends; the server's log is kept in `folder`. Needs a source
-    checkout: the demo loads examples/wujin-2018."""
+    `db` — until the block ends, in `workers` processes (more than one: `db` on PostgreSQL and
+    ECOPARK_SECRET_KEY in `environment`), each started before the block begins; `environment`
+    adds to this process's. The server's log is kept in `folder`."""
     port = free_port()
     log = folder / "serve.log"
     command = [sys.executable, "-m", "ecopark", "serve", "--demo", "--port", str(port),
-               "--db", db or f"sqlite:///{folder / 'demo.sqlite'}"]
+               "--workers", str(workers), "--db", db or f"sqlite:///{folder / 'demo.sqlite'}"]
+    env = _environment(fast_hashing, environment or {})
     with log.open("w") as out, subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                                env=_environment(fast_hashing)) as server:
+                                                env=env) as server:
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait(server, f"{url}/login", log, timeout)
+            _wait(server, f"{url}/login", log, timeout, workers)
             found = _LOGIN.findall(log.read_text(encoding="utf-8"))
             yield DemoServer(url, {role: (name, pw) for role, name, pw in found}, log, server)
         finally:
