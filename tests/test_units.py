@@ -45,3 +45,10 @@ def test_registry_is_ecoparks_own_definitions_file() -> None:
     registry = units.registry()
     assert "万元" in registry and "亩" in registry
     assert "furlong" not in registry  # pint's default definitions are not loaded
+
+
+def test_factors_and_plain_numbers_never_use_an_exponent() -> None:
+    from ecopark.core.numbers import factor, plain
+    assert [factor(v) for v in (3.0512, 12.44, 240.4, 9070.12, 1e8)] == [
+        "3.05", "12.4", "240", "9,070", "100,000,000"]
+    assert [plain(v) for v in (1e6, 0.5, 15.0, -0.0)] == ["1,000,000", "0.5", "15", "0"]

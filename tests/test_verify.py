@@ -51,7 +51,7 @@ def test_printed_precision_and_unit_slips(tmp_path: Path, hj274: Framework, prin
 
 def test_unit_slip_is_an_error(tmp_path: Path, hj274: Framework) -> None:
     slip = next(f for f in findings(tmp_path, hj274, '2: "383390"') if f.kind == "unit_slip")
-    assert slip.severity == "error" and "10000" in slip.zh and "万" in slip.zh
+    assert slip.severity == "error" and "相差约 10,000 倍" in slip.zh and "万" in slip.zh
 
 
 def test_optional_verdict_flip(tmp_path: Path, hj274: Framework) -> None:

@@ -38,7 +38,7 @@ RESOLUTION = "70"
 FIGURE_RESOLUTION = 100
 # image name → a text its page starts with or holds (the first page that does)
 PAGES = {"report-page1": None, "report-page2": "一、园区概况",
-         "report-page3": "图 1 ", "report-appendix": "附录 对照考核表"}
+         "report-page3": "图 1 ", "report-appendix": "附录一 对照考核表"}
 FIGURES = {"report-verdict": 3, "report-margins": 4}  # image name → figure number
 
 

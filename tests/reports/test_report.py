@@ -29,10 +29,10 @@ from ecopark import Dataset, Evaluation, Framework, InputFileError, Status, eval
 from ecopark.cli import app
 from ecopark.reports import charts, report_pdf
 from ecopark.reports.charts import MarginBar, MarginChart, TrendChart, TrendPanel, VerdictChart
-from ecopark.reports.narrative import Figure, Report, Section, build_report
+from ecopark.reports.narrative import Figure, Paragraph, Report, Section, build_report
 from ecopark.reports.report import write_report
 from ecopark.reports.table import COLUMNS
-from ecopark.reports.wording import amount, number, tidy, unit_text
+from ecopark.reports.wording import amount, number, pick, tidy, unit_text
 
 from ..conftest import SEED
 
@@ -163,8 +163,11 @@ def test_not_evaluable_says_why(hj274: Framework, seed: Dataset) -> None:
 
 def test_verdict_with_its_reason(zh: Report) -> None:
     text = "\n".join(texts(zh.sections[2]))
-    assert "江苏武进经济开发区2018年度总体判定为：不达标。" in text
-    assert "1. 必选指标未达标：26（单位工业增加值二氧化碳排放量年均削减率）。" in text
+    assert ("江苏武进经济开发区2018年度总体判定为：不达标。判定依据：必选指标26（单位工业增加值二氧化碳"
+            "排放量年均削减率）未达标。") in text
+    # the verdict and its basis once: chapter 二 already gives each indicator's part in it
+    assert text.count("判定依据") == 1
+    assert not [b for b in zh.sections[2].blocks if isinstance(b, Paragraph) and b.kind == "item"]
     assert "全部32项指标中，达标26项，未达标2项，缺数据4项；17项必选指标中16项达标；" in text
     assert "按园区对照考核表中填报的数值，总体判定为“达标”；按基础数据复算后为“不达标”" in text
 
@@ -181,12 +184,21 @@ def test_problems_list_unmet_findings_and_data_quality(zh: Report) -> None:
     # names and words, never formula text or item ids
     assert "氨氮排放量对工业增加值的弹性系数未计入平均：缺少氨氮排放量（2012年）" in found
     assert "elasticity" not in found and "nh3n" not in found
-    quality = "\n".join(texts(section(zh, "数据质量问题")))
-    assert ("【警告】单位能耗二氧化碳排放量基准年与评价年应基本一致：2012年1.65 t/tce，"
-            "2018年5.01 t/tce") in quality
-    # the data-quality rules' findings, each with its likely fix
-    assert ("【警告】江苏武进经济开发区2012年：缺少氨氮排放量，指标25（主要污染物排放弹性系数）的平均值"
-            "只计入了3/4项（缺项不按0计）。建议：填写氨氮排放量（2012年），使全部分项计入平均。") in quality
+    # chapter 四 names the data-quality findings in one sentence; appendix 二 lists them
+    assert texts(section(zh, "数据质量问题")) == [
+        "按数据质量规则检查本报告所用数据，发现警告2项，逐项列于附录二。"]
+
+
+def test_appendix_two_lists_the_data_quality_findings_by_severity(zh: Report) -> None:
+    assert zh.quality.title == "附录二 数据质量核查"
+    assert [sub.title for sub in zh.quality.subsections] == ["（一）警告（须核实）"]
+    # each finding: the indicator and year, what was found, what to check
+    assert texts(zh.quality.subsections[0]) == [
+        "1. 指标25（主要污染物排放弹性系数），2012年：缺少氨氮排放量，指标25（主要污染物排放弹性系数）的"
+        "平均值只计入了3/4项（缺项不按0计）。须核查：填写氨氮排放量（2012年），使全部分项计入平均。",
+        "2. 指标26（单位工业增加值二氧化碳排放量年均削减率）：单位能耗二氧化碳排放量基准年与评价年应基本"
+        "一致：2012年1.65吨/吨标准煤，2018年5.01吨/吨标准煤，相差3.05倍（超过2倍），基准年与评价年似采用"
+        "不同核算方法。"]
 
 
 def test_data_quality_lists_an_implausible_value_with_its_fix(seed_eval: Evaluation) -> None:
@@ -194,15 +206,16 @@ def test_data_quality_lists_an_implausible_value_with_its_fix(seed_eval: Evaluat
     dataset = with_value(seed_eval.dataset, "green_coverage_rate", 2018, 0.2483)
     ev = evaluate(seed_eval.framework, dataset, 2018)
     for lang, expected in (
-            ("zh", "1. 【错误】江苏武进经济开发区2018年：绿化覆盖率为0.2483 %，低于合理范围5–100 %，疑为"
-                   "把小数填进了百分数栏。建议：按百分数填写：小数0.2483即24.83 %。"),
-            ("en", "1. [error] 江苏武进经济开发区 2018年: green coverage rate is 0.2483 %, below the "
-                   "plausible range 5–100 %: likely a fraction typed where a percentage is asked. "
-                   "Fix: enter it as a percentage: the fraction 0.2483 is 24.83 %.")):
+            ("zh", "1. 指标29（绿化覆盖率），2018年：绿化覆盖率为0.2483 %，低于合理范围5–100 %，疑为"
+                   "把小数填进了百分数栏。须核查：按百分数填写：小数0.2483即24.83 %。"),
+            ("en", "1. Indicator 29 (green coverage rate), 2018: green coverage rate is 0.2483 %, "
+                   "below the plausible range 5–100 %: likely a fraction typed where a percentage "
+                   "is asked. To check: enter it as a percentage: the fraction 0.2483 is 24.83 %.")):
         report = build_report(ev, lang, generated_on=DAY)
-        quality = "\n".join(texts(section(report, "数据质量问题" if lang == "zh" else
-                                           "Data quality")))
-        assert expected in quality, quality
+        errors = report.quality.subsections[0]
+        assert errors.title == pick(lang, "（一）错误（须更正或说明理由）",
+                                    "A2.1 Errors (correct them or give the reason)")
+        assert expected in texts(errors), texts(errors)
 
 
 def test_next_steps_name_only_what_the_park_can_act_on(zh: Report) -> None:
@@ -228,7 +241,7 @@ def test_a_passing_park_reads_what_would_make_it_fail(hj274: Framework, seed: Da
     report = build_report(evaluate(hj274, with_value(seed, "co2", 2018, 80000.0)),
                           generated_on=DAY)
     text = report.text()
-    assert "总体判定为：达标。" in text and "1. 全部17项必选指标达标" in text
+    assert "总体判定为：达标。\n全部32项指标中" in text and "17项必选指标中17项达标" in text
     assert "由“达标”变为“不达标”" in text
     assert "2018年二氧化碳排放量（现为80,000.00吨）升至81,698.52吨以上（提高2.1%，指标26）" in text
     assert "指标20、21、23、24、30、31的数值恰好等于标准要求" in text
@@ -253,7 +266,8 @@ def test_english_has_the_same_structure_and_numbers(zh: Report, en: Report) -> N
     assert shape(en) == shape(zh)
     assert [s.title for s in en.sections] == ["1 Park overview", "2 Indicators", "3 Overall verdict",
                                               "4 Main problems", "5 Next steps (corrective measures)"]
-    assert en.title_page.title == "2018 Annual Evaluation Report (Draft)"
+    assert en.title_page.title == ("2018 National Eco-Industrial Demonstration Park Evaluation "
+                                   "Report (Draft)")
     text = en.text()
     assert ("2 Industrial value added per employee (optional, assessed this year)" in text)
     assert ("In 2018 the value was 38.34 × 10⁴ CNY/person, above the required minimum of "
@@ -262,7 +276,7 @@ def test_english_has_the_same_structure_and_numbers(zh: Report, en: Report) -> N
     assert ("With the other data unchanged, CO2 emitted in 2018 must fall from 135,509.97 t to "
             "at most 81,698.52 t (-39.7%).") in text
     assert "the overall verdict for 江苏武进经济开发区 in 2018 is: failed." in text
-    assert "Mandatory indicators not met: 26" in text
+    assert "Basis: Mandatory indicators not met: 26 (" in text
     assert not re.search(r"达标|要求|指标", "\n".join(texts(en.sections[1])))
 
 
@@ -279,7 +293,7 @@ def test_docx_has_the_chapters_figures_and_appendix(docx_path: Path, zh: Report)
     document = Document(str(docx_path))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:3] == ["一、园区概况", "二、指标达标情况", "（一）经济发展"]
-    assert headings[-1] == "附录 对照考核表"
+    assert headings[-3:] == ["附录一 对照考核表", "附录二 数据质量核查", "（一）警告（须核实）"]
     pictures = document.inline_shapes
     assert len(pictures) == len(zh.figures()) == 4
     captions = [p.text for p in document.paragraphs if p.style.name == "图题"]
@@ -305,7 +319,8 @@ def test_docx_appendix_is_the_assessment_table(docx_path: Path, zh: Report) -> N
 
 def test_docx_pages(docx_path: Path) -> None:
     document = Document(str(docx_path))
-    title, body, appendix = document.sections
+    title, body, appendix, quality = document.sections
+    assert quality.orientation == WD_ORIENT.PORTRAIT and quality.footer.is_linked_to_previous
     assert title.orientation == WD_ORIENT.PORTRAIT and round(title.page_width.cm, 1) == 21.0
     assert body.orientation == WD_ORIENT.PORTRAIT and not body.footer.is_linked_to_previous
     assert appendix.orientation == WD_ORIENT.LANDSCAPE and appendix.footer.is_linked_to_previous
@@ -457,7 +472,8 @@ def test_cli_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert path.exists() and "wrote" in result.stdout
     document = Document(str(path))
-    assert document.paragraphs[1].text == "2018 Annual Evaluation Report (Draft)"
+    assert document.paragraphs[1].text == ("2018 National Eco-Industrial Demonstration Park "
+                                           "Evaluation Report (Draft)")
     bad = runner.invoke(app, ["report", str(SEED), "-o", str(tmp_path / "r.txt")])
     assert bad.exit_code == 2 and ".docx / .pdf" in bad.stderr
 

@@ -51,14 +51,13 @@ def test_the_seed_overview_states_its_facts_and_names_what_is_missing(
         "园区面积：20.14平方公里。地理位置：常州市武进区，位于常州市区西南部，东接武进高新区，西临嘉泽镇，"
         "北与邹区镇相连，邻近滆湖（西太湖）。主导产业：先进碳材料（石墨烯）、健康、互联网、文化旅游。"
         "创建批复：环发﹝2013﹞41号（2013年4月）。建设规划批复：2013年9月。",
-        "数据中尚未填写园区的企业数量、规模以上工业企业数量、建设规划批复文号，补充后即写入本节。"]
+        "企业数量、规模以上工业企业数量、建设规划批复文号：（未填报）。"]
     en = texts(build_report(seed_eval, "en", generated_on=DAY).sections[0])
     assert en[0].startswith("Area: 20.14 km². Location: 常州市武进区")
     assert en[0].endswith("Approval to build the demonstration park: 环发﹝2013﹞41号 (April "
                           "2013). Approval of the construction plan: September 2013.")
-    assert en[1] == ("Not yet given for the park: number of enterprises; industrial enterprises "
-                     "above designated size; approval of the construction plan, document number. "
-                     "This section states them once they are filled in.")
+    assert en[1] == ("Number of enterprises; industrial enterprises above designated size; "
+                     "approval of the construction plan, document number: (not reported).")
 
 
 def test_a_complete_profile_leaves_nothing_missing(tmp_path: Path, hj274: Framework) -> None:
@@ -68,7 +67,7 @@ def test_a_complete_profile_leaves_nothing_missing(tmp_path: Path, hj274: Framew
     zh = texts(_report(dataset, hj274).sections[0])
     assert "企业数量：1,234家。规模以上工业企业数量：321家。" in zh[0]
     assert zh[0].endswith("建设规划批复：武政复〔2013〕9号（2013年9月16日）。")
-    assert not zh[1].startswith("数据中尚未填写")
+    assert "（未填报）" not in zh[1]
 
 
 def test_a_park_with_no_profile_says_so_and_invents_nothing(tmp_path: Path,
@@ -76,8 +75,8 @@ def test_a_park_with_no_profile_says_so_and_invents_nothing(tmp_path: Path,
     blank = dict.fromkeys(("area", "location", "leading_industries", "approval_doc",
                            "approval_date", "plan_approval_date"), "")
     zh = texts(_report(_dataset(tmp_path, hj274, blank), hj274).sections[0])
-    assert zh[0] == ("数据中尚未填写园区的园区面积、地理位置、主导产业、企业数量、规模以上工业企业数量、"
-                     "创建批复文号、创建批复日期、建设规划批复文号、建设规划批复日期，补充后即写入本节。")
+    assert zh[0] == ("园区面积、地理位置、主导产业、企业数量、规模以上工业企业数量、创建批复文号、"
+                     "创建批复日期、建设规划批复文号、建设规划批复日期：（未填报）。")
 
 
 # ------------------------------------------------------------------ 四、五 as the officer writes them

@@ -11,7 +11,8 @@ import math
 import re
 import unicodedata
 
-__all__ = ["ABSENT", "MAX_MAGNITUDE", "Printed", "format_value", "parse_printed", "within_precision"]
+__all__ = ["ABSENT", "MAX_MAGNITUDE", "Printed", "factor", "format_value", "parse_printed", "plain",
+           "within_precision"]
 
 MAX_MAGNITUDE = 1e30  # far beyond any quantity a park reports, in any unit
 ABSENT = frozenset({"", "/", "-", "—", "--", "——", "－", "／", "无", "n/a", "N/A"})
@@ -85,3 +86,22 @@ def within_precision(computed: float, printed: Printed) -> bool:
     assert printed.number is not None
     tolerance: float = 0.5 * 10.0 ** (-printed.decimals) + 1e-9
     return abs(computed - printed.number) <= tolerance
+
+
+def plain(value: float) -> str:
+    """A number as people write it in a sentence: thousands separators, at most six decimals,
+    no trailing zeros, never an exponent (1,000,000; 0.5; 15)."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def factor(value: float) -> str:
+    """How many times one number is another, as a sentence writes it: 3.05, 12.4, 9,070 (three
+    significant figures below 1,000, whole numbers above, never an exponent)."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"

@@ -8,6 +8,7 @@ kept on an evaluation stay as computed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,24 +17,38 @@ if TYPE_CHECKING:
 __all__ = ["readable"]
 
 _ASCII = r"(?<![A-Za-z0-9_])"
-_CALL = re.compile(_ASCII + r"(elasticity|cagr|mean)\(([^()]*)\)")
+_CALL = re.compile(_ASCII + r"(elasticity|cagr|mean|count|coalesce|checklist|met_share)"
+                   r"\(([^()]*)\)")
+_GROUP = re.compile(r"(?<![A-Za-z0-9_])\(([^()]*)\)")  # brackets of arithmetic, not of a call
 _NAME = re.compile(_ASCII + r"[A-Za-z_][A-Za-z0-9_]*(?![A-Za-z0-9_])")
 _WORDS = {
     "elasticity": ("{0}对{1}的弹性系数", "the elasticity of {0} to {1}"),
     "cagr": ("{0}的年均增长率", "the annual growth of {0}"),
     "mean": ("{all}的平均值", "the mean of {all}"),
+    "count": ("{0}的项数", "the number of {0}"),
+    "coalesce": ("{0}（无此数据时取{1}）", "{0} (else {1})"),
+    "checklist": ("{0}的核查项完成比例", "the share of {0} completed"),
+    "met_share": ("{0}中达到要求的比例", "the share of {0} meeting the rule"),
 }
 
 
 def readable(framework: Framework, text: str, lang: str = "zh") -> str:
     """`text` with every function call of the formula grammar in words and every declared name
-    (item, variable, list, checklist) replaced by its name in `lang`."""
-    named = _NAME.sub(lambda m: _name(framework, m.group(0), lang), text)
+    (item, variable, list, checklist) replaced by its name in `lang`. Brackets and calls are
+    worded on the ids first (names may hold brackets of their own), then the ids are named."""
     while True:
-        worded = _CALL.sub(lambda m: _call(m, lang), named)
-        if worded == named:
-            return worded
-        named = worded
+        worded = _CALL.sub(lambda m: _call(m, lang), _GROUP.sub(_bracket(lang), text))
+        if worded == text:
+            if lang == "en":  # square brackets held the groups while calls were worded
+                worded = worded.replace("[", "(").replace("]", ")")
+            return _NAME.sub(lambda m: _name(framework, m.group(0), lang), worded)
+        text = worded
+
+
+def _bracket(lang: str) -> Callable[[re.Match[str]], str]:
+    """Arithmetic brackets as the text's language writes them (full-width in Chinese), so that
+    the call around them reads as one."""
+    return lambda m: f"（{m.group(1)}）" if lang != "en" else f"[{m.group(1)}]"
 
 
 def _name(framework: Framework, word: str, lang: str) -> str:

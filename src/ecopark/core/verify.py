@@ -30,7 +30,14 @@ from ecopark.core.errors import DatasetError, MissingData
 from ecopark.core.evaluate import Evaluation, evaluate_formula, evaluate_indicator, judge_value
 from ecopark.core.formula import NotEvaluable
 from ecopark.core.framework.items import Check
-from ecopark.core.numbers import Printed, format_value, parse_printed, within_precision
+from ecopark.core.numbers import (
+    Printed,
+    factor,
+    format_value,
+    parse_printed,
+    plain,
+    within_precision,
+)
 from ecopark.core.quality import check_dataset
 from ecopark.core.readable import readable
 from ecopark.core.results import IndicatorResult, Status
@@ -188,8 +195,8 @@ def _compare(ev: Evaluation, result: IndicatorResult, printed: Printed,
     kind, zh, en = "mismatch", "", ""
     slip = _slip(value, printed.number)
     if slip:
-        kind, zh, en = "unit_slip", f"，相差约 {slip:g} 倍，疑为单位（万/亿）错位", \
-            f"; off by a factor of about {slip:g}: a likely 万/亿 unit slip"
+        kind, zh, en = "unit_slip", f"，相差约 {factor(slip)} 倍，疑为单位（万/亿）错位", \
+            f"; off by a factor of about {factor(slip)}: a likely 万/亿 unit slip"
     elif result.warnings:
         kind = "cannot_reproduce"
         zh = "；无法由表中基础数据复现：" + "；".join(readable(ev.framework, w[0])
@@ -209,10 +216,10 @@ def _slip(computed: float, printed: float) -> float | None:
     if computed == 0 or printed == 0:
         return None
     ratio = abs(computed / printed)
-    for factor in _SLIPS:
-        for candidate in (factor, 1 / factor):
+    for times in _SLIPS:
+        for candidate in (times, 1 / times):
             if abs(ratio / candidate - 1) < 0.02:
-                return factor
+                return times
     return None
 
 
@@ -411,10 +418,10 @@ def _ratio_stable(ev: Evaluation, check: Check) -> Iterator[Finding]:
     yield Finding(users[0] if users else None, "method_inconsistency", "warning",
                   None, round(high / low, 2),
                   f"{check.name_zh}：{t0}年 {ratios[0]:.2f} {unit}，{t}年 {ratios[1]:.2f} {unit}，"
-                  f"相差 {high / low:.2f} 倍（超过 {check.max_factor:g} 倍），基准年与评价年似采用"
+                  f"相差 {factor(high / low)} 倍（超过 {plain(check.max_factor)} 倍），基准年与评价年似采用"
                   "不同核算方法",
                   f"{check.name_en}: {t0} {ratios[0]:.2f} {unit}, {t} {ratios[1]:.2f} {unit}, "
-                  f"a factor of {high / low:.2f} (more than {check.max_factor:g}): base and "
+                  f"a factor of {factor(high / low)} (more than {plain(check.max_factor)}): base and "
                   "evaluation year seem to use different accounting methods",
                   item=check.numerator)
 

@@ -74,23 +74,33 @@ class Report:
     title_page: TitlePage
     running_head: str
     sections: tuple[Section, ...]
-    appendix: Appendix
+    appendix: Appendix  # 附录一 对照考核表
+    quality: Section  # 附录二 数据质量核查
 
     def figures(self) -> tuple[Figure, ...]:
         return tuple(b for sec in self._all() for b in sec.blocks if isinstance(b, Figure))
 
     def text(self) -> str:
-        """Every heading, paragraph and caption in reading order (plain text)."""
+        """Every heading, paragraph and caption in reading order (plain text): the chapters,
+        the title of appendix 一 (the table), then appendix 二."""
         page = self.title_page
         lines = [page.park, page.title, page.basis, page.date, page.provenance]
-        for section in self._all():
+        lines += self._lines(self._all())
+        lines.append(self.appendix.title)
+        lines += self._lines(self.quality.walk())
+        return "\n".join(lines)
+
+    @staticmethod
+    def _lines(sections: Iterable[Section]) -> list[str]:
+        lines: list[str] = []
+        for section in sections:
             lines.append(section.title)
             for block in section.blocks:
                 if isinstance(block, Figure):
                     lines.append(block.caption)
                 else:
                     lines.append(f"{block.lead}{' ' if block.lead else ''}{block.text}")
-        return "\n".join([*lines, self.appendix.title])
+        return lines
 
     def _all(self) -> Iterator[Section]:
         for section in self.sections:

@@ -48,9 +48,9 @@ from ecopark.reports.content import (
     paragraph,
 )
 from ecopark.reports.overview import park_paragraphs
-from ecopark.reports.problems import changes_section, problems_section
+from ecopark.reports.problems import changes_section, problems_section, quality_appendix
 from ecopark.reports.table import build_table
-from ecopark.reports.wording import pick, unit_text
+from ecopark.reports.wording import pick, tidy, unit_text
 
 __all__ = ["Appendix", "Block", "Facts", "Figure", "Paragraph", "Report", "Section", "TitlePage",
            "build_report", "gather"]
@@ -88,21 +88,24 @@ def build_report(evaluation: Evaluation, lang: str = "zh", *, facts: Facts | Non
                           _verdict(facts, lang), problems_section(facts, lang), changes_section(facts, lang)),
                          lang)
     table = build_table(evaluation, filled_on=generated_on, lang=lang)
-    appendix = Appendix(pick(lang, "附录 对照考核表", "Appendix: the assessment table (对照考核表)"),
-                        table)
+    appendix = Appendix(pick(lang, "附录一 对照考核表", "Appendix 1: the assessment table"), table)
     return Report(lang, _title_page(evaluation, day, lang), _running_head(evaluation, lang),
-                  sections, appendix)
+                  sections, appendix, quality_appendix(facts, lang))
 
 
 def _report_title(ev: Evaluation, lang: str) -> str:
     spec = ev.framework.spec
-    return pick(lang, f"{ev.year}年度{spec.name_zh.removesuffix('标准')}评价报告（草稿）",
-                f"{ev.year} Annual Evaluation Report (Draft)")
+    title = spec.wording.report_title_zh or f"{spec.name_zh.removesuffix('标准')}评价报告"
+    return pick(lang, f"{ev.year}年度{title}（草稿）",
+                f"{ev.year} {spec.wording.report_title_en or 'Annual Evaluation Report'} (Draft)")
 
 
 def _basis(ev: Evaluation, lang: str) -> str:
-    """HJ 274-2015《国家生态工业示范园区标准》 from the framework's citation."""
+    """The document the evaluation follows, as the framework cites it (its `wording`), else
+    from its source: HJ 274-2015《国家生态工业示范园区标准》."""
     spec = ev.framework.spec
+    if spec.wording.document_zh:
+        return pick(lang, spec.wording.document_zh, spec.wording.document_en)
     cited = re.match(r"^[^《,，]*《[^》]+》", spec.source)
     code = cited.group(0).split("《")[0].strip() if cited else spec.id
     return pick(lang, cited.group(0) if cited else spec.name_zh, f"{code} {spec.name_en}")
@@ -113,9 +116,9 @@ def _title_page(ev: Evaluation, day: datetime.date, lang: str) -> TitlePage:
         ev.dataset.profile.name, _report_title(ev, lang),
         pick(lang, f"评价依据：{_basis(ev, 'zh')}", f"Evaluated against {_basis(ev, 'en')}"),
         pick(lang, f"{day.year}年{day.month}月{day.day}日", day.strftime("%-d %B %Y")),
-        pick(lang, "本报告由 ecopark 根据园区年度数据自动生成，数据与计算过程均可追溯",
-             "Drafted by ecopark from the park's yearly data; every number can be traced to its "
-             "inputs"))
+        pick(lang, "本报告由评价平台根据园区年度数据自动生成，数据与计算过程均可追溯",
+             "Drafted by the evaluation platform from the park's yearly data; every number can be "
+             "traced to its inputs"))
 
 
 def _running_head(ev: Evaluation, lang: str) -> str:
@@ -158,17 +161,23 @@ def _overview(facts: Facts, lang: str) -> Section:
     cats = pick(lang, "、", ", ").join(pick(lang, c.name_zh, c.name_en) for c in spec.categories)
     groups = spec.verdict.groups
     blocks = [paragraph(lang, text) for text in park_paragraphs(ev, lang)]
+    wording = spec.wording
+    kinds = pick(lang, f"其中{wording.mandatory_zh.removesuffix('指标')}指标{mandatory}项、"
+                 f"{wording.optional_zh.removesuffix('指标')}指标{total - mandatory}项",
+                 f"{mandatory} {wording.mandatory_en} and {total - mandatory} "
+                 f"{wording.optional_en}")
+    rule = pick(lang, f"；可选指标分为{len(groups)}组，每组须有规定数量的指标达标",
+                f", the optional ones in {len(groups)} groups, each of which needs a minimum "
+                "number met") if groups else ""
     blocks.append(paragraph(lang, pick(
-        lang, f"本报告评价{profile.name}{ev.year}年度的建设情况，评价依据为{_basis(ev, 'zh')}。该标准共设"
-        f"{total}项指标，分为{cats}{len(spec.categories)}类，其中必选指标{mandatory}项、可选指标"
-        f"{total - mandatory}项；可选指标分为{len(groups)}组，每组须有规定数量的指标达标。",
-        f"This report evaluates {profile.name} for {ev.year} against {_basis(ev, 'en')}. The "
-        f"standard has {total} indicators in {len(spec.categories)} categories ({cats}): "
-        f"{mandatory} mandatory and {total - mandatory} optional, the optional ones in "
-        f"{len(groups)} groups, each of which needs a minimum number met.")))
+        lang, f"本报告评价{profile.name}{ev.year}年度的建设情况，评价依据为{_basis(ev, 'zh')}。"
+        f"该指标体系共设{total}项指标，分为{cats}{len(spec.categories)}类，{kinds}{rule}。",
+        f"This report evaluates {profile.name} for {ev.year} against {_basis(ev, 'en')}. It "
+        f"has {total} indicators in {len(spec.categories)} categories ({cats}): {kinds}{rule}.")))
     blocks.append(paragraph(lang, _base_year_text(facts, lang)))
     blocks.extend(paragraph(lang, text) for text in _profile_texts(facts, lang))
-    blocks.append(paragraph(lang, _selected_text(facts, lang)))
+    if groups:  # a framework without optional groups has no selection to report
+        blocks.append(paragraph(lang, _selected_text(facts, lang)))
     blocks.append(paragraph(lang, _sources_text(facts, lang)))
     return Section(pick(lang, "园区概况", "Park overview"), tuple(blocks))
 
@@ -310,13 +319,15 @@ def _verdict(facts: Facts, lang: str) -> Section:
     ev = facts.evaluation
     verdict = ev.verdict
     name = pick(lang, *_VERDICT_NAMES[verdict.status])
+    wording = ev.framework.spec.wording
+    reasons = _reasons(facts, lang)
+    rule = pick(lang, f"（{wording.rule_zh}）" if wording.rule_zh else "",
+                f" ({wording.rule_en})" if wording.rule_en else "")
     blocks: list[Block] = [paragraph(lang, pick(
-        lang, f"按{_basis(ev, 'zh')}的判定规则（必选指标全部达标，且每个可选指标组达标指标数不少于规定"
-        f"数量），{ev.dataset.profile.name}{ev.year}年度总体判定为：{name}。",
-        f"By the rule of {_basis(ev, 'en')} (every mandatory indicator met, and each optional "
-        f"group with at least its minimum number met), the overall verdict for "
-        f"{ev.dataset.profile.name} in {ev.year} is: {name}."))]
-    blocks.extend(paragraph(lang, text, kind="item") for text in _reasons(facts, lang))
+        lang, f"按{_basis(ev, 'zh')}的判定规则{rule}，{ev.dataset.profile.name}{ev.year}年度总体判定为："
+        f"{name}。" + (f"判定依据：{reasons}" if reasons else ""),
+        f"By the rule of {_basis(ev, 'en')}{rule}, the overall verdict for "
+        f"{ev.dataset.profile.name} in {ev.year} is: {name}." + (f" Basis: {reasons}" if reasons else "")))]
     blocks.append(paragraph(lang, _counts_text(facts, lang)))
     flip = _printed_verdict_text(facts, lang)
     if flip:
@@ -344,24 +355,23 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _reasons(facts: Facts, lang: str) -> Iterator[str]:
+def _reasons(facts: Facts, lang: str) -> str:
+    """The verdict's reasons in one sentence (chapter 二 gives each indicator's part in it)."""
     ev = facts.evaluation
-    for index, reason in enumerate(ev.verdict.reasons, start=1):
+    wording = ev.framework.spec.wording
+    texts: list[str] = []
+    for reason in ev.verdict.reasons:
         if reason.kind == "mandatory_not_met":
-            names = pick(lang, "；", "; ").join(
-                f"{n}（{ev.framework.indicator(n).name_zh}）" if lang != "en"
+            names = pick(lang, "、", ", ").join(
+                f"指标{n}（{ev.framework.indicator(n).name_zh}）" if lang != "en"
                 else f"{n} ({ev.framework.indicator(n).name_en})" for n in reason.numbers)
-            text = pick(lang, f"必选指标未达标：{names}。", f"Mandatory indicators not met: {names}.")
-        else:
-            text = pick(lang, reason.zh, reason.en[0].upper() + reason.en[1:])
-            text += pick(lang, "。", ".")
-        yield f"{index}. {text}"
-    for group in ev.verdict.groups:
-        if len(group.met) >= group.min_met:
-            continue
-        yield pick(lang, f"{group.id}（{group.name_zh}）达标{len(group.met)}项，少于{group.min_met}项。",
-                   f"{group.id} ({group.name_en}) has {len(group.met)} met, fewer than "
-                   f"{group.min_met}.")
+            texts.append(pick(lang, f"{wording.mandatory_zh.removesuffix('指标')}{names}未达标",
+                              f"{wording.mandatory_en} indicators not met: {names}"))
+        elif reason.kind != "all_met":  # all met: the counts below say so
+            texts.append(pick(lang, tidy(reason.zh).rstrip("。"), reason.en.rstrip(".")))
+    if not texts:
+        return ""
+    return pick(lang, "；".join(texts) + "。", _capital("; ".join(texts)) + ".")
 
 
 def _counts_text(facts: Facts, lang: str) -> str:
@@ -374,11 +384,14 @@ def _counts_text(facts: Facts, lang: str) -> str:
     met = sum(1 for r in mandatory if r.status is Status.MET)
     groups = ev.verdict.groups
     ok = sum(1 for g in groups if len(g.met) >= g.min_met)
-    return pick(lang, f"全部{len(ev.results)}项指标中，{parts}；{len(mandatory)}项必选指标中{met}项达标；"
-                f"{len(groups)}个可选指标组中{ok}个满足最少达标数。",
+    wording = ev.framework.spec.wording
+    kind_zh = wording.mandatory_zh.removesuffix("指标") + "指标"
+    grouped = pick(lang, f"；{len(groups)}个可选指标组中{ok}个满足最少达标数",
+                   f"; {ok} of the {len(groups)} optional groups have enough met") if groups else ""
+    return pick(lang, f"全部{len(ev.results)}项指标中，{parts}；{len(mandatory)}项{kind_zh}中{met}项达标"
+                f"{grouped}。",
                 f"Of the {len(ev.results)} indicators, {parts}; {met} of the {len(mandatory)} "
-                f"mandatory indicators are met; {ok} of the {len(groups)} optional groups have "
-                "enough met.")
+                f"{wording.mandatory_en} indicators are met{grouped}.")
 
 
 def _printed_verdict_text(facts: Facts, lang: str) -> str:

@@ -30,9 +30,8 @@ def park_paragraphs(ev: Evaluation, lang: str) -> list[str]:
     missing = [pick(lang, f.name_zh, f.name_en) for k, f in declared.items() if k not in given]
     out = [pick(lang, "", " ").join(sentences)] if sentences else []
     if missing:
-        out.append(pick(lang, f"数据中尚未填写园区的{'、'.join(missing)}，补充后即写入本节。",
-                        f"Not yet given for the park: {'; '.join(missing)}. This section "
-                        "states them once they are filled in."))
+        out.append(pick(lang, f"{'、'.join(missing)}：（未填报）。",
+                        _capital(f"{'; '.join(missing)}: (not reported).")))
     return out
 
 

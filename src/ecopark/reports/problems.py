@@ -2,8 +2,9 @@
 
 Each is the text the officer wrote for the park-year (the framework's profile field of `part:
 problems` / `part: actions`) when there is one; otherwise a draft written from the data: the
-problems found (indicators not met, missing data, what checking the printed table and the data
-found), and the measures — the gap solver's answers restricted to what a park can act on
+problems found (indicators not met, missing data, what checking the printed table found; the
+data-quality findings in one sentence, their list being appendix 二, `quality_appendix`), and the
+measures — the gap solver's answers restricted to what a park can act on
 (`ecopark.analysis.levers`: this year's data, never the park's size, never a denominator, never
 the base year). `draft_texts` gives both drafts as plain text for the officer's form.
 """
@@ -11,19 +12,21 @@ the base year). `draft_texts` gives both drafts as plain text for the officer's 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from ecopark.analysis.gap import Gap, InputChange
 from ecopark.analysis.levers import is_lever, levers
 from ecopark.core.evaluate import Evaluation
-from ecopark.core.quality import QualityFinding
 from ecopark.core.results import Status
 from ecopark.core.verify import Finding
 from ecopark.reports import sentences as s
 from ecopark.reports.content import Facts, Paragraph, Section, items, nums, paragraph
 from ecopark.reports.wording import pick
 
-__all__ = ["DATA_QUALITY", "changes_section", "draft_texts", "officer_text", "problems_section"]
+__all__ = ["DATA_QUALITY", "changes_section", "draft_texts", "officer_text", "problems_section",
+           "quality_appendix"]
 
 # verify's findings about the data themselves (not about the printed table); its
 # implausible_magnitude findings come from the data-quality rules, listed with them
@@ -53,8 +56,7 @@ def problems_section(facts: Facts, lang: str, *, draft: bool = False) -> Section
                 tuple(_undetermined(facts, lang))),
         Section(pick(lang, "对照考核表核查发现", "Checking the printed assessment table"),
                 tuple(_table_findings(facts, lang))),
-        Section(pick(lang, "数据质量问题", "Data quality"),
-                tuple(_data_quality(facts, lang))),
+        Section(pick(lang, "数据质量问题", "Data quality"), (_quality_pointer(facts, lang),)),
     )
     intro = paragraph(lang, pick(
         lang, "本章列出评价中发现的问题：未达标的指标、缺少数据的指标，以及复算与核查中发现的数据问题。",
@@ -106,30 +108,101 @@ def _table_findings(facts: Facts, lang: str) -> Iterator[Paragraph]:
                           "The recomputation agrees with every printed value."), lang)
 
 
-def _data_quality(facts: Facts, lang: str) -> Iterator[Paragraph]:
-    """The data-quality rules' findings (each with its likely fix), then verify's findings
-    about the data that no rule makes (accounting methods that differ between years)."""
+_SEVERITIES = (("error", "错误（须更正或说明理由）", "Errors (correct them or give the reason)"),
+               ("warning", "警告（须核实）", "Warnings (check them)"),
+               ("info", "提示", "Notes"))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Entry:
+    severity: str
+    where: str  # the indicators and the year it is about: 指标25 主要污染物排放弹性系数，2012年
+    found: str
+    check: str
+
+
+def _quality_entries(facts: Facts, lang: str) -> list[_Entry]:
+    """The data-quality rules' findings, then verify's findings about the data that no rule
+    makes (accounting methods that differ between years), each with where and what to check."""
     ev = facts.evaluation
-    texts = [_quality_text(f, lang) for f in facts.quality]
-    texts += [_message(ev, f, lang) for f in facts.verification.findings
-              if f.kind in DATA_QUALITY and f.kind != "implausible_magnitude"]
-    if texts:
-        yield paragraph(lang, pick(lang, "按数据质量规则检查本报告所用数据，发现以下问题"
-                                         "（错误须更正或说明理由，警告须核实）：",
-                                   "The data-quality rules, run over the data of this report, "
-                                   "found the following (errors must be corrected or explained, "
-                                   "warnings checked):"))
-    yield from items(texts, pick(lang, "未发现数据质量问题（数量级突变、比例超过100%、缺项等）。",
-                                 "No data-quality problem (jumps in magnitude, shares above "
-                                 "100 %, blanks) was found."), lang)
+    out = [_Entry(f.severity, _where(ev, f.indicators, f.year, lang),
+                  _unprefixed(pick(lang, f.zh, f.en), f.where), pick(lang, f.fix_zh, f.fix_en))
+           for f in facts.quality]
+    out += [_Entry(f.severity, _where(ev, (f.number,) if f.number else (), None, lang),
+                   pick(lang, _zh_units(ev.framework.describe(f.zh)), f.en), "")
+            for f in facts.verification.findings
+            if f.kind in DATA_QUALITY and f.kind != "implausible_magnitude"]
+    return out
 
 
-def _quality_text(finding: QualityFinding, lang: str) -> str:
-    tag = {"error": ("【错误】", "[error] "), "warning": ("【警告】", "[warning] "),
-           "info": ("【提示】", "[note] ")}[finding.severity]
-    fix = pick(lang, finding.fix_zh, finding.fix_en)
-    return (pick(lang, tag[0], tag[1]) + pick(lang, finding.zh, finding.en)
-            + (pick(lang, f"。建议：{fix}", f". Fix: {fix}") if fix else "") + pick(lang, "。", "."))
+def _zh_units(text: str) -> str:
+    """Units a terminal message writes in symbols, as Chinese text writes them."""
+    return re.sub(r"(?<=\d) ?t/tce", "吨/吨标准煤", text)
+
+
+def _unprefixed(text: str, where: str) -> str:
+    """A rule's message without the "园区 2012年：" (its `where`) it opens with: the entry
+    names the indicators and the year itself."""
+    return text.removeprefix(where + "：").removeprefix(where + ": ") if where else text
+
+
+def _where(ev: Evaluation, numbers: Iterable[int], year: int | None, lang: str) -> str:
+    names = [pick(lang, f"指标{n}（{ev.framework.indicator(n).name_zh}）",
+                  f"Indicator {n} ({ev.framework.indicator(n).name_en})")
+             for n in numbers if n in ev.framework.by_number]
+    if year is not None:
+        names.append(pick(lang, f"{year}年", str(year)))
+    return pick(lang, "，", ", ").join(names)
+
+
+def _quality_pointer(facts: Facts, lang: str) -> Paragraph:
+    """Chapter 四's one sentence on data quality: the findings are appendix 二."""
+    entries = _quality_entries(facts, lang)
+    if not entries:
+        return paragraph(lang, pick(lang, "按数据质量规则检查本报告所用数据，未发现问题（见附录二）。",
+                                    "The data-quality rules found no problem in the data of "
+                                    "this report (Appendix 2)."))
+    counts = Counter(e.severity for e in entries)
+    parts = pick(lang, "、", ", ").join(
+        pick(lang, f"{zh.split('（')[0]}{counts[key]}项", f"{counts[key]} {en.split(' (')[0].lower()}")
+        for key, zh, en in _SEVERITIES if counts[key])
+    return paragraph(lang, pick(lang, f"按数据质量规则检查本报告所用数据，发现{parts}，逐项列于附录二。",
+                                f"The data-quality rules found {parts} in the data of this "
+                                "report, listed one by one in Appendix 2."))
+
+
+def quality_appendix(facts: Facts, lang: str) -> Section:
+    """附录二 数据质量核查: each finding with the indicators and year it is about, what was found
+    and what to check, grouped by severity."""
+    entries = _quality_entries(facts, lang)
+    title = pick(lang, "附录二 数据质量核查", "Appendix 2: Data-quality review")
+    if not entries:
+        return Section(title, (paragraph(lang, pick(
+            lang, "按数据质量规则检查本报告所用数据（数量级突变、比例超过100%、缺项、核算方法前后不一致等），"
+            "未发现问题。", "The data-quality rules (jumps in magnitude, shares above 100 %, blanks, "
+            "accounting methods that differ between years) found no problem in the data of "
+            "this report.")),))
+    intro = paragraph(lang, pick(
+        lang, "按数据质量规则检查本报告所用数据，发现以下问题，按严重程度分列。",
+        "The data-quality rules, run over the data of this report, found the following, "
+        "by severity."))
+    subs: list[Section] = []
+    for key, zh, en in _SEVERITIES:
+        chosen = [e for e in entries if e.severity == key]
+        if not chosen:
+            continue
+        number = len(subs) + 1
+        blocks = tuple(paragraph(
+            lang, pick(lang, f"{index}. {e.where + '：' if e.where else ''}{e.found.rstrip('。')}。"
+                       + (f"须核查：{e.check.rstrip('。')}。" if e.check else ""),
+                       f"{index}. {e.where + ': ' if e.where else ''}{e.found.rstrip('.')}."
+                       + (f" To check: {e.check.rstrip('.')}." if e.check else "")),
+            kind="item") for index, e in enumerate(chosen, start=1))
+        subs.append(Section(pick(lang, f"（{_CHINESE[number]}）{zh}", f"A2.{number} {en}"), blocks))
+    return Section(title, (intro,), tuple(subs))
+
+
+_CHINESE = "〇一二三四五六七八九"
 
 
 # ------------------------------------------------------------------ 五、下一步工作（整改措施）

@@ -225,4 +225,7 @@ def _appendix(document: DocumentObject, report: Report) -> None:
     heading = document.add_heading(report.appendix.title, level=1)
     heading.paragraph_format.space_before = Pt(0)
     table_docx.append(document, report.appendix.table)
+    quality = document.add_section(WD_SECTION.NEW_PAGE)  # 附录二, portrait again
+    _portrait(quality)
+    _section(document, report.quality, 1, report.lang)
 

@@ -47,11 +47,14 @@ def subject(indicator: Indicator) -> str:
 
 
 def role(ev: Evaluation, indicator: Indicator, lang: str) -> str:
+    """The indicator's kind in its framework's words: 必选, 可选, 可选，本年度考核; 核心指标 …"""
+    wording = ev.framework.spec.wording
     if indicator.mandatory:
-        return pick(lang, "必选", "mandatory")
+        return pick(lang, wording.mandatory_zh, wording.mandatory_en)
+    kind = pick(lang, wording.optional_zh, wording.optional_en)
     if indicator.number in ev.dataset.profile.selected:
-        return pick(lang, "可选，本年度考核", "optional, assessed this year")
-    return pick(lang, "可选", "optional")
+        return kind + pick(lang, "，本年度考核", ", assessed this year")
+    return kind
 
 
 def indicator_lead(ev: Evaluation, indicator: Indicator, lang: str) -> str:

@@ -216,7 +216,10 @@ def build_table(evaluation: Evaluation, verification: Verification | None = None
     lang = "en" if lang == "en" else "zh"
     columns = COLUMNS + (VERIFY_COLUMNS if verification is not None else ())
     names = {c.id: pick(lang, c.name_zh, c.name_en) for c in framework.spec.categories}
-    words = {**_WORDS[lang], "lang": lang}
+    wording = framework.spec.wording
+    words = {**_WORDS[lang], "lang": lang,
+             "mandatory": pick(lang, wording.mandatory_zh, wording.mandatory_en),
+             "optional": pick(lang, wording.optional_zh, wording.optional_en)}
     sections: list[Section] = []
     for result in evaluation.results:
         rows = tuple(_indicator_rows(evaluation, result, names[result.indicator.category],
@@ -233,8 +236,11 @@ def build_table(evaluation: Evaluation, verification: Verification | None = None
 
 
 def _title(framework: Framework, lang: str = "zh") -> str:
-    return pick(lang, framework.spec.name_zh.removesuffix("标准") + "对照考核表",
-                f"Assessment table: {framework.spec.name_en}")
+    """The framework's own title of the table, else one made from its name."""
+    wording = framework.spec.wording
+    return pick(lang, wording.table_title_zh or framework.spec.name_zh.removesuffix("标准")
+                + "对照考核表",
+                wording.table_title_en or f"Assessment table: {framework.spec.name_en}")
 
 
 def _indicator_rows(ev: Evaluation, result: IndicatorResult, category: str,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ecopark.analysis.gap import threshold
 from ecopark.core.errors import NotFound
 from ecopark.core.framework.model import Framework
+from ecopark.core.readable import readable
 from ecopark.core.results import Status
 from ecopark.core.trace import Trace
 from ecopark.core.units import pretty
@@ -118,9 +119,13 @@ def trace(park_id: Id, year: Year, number: Number, request: Request, session: Db
     row = item.row(number)
     lang = translator_of(request).lang
     steps = [] if row.result.trace is None else _steps(item, row.result.trace.children, lang, 0)
+    ind, wording = row.result.indicator, item.framework.spec.wording
+    document = (wording.document_en if lang == "en" else wording.document_zh) or (
+        item.framework.spec.name_en if lang == "en" else item.framework.spec.name_zh)
+    basis = f"{document}, indicator {number}" if lang == "en" else f"{document} 指标{number}"
     return render(request, "trace.html", park=found, year=year, item=item, row=row,
-                  steps=steps, formula=item.framework.describe(row.result.indicator.formula,
-                                                               lang),
+                  steps=steps, formula=readable(item.framework, ind.formula, lang), basis=basis,
+                  words=lambda text: readable(item.framework, text, lang),
                   writable=can_write_park(who, found.id))
 
 
@@ -131,7 +136,7 @@ def _steps(item: Assessed, traces: list[Trace], lang: str, depth: int) -> list[d
     for node in traces:
         leaf = node.item is not None and not node.children
         label = framework.item_name(node.item, lang) if leaf and node.item else \
-            framework.describe(node.label, lang)
+            readable(framework, node.label, lang)
         out.append({"depth": depth, "label": label, "value": _trace_value(node.value),
                     "unit": node.unit, "item": node.item if leaf else None, "year": node.year,
                     "source": node.source, "note": node.note})

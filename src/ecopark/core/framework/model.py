@@ -20,11 +20,31 @@ from ecopark.core.framework.items import Check, ChecklistDef, Identity, Item, Li
 from ecopark.core.framework.profile import ProfileField
 from ecopark.core.framework.settings import Advisory, Gate, InventoryLink, SettingDef, setting_unit
 
-__all__ = ["CompiledRequirement", "Framework", "FrameworkFile"]
+__all__ = ["CompiledRequirement", "Framework", "FrameworkFile", "Wording"]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Wording(_Model):
+    """What the framework's own documents call things: the document cited as the basis, the
+    titles of the table and the report, the two kinds of indicator and the verdict rule. A
+    framework brings its own so that no document speaks another framework's words; a file
+    without `wording` gets titles from its name and neutral kind labels."""
+
+    document_zh: str = ""  # the basis as cited: HJ 274-2015《国家生态工业示范园区标准》
+    document_en: str = ""
+    table_title_zh: str = ""  # 国家生态工业示范园区对照考核表
+    table_title_en: str = ""
+    report_title_zh: str = ""  # after "2018年度": 国家生态工业示范园区评价报告
+    report_title_en: str = ""
+    mandatory_zh: str = "必选"  # the kind of an indicator that must be met
+    mandatory_en: str = "mandatory"
+    optional_zh: str = "可选"
+    optional_en: str = "optional"
+    rule_zh: str = ""  # the verdict rule in one clause, printed in chapter 三
+    rule_en: str = ""
 
 
 class FrameworkFile(_Model):
@@ -49,6 +69,7 @@ class FrameworkFile(_Model):
     warnings: list[Advisory] = []
     inventory: InventoryLink | None = None
     shared_items: dict[str, list[str]] = {}
+    wording: Wording = Wording()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -70,7 +70,7 @@ def above_limit_indicators(rule: Rule, params: AboveLimit,
         finding = make_finding(rule, park.subject, park.year, items, result.value,
                                name=_indicator(ind),
                                value=format_value(result.value, ind.decimals),
-                               unit=ind.unit, limit=f"{params.limit:g}",
+                               unit=ind.unit, limit=plain(params.limit),
                                what=Both(f"指标 {ind.number}", f"indicator {ind.number}"))
         yield _for(finding, ind.number)
 

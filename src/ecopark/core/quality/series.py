@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ecopark.core import units
-from ecopark.core.quality.findings import QualityFinding, Subject, gap, make_finding, show
+from ecopark.core.quality.findings import QualityFinding, Subject, gap, make_finding, plain, show
 
 if TYPE_CHECKING:
     from ecopark.core.dataset.model import Dataset
@@ -70,7 +70,7 @@ def unit_slip(rule: Rule, params: UnitSlip, subject: Subject) -> Iterator[Qualit
             factor = max(v0, v1) / min(v0, v1)
             if low <= factor <= high:
                 yield make_finding(rule, subject, y1, (name,), field=name, y0=y0, v0=show(v0), y1=y1,
-                                   v1=show(v1), factor=f"{params.factor:g}")
+                                   v1=show(v1), factor=plain(params.factor))
 
 
 def _ratio_range(ratio: Ratio, industry: str) -> tuple[tuple[float, float], str]:
@@ -94,7 +94,7 @@ def intensity(rule: Rule, params: Intensity, subject: Subject,
             if not low <= value <= high:
                 yield make_finding(rule, subject, year, (ratio.numerator, ratio.denominator),
                                    ratio=f"{ratio.numerator}/{ratio.denominator}", value=show(value),
-                                   unit=ratio.unit, low=f"{low:g}", high=f"{high:g}",
+                                   unit=ratio.unit, low=plain(low), high=plain(high),
                                    industry=industry)
 
 

@@ -69,7 +69,7 @@ def above_limit_items(rule: Rule, params: AboveLimit, park: Park) -> Iterator[Qu
     items = [i for i in park.number_items() if park.unit(i) == params.unit]
     for item, year, value in park.values_at(items):
         if value > params.limit:
-            yield _one(rule, park, item, year, value, limit=f"{params.limit:g}",
+            yield _one(rule, park, item, year, value, limit=plain(params.limit),
                        what=Both("数据项", "item"))
 
 
@@ -89,8 +89,8 @@ def fraction_for_percent(rule: Rule, params: FractionForPercent,
                      and (low is None or value >= low))
         if fires:
             yield _one(rule, park, item, year, value, percent=plain(value * 100),
-                       low="—" if low is None else f"{low:g}",
-                       high="—" if high is None else f"{high:g}",
+                       low="—" if low is None else plain(low),
+                       high="—" if high is None else plain(high),
                        others=_years(sorted(others)) or "—")
 
 
