@@ -417,7 +417,11 @@ def serve(db: DbOpt = None,
           host: Annotated[str, typer.Option(help="监听地址 address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="端口 port")] = 8000,
           demo: Annotated[bool, typer.Option(help="演示：新建演示数据库并打印登录 create a demo "
-                                             "database and print its logins")] = False) -> None:
+                                             "database and print its logins")] = False,
+          jobs: Annotated[str | None, typer.Option(
+              help="后台任务在本进程运行 (in-process) 或由 ecopark worker 运行 (external) where "
+                   "background jobs run; default: in-process on SQLite, external on "
+                   "PostgreSQL")] = None) -> None:
     """启动服务 — the web pages at / and the JSON API under /api/v1 (OpenAPI docs at /docs)."""
     import uvicorn
 
@@ -425,6 +429,8 @@ def serve(db: DbOpt = None,
     from ecopark.web.app import create_app
 
     settings = Settings()
+    if jobs is not None:
+        settings = settings.model_copy(update={"jobs": _jobs_mode(jobs)})
     store = _demo_store(db, settings) if demo else _open(db, timeouts=settings.timeouts())
     try:
         application = create_app(_demo_settings(settings) if demo else settings, store)
@@ -434,6 +440,37 @@ def serve(db: DbOpt = None,
         proxies = ",".join(str(p) for p in settings.proxies())
         uvicorn.run(application, host=host, port=port, log_level="info",
                     proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+    finally:
+        store.dispose()
+
+
+def _jobs_mode(text: str) -> str:
+    from ecopark.core.errors import InvalidValue
+
+    if text not in ("in-process", "external"):
+        raise InvalidValue("--jobs", f"无法识别 “{text}” not understood",
+                           "请用 use in-process 或 or external")
+    return text
+
+
+@app.command()
+@handles_errors
+def worker(db: DbOpt = None,
+           threads: Annotated[int | None, typer.Option(
+               min=1, max=32, help="同时运行的任务数 jobs run at once (default: "
+                                   "ECOPARK_JOB_THREADS, 2)")] = None) -> None:
+    """运行后台任务 — run the background jobs (reports) that the web servers queue, until
+    stopped (Ctrl-C: finish the running jobs, then stop)."""
+    from ecopark.jobs import JobQueue
+    from ecopark.store.settings import Settings
+
+    settings = Settings()
+    store = _open(db, timeouts=settings.timeouts())
+    try:
+        queue = JobQueue(store, settings)
+        typer.echo(f"后台任务 background jobs: {store.display_url} "
+                   f"({threads or settings.job_threads} 线程 threads)")
+        queue.run_worker(threads or settings.job_threads)
     finally:
         store.dispose()
 
