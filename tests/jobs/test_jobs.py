@@ -15,8 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from ecopark.core.errors import MissingData
-from ecopark.jobs import KINDS, JobQueue, Work, kind
-from ecopark.jobs import records
+from ecopark.jobs import KINDS, JobQueue, Work, kind, records
 from ecopark.jobs.queue import UNEXPECTED
 from ecopark.store import models as m
 from ecopark.store import repository
