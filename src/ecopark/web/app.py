@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ecopark.core.framework.loading import available_frameworks, load_framework
+from ecopark.jobs import JobQueue
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
@@ -51,6 +52,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                   lifespan=_lifespan)
     app.state.settings, app.state.store = settings, store
+    app.state.jobs = JobQueue(store, settings)
     app.state.replies = ReplyCache[bytes]()
     app.state.views = ReplyCache[Assessed](size=256)
     app.state.pages = ReplyCache[str](size=256)
@@ -68,7 +70,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     turns.install(app, app.state.settings.read_slots)
     _freeze_start_up()
-    yield
+    jobs: JobQueue = app.state.jobs
+    jobs.resume()  # in-process: the jobs left queued when the server last stopped
+    try:
+        yield
+    finally:
+        jobs.stop()
 
 
 @functools.cache  # once per process: what is frozen is never collected (tests build many apps)
