@@ -6,7 +6,8 @@ Where the queue lives follows the database, so no second service is ever needed:
   job queued when the server stops is still queued when it starts again (an in-memory queue
   would lose it), and the database file itself keeps only ecopark's own tables.
 - PostgreSQL: huey's PostgreSQL storage in the same database (its tables `huey_kv`,
-  `huey_schedule`, `huey_task`, `huey_counter`; new jobs are announced with LISTEN/NOTIFY).
+  `huey_schedule`, `huey_task`, `huey_counter`, made by migration 0008; new jobs are announced
+  with LISTEN/NOTIFY).
 - an in-memory SQLite database (tests): huey's in-memory storage.
 
 Who consumes: `in-process` — worker threads inside `ecopark serve` (the default on SQLite: one
@@ -57,7 +58,8 @@ def _huey(store: Store) -> Huey:
     url = make_url(store.url)
     if store.dialect == "postgresql":
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return PostgresHuey("ecopark", dsn=dsn, results=False)
+        # its tables are made by migration 0008 (the server's role may not create tables)
+        return PostgresHuey("ecopark", dsn=dsn, results=False, create_tables=False)
     database = url.database or ""
     if store.dialect == "sqlite" and database and database != ":memory:" \
             and not database.startswith("file:"):
@@ -166,8 +168,10 @@ class JobQueue:
         self.consumer(threads, signals=True).run()
 
     def stop(self) -> None:
-        """Stop the in-process workers, letting the running jobs finish."""
+        """Stop the in-process workers, letting the running jobs finish, and close the queue's
+        connection."""
         with self._lock:
             if self._consumer is not None:
                 self._consumer.stop(graceful=True)
                 self._consumer = None
+        self.huey.storage.close()

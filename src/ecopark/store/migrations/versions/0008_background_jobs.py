@@ -5,8 +5,10 @@ its state, progress and result.
          error, attempts, result, result_name, requested_by, created_at, updated_at)
 
 The id is the digest of the request, so the same request finds the same row. The table is not
-audited (a job changes no data). The queue itself (huey's tables or file) is not part of the
-schema: huey creates its own storage on first use.
+audited (a job changes no data). On PostgreSQL the queue (huey) lives in the same database:
+its tables (`huey_kv`, `huey_schedule`, `huey_task`, `huey_counter`, from huey's own DDL) are
+made here by the owner role, since the server's role may not create tables; on SQLite huey
+keeps its queue in a file beside the database and makes it itself.
 
 Revision ID: 0008
 Revises: 0007
@@ -53,7 +55,20 @@ def upgrade() -> None:
     op.create_index(op.f("ix_jobs_updated_at"), "jobs", ["updated_at"], unique=False)
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
+        for statement in _huey_ddl():
+            op.execute(statement)
         _grant_app_role(bind)
+
+
+HUEY_TABLES = ("huey_kv", "huey_schedule", "huey_task", "huey_counter")
+
+
+def _huey_ddl() -> list[str]:
+    """huey's own statements for its PostgreSQL tables (they all say `if not exists`)."""
+    from huey.storage import PostgresStorage
+
+    storage = PostgresStorage("ecopark", dsn="postgresql://", create_tables=False)
+    return list(storage.ddl)
 
 
 def _grant_app_role(bind: sa.Connection) -> None:
@@ -64,10 +79,16 @@ def _grant_app_role(bind: sa.Connection) -> None:
     if not bind.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar():
         return
     quoted = bind.dialect.identifier_preparer.quote(role)
-    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON jobs TO {quoted}")
+    for table in ("jobs", *HUEY_TABLES):
+        op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {quoted}")
+    for sequence in ("huey_schedule_id_seq", "huey_task_id_seq"):
+        op.execute(f"GRANT USAGE, SELECT ON SEQUENCE {sequence} TO {quoted}")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in HUEY_TABLES:
+            op.execute(f"DROP TABLE IF EXISTS {table}")
     op.drop_index(op.f("ix_jobs_updated_at"), table_name="jobs")
     op.drop_index(op.f("ix_jobs_park_id"), table_name="jobs")
     op.drop_table("jobs")
