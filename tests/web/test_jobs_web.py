@@ -59,7 +59,7 @@ def test_the_page_flow_gives_a_word_report(jobs_client: TestClient, world: World
     sign_in(jobs_client, world, "officer-a")
     path = ask(jobs_client, world.park_a)
     waiting = jobs_client.get(path).text
-    assert "评价报告（DOCX）" in waiting
+    assert "评价报告（docx）" in waiting
     done = until_done(jobs_client, path)
     assert "报告已生成" in done and f'href="{path}/result"' in done
     reply = jobs_client.get(f"{path}/result")
@@ -82,10 +82,10 @@ def test_a_waiting_job_page_refreshes_itself_and_shows_progress(
         page = client.get(path).text
         assert '<meta http-equiv="refresh" content="2">' in page
         assert '<progress max="4" value="0"' in page
-        assert "第 0 步，共 4 步" in page and "排队等候" in page
+        assert "已完成 0 / 4 步" in page and "排队等候" in page
         client.cookies.set("ecopark_lang", "en")
         english = client.get(path).text
-        assert "Step 0 of 4" in english and "Waiting in the queue" in english
+        assert "0 of 4 steps done" in english and "Waiting in the queue" in english
 
 
 def test_another_parks_officer_cannot_see_the_job(jobs_client: TestClient,

@@ -58,6 +58,7 @@ KINDS: dict[str, Kind] = {}
 # the progress labels (stored in Chinese) as English pages show them
 ENGLISH = {
     "排队等候": "Waiting in the queue",
+    "开始生成": "Starting",
     "出现意外错误，稍后重试": "An unexpected error occurred; retrying shortly",
     "读取数据并计算指标": "Reading the data and computing the indicators",
     "撰写报告内容": "Writing the report's text",

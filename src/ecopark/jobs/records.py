@@ -95,6 +95,7 @@ def claim(store: Store, ident: str) -> m.JobRow | None:
         if row is None or row.state in ("done", "failed"):
             return None
         row.state, row.attempts, row.updated_at = "running", row.attempts + 1, m.utcnow()
+        row.label = "开始生成"
         session.flush()
         session.expunge(row)
         return row

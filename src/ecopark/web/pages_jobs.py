@@ -71,7 +71,7 @@ def job_page(request: Request, session: ReadDb, who: ReadingViewer,
     percent = round(100 * row.steps_done / row.steps_total) if row.steps_total else 0
     return render(request, "job.html", job=row, park=park, percent=percent,
                   refresh=REFRESH_SECONDS if row.state in ("queued", "running") else None,
-                  format=row.kind.split(".")[-1].upper(), english=ENGLISH)
+                  format=row.kind.split(".")[-1], english=ENGLISH)
 
 
 @router.get("/jobs/{job_id}/result")
