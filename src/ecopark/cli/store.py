@@ -197,13 +197,18 @@ def load(dataset: Annotated[Path, typer.Argument(help="数据文件或工作簿 
                                              "their history)")] = "") -> None:
     """存入数据库 — store a park-year into the park's record (all or nothing; implausible
     values need --reason)."""
+    from ecopark.cli.progress import steps
     from ecopark.store import repository, sources
 
-    spec, fw = sources.read_dataset_spec(dataset, framework)
-    with open_session(db, create=True) as session:
-        stored = repository.save_dataset(session, spec, fw, park=park, source_file=str(dataset),
-                                         replace=replace, reason=reason)
-        summary = f"{stored.park.name} {stored.year}: {len(stored.observations)} 个观测值 values"
+    with steps(2) as step:
+        step(f"读取 reading {dataset.name}")
+        spec, fw = sources.read_dataset_spec(dataset, framework)
+        step("存入数据库 storing")
+        with open_session(db, create=True) as session:
+            stored = repository.save_dataset(session, spec, fw, park=park,
+                                             source_file=str(dataset), replace=replace,
+                                             reason=reason)
+            summary = f"{stored.park.name} {stored.year}: {len(stored.observations)} 个观测值 values"
     typer.echo(f"已存入 stored {summary}")
 
 
