@@ -54,12 +54,16 @@ def mode_of(settings: Settings, store: Store) -> str:
     return "external" if store.dialect == "postgresql" else "in-process"
 
 
-def _huey(store: Store) -> Huey:
+def _huey(store: Store, listen: bool) -> Huey:
     url = make_url(store.url)
     if store.dialect == "postgresql":
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        # its tables are made by migration 0008 (the server's role may not create tables)
-        return PostgresHuey("ecopark", dsn=dsn, results=False, create_tables=False)
+        # its tables are made by migration 0008 (the server's role may not create tables).
+        # `listen`: idle workers wait on LISTEN (a connection per worker thread, which huey
+        # leaves open until the process ends: right for `ecopark worker`); otherwise they poll
+        # the one shared connection, closed when the server stops.
+        return PostgresHuey("ecopark", dsn=dsn, results=False, create_tables=False,
+                            blocking=listen)
     database = url.database or ""
     if store.dialect == "sqlite" and database and database != ":memory:" \
             and not database.startswith("file:"):
@@ -82,9 +86,7 @@ class JobQueue:
     def __init__(self, store: Store, settings: Settings) -> None:
         self.store, self.settings = store, settings
         self.mode = mode_of(settings, store)
-        self.huey = _huey(store)
-        self._task = self.huey.task(retries=settings.job_retries, retry_delay=1, context=True,
-                                    name="ecopark.job")(self._execute)
+        self._use(_huey(store, listen=False))
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
 
@@ -164,8 +166,16 @@ class JobQueue:
                     check_worker_health=False, **options)
 
     def run_worker(self, threads: int) -> None:
-        """Consume this queue until stopped by a signal (`ecopark worker`)."""
+        """Consume this queue until stopped by a signal (`ecopark worker`): on PostgreSQL idle
+        workers wait for new jobs with LISTEN/NOTIFY."""
+        self._use(_huey(self.store, listen=True))
         self.consumer(threads, signals=True).run()
+
+    def _use(self, huey: Huey) -> None:
+        """Carry jobs on `huey`: its one task runs a job by id, retried after the unexpected."""
+        self.huey = huey
+        self._task = huey.task(retries=self.settings.job_retries, retry_delay=1, context=True,
+                               name="ecopark.job")(self._execute)
 
     def stop(self) -> None:
         """Stop the in-process workers, letting the running jobs finish, and close the queue's
