@@ -149,6 +149,7 @@ COMMANDS: dict[str, Callable[[Path], list[list[str]]]] = {
                     _to_a_file_folder("export", "--park", PARK, "-o", "{out}.yaml", "--db", "{db}")),
     "parks": _on_databases("parks"),
     "serve": _on_databases("serve"),
+    "worker": _on_databases("worker"),
     "db init": _on_databases("db", "init"),
     "db upgrade": _on_databases("db", "upgrade"),
     "db backup": _also(_on_databases("db", "backup", "{out}"),

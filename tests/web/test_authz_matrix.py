@@ -68,6 +68,7 @@ CALLS = [
     Call("PUT", "/parks/{park}/years/2018/reported", READERS,
          body=lambda: {"year": 2018, "indicators": {"1": "1.00"}}),
     Call("POST", "/parks/{park}/years/2018/reported/upload", READERS, files=_table),
+    Call("POST", "/parks/{park}/years/2018/reports", READERS, body=lambda: {"format": "docx"}),
     Call("GET", "/parks/{park}/enterprises", READERS),
     Call("POST", "/parks/{park}/enterprises", ADMIN, body=lambda: {"name": "新企业"}),
     Call("GET", "/enterprises/{enterprise}", READERS),
@@ -96,6 +97,10 @@ SELF_ONLY = {("POST", "/auth/login"), ("POST", "/auth/logout"), ("GET", "/auth/m
              ("POST", "/tokens"), ("DELETE", "/tokens/{token_id}")}
 
 
+# A job of park B, addressed by its id: checked in test_another_parks_job_is_not_found below.
+JOBS = {("GET", "/jobs/{job_id}"), ("GET", "/jobs/{job_id}/result")}
+
+
 def _template(path: str) -> str:
     bare = path.split("?")[0]
     for name, param in (("park", "park_id"), ("enterprise", "enterprise_id"), ("user", "user_id")):
@@ -109,7 +114,7 @@ def test_the_matrix_covers_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     routes = {(method.upper(), path.removeprefix(V1)) for path, operations in paths.items()
               for method in operations}
-    covered = {(c.method, _template(c.path)) for c in CALLS} | SELF_ONLY
+    covered = {(c.method, _template(c.path)) for c in CALLS} | SELF_ONLY | JOBS
     assert routes == covered
 
 
@@ -143,6 +148,23 @@ def test_every_role_against_another_parks_resource(client: TestClient, world: Wo
         leaked = [s for s in B_SECRETS if s in response.text]
         assert not leaked, (role, leaked, response.text)
         assert _audit_rows(world) == before, (role, "a refused request wrote something")
+
+
+def test_another_parks_job_is_not_found(client: TestClient, world: World) -> None:
+    asked = client.post(f"{V1}/parks/{world.park_b}/years/2018/reports", json={},
+                        headers=world.headers("admin"))
+    assert asked.status_code == 202
+    job = asked.headers["location"]
+    for role in ROLES:
+        headers = world.headers(ROLE_USERS[role])
+        for path in (job, f"{job}/result"):
+            reply = client.get(path, headers=headers)
+            if role in READERS:
+                assert reply.status_code in (200, 404 if path.endswith("result") else 200)
+                continue
+            assert reply.status_code == 404, (role, path, reply.text)
+            assert reply.json()["error"]["type"] == "NotFound"
+            assert not [s for s in B_SECRETS if s in reply.text], (role, reply.text)
 
 
 @pytest.mark.parametrize("role", ROLES)

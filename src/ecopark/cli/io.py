@@ -56,12 +56,15 @@ def import_(workbook: Annotated[Path, typer.Argument(help="填好的模板 a fil
             output: OutputOpt, framework: FrameworkOpt = None) -> None:
     """导入工作簿 — convert a filled workbook into a dataset file (all problems listed at once;
     nothing is written on any problem)."""
+    from ecopark.cli.progress import steps
     from ecopark.core.framework.loading import load_framework
     from ecopark.io.guard import inspect
     from ecopark.io.workbook import read_workbook_spec
     from ecopark.io.yamlout import dataset_yaml
 
-    spec = read_workbook_spec(workbook, load_framework(framework) if framework else None)
+    with steps(1) as step:
+        step(f"读取工作簿 reading {workbook.name}")
+        spec = read_workbook_spec(workbook, load_framework(framework) if framework else None)
     if inspect(workbook).has_macros:
         typer.echo("注意：文件含宏，宏未运行，仅读取数据 / note: the file has macros; they were not "
                    "run, only its data was read", err=True)

@@ -30,15 +30,20 @@ def table(dataset: DatasetArg, output: OutputOpt,
           lang: LangOpt = Lang.zh, year: YearOpt = None,
           framework: FrameworkOpt = None) -> None:
     """对照考核表 — write the assessment table in the official layout."""
+    from ecopark.cli.progress import steps
     from ecopark.reports.table import build_table, write_table
 
-    evaluation = evaluate_file(dataset, framework, year)
-    verification = None
-    if verify:
-        from ecopark.core.verify import verify as run_verify
+    with steps(3 if verify else 2) as step:
+        step("读取数据并计算指标 reading the data and computing")
+        evaluation = evaluate_file(dataset, framework, year)
+        verification = None
+        if verify:
+            from ecopark.core.verify import verify as run_verify
 
-        verification = run_verify(evaluation)
-    write_table(build_table(evaluation, verification, lang=lang.value), output)
+            step("复算核查 verifying")
+            verification = run_verify(evaluation)
+        step(f"写入 writing {output.name}")
+        write_table(build_table(evaluation, verification, lang=lang.value), output)
     typer.echo(f"已写入 wrote {output}")
 
 
@@ -52,8 +57,14 @@ def report(dataset: DatasetArg, output: ReportOutputOpt, lang: LangOpt = Lang.zh
            year: YearOpt = None, framework: FrameworkOpt = None) -> None:
     """年度评价报告（草稿）— write the draft annual evaluation report (.docx, or .pdf via
     LibreOffice)."""
+    from ecopark.cli.progress import steps
     from ecopark.reports.report import write_report
 
-    evaluation = evaluate_file(dataset, framework, year)
-    write_report(evaluation, output, lang.value)
+    with steps(2) as step:
+        step("读取数据并计算指标 reading the data and computing")
+        evaluation = evaluate_file(dataset, framework, year)
+        pdf = output.suffix.lower() == ".pdf"
+        step("撰写报告并转换为 PDF writing the report, converting it to PDF" if pdf else
+             "撰写报告 writing the report")
+        write_report(evaluation, output, lang.value)
     typer.echo(f"已写入 wrote {output}")

@@ -9,6 +9,7 @@ file in the user data directory.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -197,13 +198,18 @@ def load(dataset: Annotated[Path, typer.Argument(help="数据文件或工作簿 
                                              "their history)")] = "") -> None:
     """存入数据库 — store a park-year into the park's record (all or nothing; implausible
     values need --reason)."""
+    from ecopark.cli.progress import steps
     from ecopark.store import repository, sources
 
-    spec, fw = sources.read_dataset_spec(dataset, framework)
-    with open_session(db, create=True) as session:
-        stored = repository.save_dataset(session, spec, fw, park=park, source_file=str(dataset),
-                                         replace=replace, reason=reason)
-        summary = f"{stored.park.name} {stored.year}: {len(stored.observations)} 个观测值 values"
+    with steps(2) as step:
+        step(f"读取 reading {dataset.name}")
+        spec, fw = sources.read_dataset_spec(dataset, framework)
+        step("存入数据库 storing")
+        with open_session(db, create=True) as session:
+            stored = repository.save_dataset(session, spec, fw, park=park,
+                                             source_file=str(dataset), replace=replace,
+                                             reason=reason)
+            summary = f"{stored.park.name} {stored.year}: {len(stored.observations)} 个观测值 values"
     typer.echo(f"已存入 stored {summary}")
 
 
@@ -420,7 +426,11 @@ def serve(db: DbOpt = None,
                                                help="工作进程数 worker processes (more than 1: "
                                                "PostgreSQL and ECOPARK_SECRET_KEY needed)")] = 1,
           demo: Annotated[bool, typer.Option(help="演示：新建演示数据库并打印登录 create a demo "
-                                             "database and print its logins")] = False) -> None:
+                                             "database and print its logins")] = False,
+          jobs: Annotated[str | None, typer.Option(
+              help="后台任务在本进程运行 (in-process) 或由 ecopark worker 运行 (external) where "
+                   "background jobs run; default: in-process on SQLite, external on "
+                   "PostgreSQL")] = None) -> None:
     """启动服务 — the web pages at / and the JSON API under /api/v1 (OpenAPI docs at /docs)."""
     import uvicorn
 
@@ -431,6 +441,8 @@ def serve(db: DbOpt = None,
     settings = Settings()
     if workers > 1:
         _check_workers(db, workers)
+    if jobs is not None:
+        settings = settings.model_copy(update={"jobs": _jobs_mode(jobs)})
     store = _demo_store(db, settings) if demo else _open(db, timeouts=settings.timeouts())
     try:
         application = create_app(_demo_settings(settings) if demo else settings, store)
@@ -449,6 +461,8 @@ def serve(db: DbOpt = None,
         # same secret); the demo database was made above, once
         del application
         _share_with_workers(store, demo)
+        if jobs is not None:
+            os.environ["ECOPARK_JOBS"] = _jobs_mode(jobs)  # the workers read their settings anew
         typer.echo(f"工作进程 worker processes: {workers}")
         uvicorn.run("ecopark.web.app:app_from_environment", factory=True, workers=workers, **common)
     finally:
@@ -493,6 +507,37 @@ def _share_with_workers(store: Any, demo: bool) -> None:
         os.environ["ECOPARK_DEMO"] = "true"
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ecopark-metrics-")
+
+
+def _jobs_mode(text: str) -> str:
+    from ecopark.core.errors import InvalidValue
+
+    if text not in ("in-process", "external"):
+        raise InvalidValue("--jobs", f"无法识别 “{text}” not understood",
+                           "请用 use in-process 或 or external")
+    return text
+
+
+@app.command()
+@handles_errors
+def worker(db: DbOpt = None,
+           threads: Annotated[int | None, typer.Option(
+               min=1, max=32, help="同时运行的任务数 jobs run at once (default: "
+                                   "ECOPARK_JOB_THREADS, 2)")] = None) -> None:
+    """运行后台任务 — run the background jobs (reports) that the web servers queue, until
+    stopped (Ctrl-C: finish the running jobs, then stop)."""
+    from ecopark.jobs import JobQueue
+    from ecopark.store.settings import Settings
+
+    settings = Settings()
+    store = _open(db, timeouts=settings.timeouts())
+    try:
+        queue = JobQueue(store, settings)
+        typer.echo(f"后台任务 background jobs: {store.display_url} "
+                   f"({threads or settings.job_threads} 线程 threads)")
+        queue.run_worker(threads or settings.job_threads)
+    finally:
+        store.dispose()
 
 
 def _demo_settings(settings: Any) -> Any:

@@ -32,6 +32,7 @@ from ecopark.store.models import (
     AuditEntry,
     Base,
     Enterprise,
+    JobRow,
     LoginAttempt,
     ObservationHistory,
     ParkYear,
@@ -48,7 +49,7 @@ CHAINED = ("at", "actor", "action", "table_name", "row_key", "park_id", "old_jso
 _LOCK_KEY = 0x65636F7061726B  # "ecopark": the advisory lock that serialises appends (PostgreSQL)
 
 # a value's history entry repeats the audited change of its observation row: not logged twice
-_SKIPPED = (AuditEntry, LoginAttempt, ObservationHistory, SessionRow)
+_SKIPPED = (AuditEntry, JobRow, LoginAttempt, ObservationHistory, SessionRow)  # jobs: no data
 _SECRET = frozenset({"password_hash", "token_hash"})
 
 

@@ -16,6 +16,7 @@ list keeps its order (`position`).
     frameworks ─< framework_versions ─< park_years
     parks ─< enterprises ─< submissions ─< submission_values
     roles ─< users ─< api_tokens, sessions;  login_attempts, login_counters;  audit_log (append-only)
+    jobs (background work: state, progress and result; not audited)
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -43,7 +45,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 __all__ = [
     "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base",
     "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
-    "FrameworkVersion", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
+    "FrameworkVersion", "JobRow", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
     "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue", "ReportedRowRow",
     "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
     "SubmissionValue", "TextStatementRow", "User", "utcnow",
@@ -562,3 +564,29 @@ class AuditEntry(Base):
     new_json: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # unique: the chain cannot fork
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class JobRow(Base):
+    """A background job (ecopark.jobs): its id is the digest of the request (kind, park-year,
+    the park's data version, language), so asking twice finds the same job. Its state, progress
+    and result live here, where every worker and every web process reads them. Not audited: a
+    job changes no data, and the park's data version is read from the audit log."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    park_id: Mapped[int] = mapped_column(Integer, index=True)
+    year: Mapped[int]
+    lang: Mapped[str] = mapped_column(String(8))
+    data_version: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)
+    steps_total: Mapped[int] = mapped_column(Integer, default=1)
+    label: Mapped[str] = mapped_column(Text, default="")  # the current step, in Chinese
+    error: Mapped[str] = mapped_column(Text, default="")  # what the user reads when it failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    result_name: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

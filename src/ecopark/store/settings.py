@@ -77,6 +77,20 @@ class Settings(BaseSettings):
     upload_cpu_seconds: int = Field(60, ge=1, description="上传文件解析 CPU 时间上限 CPU time "
                                     "of the child process that parses an upload, in seconds")
 
+    jobs: Literal["in-process", "external"] | None = Field(None, description="后台任务运行方式 "
+                                                           "where background jobs run: in-process "
+                                                           "(threads of the server) or external "
+                                                           "(`ecopark worker`); default: in-process "
+                                                           "on SQLite, external on PostgreSQL")
+    job_threads: int = Field(2, ge=1, le=32, description="后台任务线程数 jobs run at once by one "
+                             "server (in-process) or one worker")
+    job_retries: int = Field(2, ge=0, le=10, description="后台任务重试次数 times a job is retried "
+                             "after an unexpected error (an error in the data fails at once)")
+    job_keep_days: int = Field(7, ge=1, le=365, description="后台任务结果保留天数 days a finished "
+                               "job and its file are kept")
+    job_result_max_mb: int = Field(64, ge=1, le=1024, description="后台任务结果上限 largest "
+                                   "result file a job may store, in MB")
+
     def proxies(self) -> list[IPNetwork]:
         """The trusted proxies as networks; SettingsError names an entry that is not one."""
         try:

@@ -1,5 +1,6 @@
 """The JSON API under /api/v1: parks and park-years, observations, evaluation and verification,
-enterprises and submissions, printed-table uploads, users, the audit log and signing in.
+enterprises and submissions, printed-table uploads, background jobs (reports), users, the audit
+log and signing in.
 
 Every error has one shape (`ecopark.web.errors`); every response documents its model in the
 OpenAPI schema at /openapi.json (browse it at /docs).
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ecopark.web import routes_enterprises, routes_parks, routes_people, routes_values
+from ecopark.web import routes_enterprises, routes_jobs, routes_parks, routes_people, routes_values
 from ecopark.web.schemas import ErrorOut
 
 __all__ = ["PREFIX", "router"]
@@ -27,3 +28,4 @@ router.include_router(routes_people.router)
 router.include_router(routes_parks.router)
 router.include_router(routes_values.router)
 router.include_router(routes_enterprises.router)
+router.include_router(routes_jobs.router)

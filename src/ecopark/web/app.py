@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from ecopark import metrics
 from ecopark.core.framework.loading import available_frameworks, load_framework
+from ecopark.jobs import JobQueue
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
@@ -52,6 +53,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                   lifespan=_lifespan)
     app.state.settings, app.state.store = settings, store
+    app.state.jobs = JobQueue(store, settings)
     app.state.replies = ReplyCache[bytes]()
     app.state.views = ReplyCache[Assessed](size=256)
     app.state.pages = ReplyCache[str](size=256)
@@ -79,8 +81,13 @@ def app_from_environment() -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     turns.install(app, app.state.settings.read_slots)
     _freeze_start_up()
-    yield
-    metrics.process_exited()
+    jobs: JobQueue = app.state.jobs
+    jobs.resume()  # in-process: the jobs left queued when the server last stopped
+    try:
+        yield
+    finally:
+        jobs.stop()
+        metrics.process_exited()
 
 
 @functools.cache  # once per process: what is frozen is never collected (tests build many apps)

@@ -15,6 +15,7 @@ from ecopark.web import (
     pages_data,
     pages_downloads,
     pages_enterprise,
+    pages_jobs,
     pages_park,
     pages_profile,
     pages_public,
@@ -50,7 +51,7 @@ def vendor_rest(rest: str) -> Response:
 def install(app: FastAPI) -> None:
     app.include_router(_vendor)
     for module in (pages_auth, pages_park, pages_data, pages_sections, pages_profile, pages_values,
-                   pages_downloads, pages_enterprise, pages_review, pages_admin, pages_public,
+                   pages_downloads, pages_jobs, pages_enterprise, pages_review, pages_admin, pages_public,
                    pages_years):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")

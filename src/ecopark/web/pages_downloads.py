@@ -1,8 +1,8 @@
 """Downloads of a park-year: the 对照考核表 (.xlsx, .docx; with the printed values and the
 findings when the park-year has a printed table), the dataset (YAML, as stored), the draft
-annual report (.docx, in the page's language) and the workbook template filled with what is
+the workbook template filled with what is
 stored (one column per year the indicators read and per stored year; uploaded again, it gives
-back the same values)."""
+back the same values). The draft annual report is a background job (pages_jobs)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from ecopark.core.framework.loading import load_framework
 from ecopark.io.prefill import write_filled_template
 from ecopark.io.yamlout import dataset_yaml
-from ecopark.reports.report import write_report
 from ecopark.reports.table import AssessmentTable, build_table, write_table
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, Year
@@ -35,7 +34,7 @@ _TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".yaml": "application/yaml; charset=utf-8",
 }
-Kind = Literal["table.xlsx", "table.docx", "dataset.yaml", "report.docx", "template.xlsx"]
+Kind = Literal["table.xlsx", "table.docx", "dataset.yaml", "template.xlsx"]
 
 
 @router.get("/parks/{park_id}/years/{year}/download/{kind}")
@@ -48,7 +47,6 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
         "table.xlsx": lambda: _file(".xlsx", lambda p: write_table(_table(item, lang), p)),
         "table.docx": lambda: _file(".docx", lambda p: write_table(_table(item, lang), p)),
         "dataset.yaml": lambda: dataset_yaml(item.spec).encode("utf-8"),
-        "report.docx": lambda: _file(".docx", lambda p: write_report(item.evaluation, p, lang)),
         "template.xlsx": lambda: _file(".xlsx", lambda p: _template(item, year, p)),
     }
     name = f"{park.name}-{year}-{kind}"

@@ -1,0 +1,14 @@
+"""Background work (reports now; batch verification, imports and e-mail later) on a queue
+(huey): a job is asked for with `JobQueue.start`, runs in worker threads (in the server, or in
+`ecopark worker`), reports its progress to the `jobs` table and leaves its result file there.
+
+    records.py   the jobs table: idempotent ids, state, progress, result, clean-up
+    kinds.py     what a job can do: one registered function per kind
+    queue.py     huey set up from the settings; running a job, its retries
+"""
+
+from ecopark.jobs.kinds import KINDS, Work, kind
+from ecopark.jobs.queue import JobQueue, mode_of
+from ecopark.jobs.records import find
+
+__all__ = ["KINDS", "JobQueue", "Work", "find", "kind", "mode_of"]

@@ -1,0 +1,90 @@
+"""Background jobs in the API: ask for a park-year's report (202 with the job's address), follow
+its state and progress, fetch its file. The request only records and enqueues the job.
+
+A job is visible to whoever may read its park; to anyone else it does not exist (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from ecopark.jobs import JobQueue, find
+from ecopark.store import models as m
+from ecopark.store import repository
+from ecopark.store.permissions import Principal
+from ecopark.web.deps import Id, ReadDb, ReadingWho, Year
+from ecopark.web.pages_jobs import result_response
+from ecopark.web.routes_parks import visible_park
+
+__all__ = ["JobOut", "ReportIn", "router"]
+
+router = APIRouter(tags=["jobs 后台任务"])
+
+JobPath = Path(pattern=r"^[0-9a-f]{32}$", description="后台任务编号 job id")
+
+
+class ReportIn(BaseModel):
+    format: Literal["docx", "pdf"] = Field("docx", description="文件格式 file format")
+    lang: Literal["zh", "en"] = Field("zh", description="报告语言 language of the report")
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str = Field(description="report.docx | report.pdf")
+    park_id: int
+    year: int
+    lang: str
+    state: Literal["queued", "running", "done", "failed"]
+    steps_done: int
+    steps_total: int
+    label: str = Field(description="当前步骤 the current step, in Chinese")
+    error: str = Field(description="失败原因 why it failed ('' unless failed)")
+    result: str | None = Field(description="结果文件地址 where to fetch the file once done")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: m.JobRow) -> JobOut:
+        return cls(id=row.id, kind=row.kind, park_id=row.park_id, year=row.year, lang=row.lang,
+                   state=row.state,
+                   steps_done=row.steps_done, steps_total=row.steps_total, label=row.label,
+                   error=row.error, created_at=row.created_at, updated_at=row.updated_at,
+                   result=f"/api/v1/jobs/{row.id}/result" if row.state == "done" else None)
+
+
+def _job(session: Session, who: Principal, ident: str) -> m.JobRow:
+    row = find(session, ident)
+    visible_park(session, who, row.park_id)
+    return row
+
+
+@router.post("/parks/{park_id}/years/{year}/reports", status_code=202, response_model=JobOut,
+             summary="生成年度评价报告（后台任务） ask for the park-year's report as a job",
+             responses={202: {"description": "已排队或已存在 queued, or the same request's "
+                                             "job; Location: the job"}})
+def ask_report(park_id: Id, year: Year, body: ReportIn, request: Request, session: ReadDb,
+               who: ReadingWho) -> Response:
+    park = visible_park(session, who, park_id)
+    _, version = repository.park_version(session, park, year)
+    queue: JobQueue = request.app.state.jobs
+    row = queue.start(f"report.{body.format}", park.id, year, body.lang, version, who.name)
+    return JSONResponse(JobOut.of(row).model_dump(mode="json"), status_code=202,
+                        headers={"Location": f"/api/v1/jobs/{row.id}"})
+
+
+@router.get("/jobs/{job_id}", summary="后台任务的状态和进度 a job's state and progress")
+def get_job(session: ReadDb, who: ReadingWho, job_id: str = JobPath) -> JobOut:
+    return JobOut.of(_job(session, who, job_id))
+
+
+@router.get("/jobs/{job_id}/result", summary="后台任务的结果文件 a finished job's file",
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}, "application/vnd."
+                             "openxmlformats-officedocument.wordprocessingml.document": {}}}})
+def get_result(session: ReadDb, who: ReadingWho, job_id: str = JobPath) -> Response:
+    return result_response(_job(session, who, job_id))
