@@ -276,7 +276,7 @@ def test_publish_settings_open_the_public_page(client: TestClient, world: World)
                             "publish_enterprises": "on", "key": str(world.enterprise_a)})
     client.cookies.clear()
     public = client.get(f"/public/parks/{world.park_a}")
-    assert public.status_code == 200 and "对照 HJ 274-2015 的考核结果" in public.text
+    assert public.status_code == 200 and "评价 · HJ 274-2015《国家生态工业示范园区标准》" in public.text
     assert "甲企业" in public.text and "退出" not in public.text
     assert f"/public/parks/{world.park_a}" in client.get("/public").text
 
