@@ -190,9 +190,12 @@ def _canonical_sha256(body: dict[str, Any]) -> str:
 
 
 def _tables(connection: Connection) -> list[Table]:
+    """The tables of the record: not Alembic's, and not the job queue's (on PostgreSQL huey keeps
+    its `huey_*` tables in the same database; queued work belongs to a running deployment)."""
     metadata = MetaData()
     metadata.reflect(connection)
-    return [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+    return [t for t in metadata.sorted_tables
+            if t.name != "alembic_version" and not t.name.startswith("huey_")]
 
 
 def _dump_table(connection: Connection, table: Table) -> dict[str, Any]:
