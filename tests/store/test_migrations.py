@@ -113,6 +113,12 @@ def test_db_upgrade_command(v1: Path) -> None:
 
 def test_models_and_migrations_describe_the_same_schema(store: Store) -> None:
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_name": _not_the_queue})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def _not_the_queue(name: str | None, kind: str, _parents: object) -> bool:
+    """huey's own tables (PostgreSQL, migration 0008) are the job queue's, not the models'."""
+    return not (kind == "table" and name is not None and name.startswith("huey_"))

@@ -391,8 +391,9 @@ def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]], na
 
 def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
     for table in tables:
-        if [c.name for c in table.primary_key.columns] != ["id"]:
-            continue
+        keys = list(table.primary_key.columns)
+        if [c.name for c in keys] != ["id"] or keys[0].type.python_type is not int:
+            continue  # only integer ids have a sequence (the jobs table's id is a digest)
         connection.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 1), "
