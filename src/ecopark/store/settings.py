@@ -93,21 +93,11 @@ class Settings(BaseSettings):
 
     def proxies(self) -> list[IPNetwork]:
         """The trusted proxies as networks; SettingsError names an entry that is not one."""
-        try:
-            return [ipaddress.ip_network(p.strip(), strict=False)
-                    for p in self.trusted_proxies.split(",") if p.strip()]
-        except ValueError as exc:
-            raise SettingsError("ECOPARK_TRUSTED_PROXIES", f"不是地址或网段 not an address or "
-                                f"network: {exc}", "例如 e.g. 10.0.0.5,10.1.0.0/16") from None
+        return _networks("ECOPARK_TRUSTED_PROXIES", self.trusted_proxies, "10.0.0.5,10.1.0.0/16")
 
     def metrics_networks(self) -> list[IPNetwork]:
         """The addresses allowed to read /metrics; SettingsError names an entry that is not one."""
-        try:
-            return [ipaddress.ip_network(p.strip(), strict=False)
-                    for p in self.metrics_allow.split(",") if p.strip()]
-        except ValueError as exc:
-            raise SettingsError("ECOPARK_METRICS_ALLOW", f"不是地址或网段 not an address or "
-                                f"network: {exc}", "例如 e.g. 127.0.0.1,10.0.0.0/8") from None
+        return _networks("ECOPARK_METRICS_ALLOW", self.metrics_allow, "127.0.0.1,10.0.0.0/8")
 
     def timeouts(self) -> Timeouts:
         return Timeouts(wait=self.db_wait_seconds, statement=self.statement_timeout_seconds)
@@ -129,3 +119,12 @@ class Settings(BaseSettings):
                 f"shorter than {MIN_SECRET_LENGTH} characters; refused outside demo mode",
                 "export ECOPARK_SECRET_KEY=$(python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')，或用 --demo 试用 or try --demo")
+
+
+def _networks(setting: str, text: str, example: str) -> list[IPNetwork]:
+    """A comma-separated list of addresses or networks; SettingsError names the setting."""
+    try:
+        return [ipaddress.ip_network(p.strip(), strict=False) for p in text.split(",") if p.strip()]
+    except ValueError as exc:
+        raise SettingsError(setting, f"不是地址或网段 not an address or network: {exc}",
+                            f"例如 e.g. {example}") from None
