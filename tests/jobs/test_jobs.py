@@ -239,3 +239,21 @@ def test_a_missing_park_fails_the_report_with_a_message(queue: JobQueue, store: 
     done = wait(store, row.id)
     assert (done.state, done.attempts) == ("failed", 1)
     assert "999999" in done.error
+
+
+def test_a_job_of_no_park_carries_its_input_and_is_seen_by_its_requester_only(
+        queue: JobQueue, store: Store, world: World, temporary_kinds) -> None:
+    @temporary_kinds("test.upper", 1)
+    def upper(work: Work) -> tuple[bytes, str]:
+        assert (work.park_id, work.year, work.requested_by) == (None, None, "reviewer")
+        assert work.input is not None
+        return work.input.upper(), work.input_name + ".out"
+
+    row = queue.start("test.upper", None, None, "zh", 0, "reviewer", b"abc", "tables.zip")
+    again = queue.start("test.upper", None, None, "zh", 0, "reviewer", b"abc", "tables.zip")
+    other = queue.start("test.upper", None, None, "zh", 0, "reviewer", b"abd", "tables.zip")
+    assert row.id == again.id != other.id  # the same input, the same job
+    done = wait(store, row.id)
+    assert (done.state, done.result, done.result_name, done.park_id, done.year) == \
+        ("done", b"ABC", "tables.zip.out", None, None)
+    wait(store, other.id)

@@ -148,3 +148,24 @@ def test_a_result_before_the_job_is_done_is_not_found(
         result = client.get(reply.headers["location"] + "/result",
                             headers=world.headers("officer-a"))
         assert result.status_code == 404
+
+
+def test_a_job_of_no_park_is_seen_by_its_requester_and_admins_only(
+        jobs_client: TestClient, world: World) -> None:
+    from ecopark.jobs import KINDS, kind
+
+    @kind("test.echo", 1)
+    def echo(work):  # type: ignore[no-untyped-def]
+        return work.input or b"", "echo.txt"
+
+    try:
+        queue = jobs_client.app.state.jobs  # type: ignore[attr-defined]
+        row = queue.start("test.echo", None, None, "zh", 0, "reviewer", b"x", "x.txt")
+        path = f"/api/v1/jobs/{row.id}"
+        seen = {who: jobs_client.get(path, headers=world.headers(who)).status_code
+                for who in ("reviewer", "admin", "officer-a", "officer-b")}
+        assert seen == {"reviewer": 200, "admin": 200, "officer-a": 404, "officer-b": 404}
+        body = jobs_client.get(path, headers=world.headers("reviewer")).json()
+        assert (body["park_id"], body["year"], body["kind"]) == (None, None, "test.echo")
+    finally:
+        KINDS.pop("test.echo", None)

@@ -28,16 +28,19 @@ Result = tuple[bytes, str]  # the file's content and its name
 class Work:
     store: Store
     job_id: str
-    park_id: int
-    year: int
+    park_id: int | None  # None: a job that is not one park-year's
+    year: int | None
     lang: str
     step: Callable[[int, str], None]  # steps done so far, the step now starting (Chinese)
+    input: bytes | None = None  # an upload or a message the job works on
+    input_name: str = ""
+    requested_by: str = ""
 
     def evaluation(self) -> tuple[str, Evaluation]:
         """The park's name and its park-year evaluated, read in one read transaction."""
         with self.store.session("jobs", write=False) as session:
-            park = session.get(m.Park, self.park_id)
-            if park is None:
+            park = session.get(m.Park, self.park_id) if self.park_id is not None else None
+            if park is None or self.year is None:
                 from ecopark.core.errors import NotFound
 
                 raise NotFound("园区 park", str(self.park_id))

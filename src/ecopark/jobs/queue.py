@@ -92,15 +92,18 @@ class JobQueue:
 
     # --------------------------------------------------------------------- asking for a job
 
-    def start(self, kind: str, park_id: int, year: int, lang: str, data_version: int,
-              who: str) -> m.JobRow:
+    def start(self, kind: str, park_id: int | None, year: int | None, lang: str,
+              data_version: int, who: str, input: bytes | None = None,
+              input_name: str = "") -> m.JobRow:
         """The job for this request: found (queued, running or done: nothing more is run) or
         queued now (new, failed before, or abandoned). Committed before it is enqueued, so the
-        worker always finds its row."""
+        worker always finds its row. `input` is what a job works on when it is not the park's
+        stored data (park_id and year are None for a job that is not one park-year's)."""
         if kind not in KINDS:
             raise InvalidValue("kind", f"没有这种后台任务 no such job kind “{kind}”",
                                " / ".join(sorted(KINDS)))
-        req = records.JobRequest(kind, park_id, year, lang, data_version, KINDS[kind].steps)
+        req = records.JobRequest(kind, park_id, year, lang, data_version, KINDS[kind].steps,
+                                 input, input_name)
         with self.store.session("jobs") as session:
             records.purge(session, self.settings.job_keep_days)
             row, fresh = records.request(session, req, who)
@@ -119,7 +122,8 @@ class JobQueue:
         if row is None or row.kind not in KINDS:
             return
         work = Work(self.store, ident, row.park_id, row.year, row.lang,
-                    lambda done, label: records.progress(self.store, ident, done, label))
+                    lambda done, label: records.progress(self.store, ident, done, label),
+                    row.input, row.input_name, row.requested_by)
         try:
             content, name = KINDS[row.kind].run(work)
         except EcoparkError as exc:  # an error in the data: retrying would give it again

@@ -2,7 +2,8 @@
 process reads them.
 
 A job's id is the digest of its request — kind, park-year, the park's data version (which
-changes with every change to the park's rows), language — so a second request for the same
+changes with every change to the park's rows), language, and the digest of its input when it
+carries one (an upload, a message) — so a second request for the same
 thing finds the same job and its result instead of a second run. A job that failed, or that
 has sat queued or running with no progress for `STALE` (its worker stopped), is started again
 by the next request. Finished jobs are deleted after the configured number of days.
@@ -38,16 +39,20 @@ STALE = dt.timedelta(minutes=30)  # a job this long without progress is taken as
 @dataclasses.dataclass(frozen=True)
 class JobRequest:
     kind: str
-    park_id: int
-    year: int
+    park_id: int | None  # None (with year None): a job that is not one park-year's
+    year: int | None
     lang: str
     data_version: int
     steps_total: int
+    input: bytes | None = None  # what the job works on, when not the park's stored data
+    input_name: str = ""
 
 
 def job_id(req: JobRequest) -> str:
     """The same request, the same id (hex SHA-256, 32 characters)."""
     text = f"{req.kind}|{req.park_id}|{req.year}|{req.lang}|{req.data_version}"
+    if req.input is not None:
+        text += f"|{req.input_name}|{hashlib.sha256(req.input).hexdigest()}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -62,7 +67,8 @@ def request(session: Session, req: JobRequest, who: str,
                        lang=req.lang, data_version=req.data_version, state="queued",
                        steps_done=0, steps_total=req.steps_total, label="排队等候", error="",
                        attempts=0, result=None, result_name="", requested_by=who,
-                       created_at=now, updated_at=now)
+                       input=req.input, input_name=req.input_name, created_at=now,
+                       updated_at=now)
         session.add(row)
         session.flush()
         return row, True

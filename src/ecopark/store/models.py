@@ -568,17 +568,22 @@ class AuditEntry(Base):
 
 class JobRow(Base):
     """A background job (ecopark.jobs): its id is the digest of the request (kind, park-year,
-    the park's data version, language), so asking twice finds the same job. Its state, progress
-    and result live here, where every worker and every web process reads them. Not audited: a
-    job changes no data, and the park's data version is read from the audit log."""
+    the park's data version, language, the input's digest), so asking twice finds the same
+    job. Its state, progress and result live here, where every worker and every web process
+    reads them. Not audited: a job changes no data, and the park's data version is read from
+    the audit log. A job that is not one park-year's (a batch of uploads, an e-mail) has no
+    park_id and year, and only its requester and administrators see it."""
 
     __tablename__ = "jobs"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    park_id: Mapped[int] = mapped_column(Integer, index=True)
-    year: Mapped[int]
+    park_id: Mapped[int | None] = mapped_column(Integer, index=True)  # None: not one park's
+    year: Mapped[int | None]
     lang: Mapped[str] = mapped_column(String(8))
     data_version: Mapped[int]
+    # what the job works on when it is not a park-year's stored data (an upload, a message)
+    input: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    input_name: Mapped[str] = mapped_column(Text, default="", server_default="")
     state: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
     steps_done: Mapped[int] = mapped_column(Integer, default=0)
     steps_total: Mapped[int] = mapped_column(Integer, default=1)

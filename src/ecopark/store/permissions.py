@@ -65,6 +65,11 @@ def can_decide(who: Principal, park_id: int) -> bool:
     return can_write_park(who, park_id)
 
 
+def can_read_own(who: Principal, owner: str) -> bool:
+    """What belongs to one person and no park (a batch job): that person (or an admin)."""
+    return who.admin or who.name == owner
+
+
 def hide(kind: str, key: object) -> NotFound:
     return NotFound(kind, str(key))
 

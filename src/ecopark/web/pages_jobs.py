@@ -20,7 +20,7 @@ from ecopark.jobs import JobQueue, find
 from ecopark.jobs.kinds import ENGLISH
 from ecopark.store import models as m
 from ecopark.store import repository
-from ecopark.store.permissions import Principal
+from ecopark.store.permissions import Principal, can_read_own
 from ecopark.web.deps import Id, ReadDb, Year
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, field, readable_park
 from ecopark.web.render import render, translator_of
@@ -47,9 +47,14 @@ def start_report(request: Request, session: Session, who: Principal, park_id: in
 
 
 def readable_job(session: Session, who: Principal, ident: str) -> m.JobRow:
-    """The job if `who` may read its park; otherwise the park's own 403/404."""
+    """The job if `who` may read its park (or, for a job of no park, asked for it); otherwise
+    the park's own 403/404."""
     row = find(session, ident)
-    readable_park(session, who, row.park_id)
+    if row.park_id is None:
+        if not can_read_own(who, row.requested_by):
+            raise NotFound("后台任务 job", ident)
+    else:
+        readable_park(session, who, row.park_id)
     return row
 
 

@@ -1,7 +1,8 @@
 """Background jobs in the API: ask for a park-year's report (202 with the job's address), follow
 its state and progress, fetch its file. The request only records and enqueues the job.
 
-A job is visible to whoever may read its park; to anyone else it does not exist (404)."""
+A job is visible to whoever may read its park (a job of no park: its requester and admins);
+to anyone else it does not exist (404)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from ecopark.core.errors import NotFound
 from ecopark.jobs import JobQueue, find
 from ecopark.store import models as m
 from ecopark.store import repository
-from ecopark.store.permissions import Principal
+from ecopark.store.permissions import Principal, can_read_own
 from ecopark.web.deps import Id, ReadDb, ReadingWho, Year
 from ecopark.web.pages_jobs import result_response
 from ecopark.web.routes_parks import visible_park
@@ -36,8 +38,8 @@ class ReportIn(BaseModel):
 class JobOut(BaseModel):
     id: str
     kind: str = Field(description="report.docx | report.pdf")
-    park_id: int
-    year: int
+    park_id: int | None = Field(description="园区（不属于某一园区的任务为空） the park, or null")
+    year: int | None
     lang: str
     state: Literal["queued", "running", "done", "failed"]
     steps_done: int
@@ -59,7 +61,11 @@ class JobOut(BaseModel):
 
 def _job(session: Session, who: Principal, ident: str) -> m.JobRow:
     row = find(session, ident)
-    visible_park(session, who, row.park_id)
+    if row.park_id is None:
+        if not can_read_own(who, row.requested_by):
+            raise NotFound("后台任务 job", ident)
+    else:
+        visible_park(session, who, row.park_id)
     return row
 
 
