@@ -126,7 +126,7 @@ def _columns(obj: Base) -> dict[str, Any]:
 def _plain(key: str, value: Any) -> Any:
     if key in _SECRET and value is not None:
         return "***"
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.date):  # datetimes and dates (a campaign's deadline)
         return value.isoformat()
     return value
 

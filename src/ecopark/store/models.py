@@ -45,11 +45,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
-    "ROLES", "SUBMISSION_STATUSES", "Campaign", "CampaignItem", "KeptForm", "Notification",
-    "Reminder", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base",
-    "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
-    "FrameworkVersion", "JobRow", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
-    "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue", "ReportedRowRow",
+    "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base", "Campaign",
+    "CampaignItem", "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
+    "FrameworkVersion", "JobRow", "KeptForm", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
+    "Notification", "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue",
+    "Reminder", "ReportedRowRow",
     "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
     "SubmissionValue", "TextStatementRow", "User", "utcnow",
 ]

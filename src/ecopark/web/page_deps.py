@@ -22,6 +22,7 @@ from ecopark.core.errors import AuthError, NotFound, PermissionDenied
 from ecopark.core.text import check_text
 from ecopark.store import auth
 from ecopark.store import models as m
+from ecopark.store.notifications import unread_count
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
 from ecopark.web.deps import COOKIE, Db, ReadDb, request_session, settings_of
 from ecopark.web.turns import turn
@@ -48,6 +49,7 @@ def _signed_in(request: Request, session: Session) -> Principal:
     who = auth.principal_from_session(session, cookie)
     session.info["actor"] = who.name
     request.state.who = who
+    request.state.unread = unread_count(session, who.user_id)
     request.state.csrf = auth.csrf_token(settings_of(request).secret(), cookie)
     return who
 
