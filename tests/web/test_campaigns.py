@@ -110,7 +110,8 @@ def test_opening_a_campaign_tells_the_parks_enterprises_by_e_mail(
     assert [to for to, _ in mails] == [["ent-a@example.cn"]]
     message = mails[0][1]
     assert message["From"] == "platform@example.cn"
-    assert _subject(message) == "【生态工业园区评价平台】江苏武进经济开发区发起了 2018 年数据报送，截止日期 2019-03-31。"
+    assert _subject(message) == ("【生态工业园区评价平台】江苏武进经济开发区发起了 2018 年数据报送，"
+                                 "截止日期 2019-03-31。")
     body = _body(message)
     assert body.index("江苏武进经济开发区发起了") < body.index("asks for your data for 2018")
 
@@ -151,7 +152,8 @@ def test_reminders_go_to_those_not_submitted_and_are_recorded(
     assert "已向 2 家企业催报。" in mail_client.get(reply.headers["location"]).text
     mails = inbox[0].wait(1)
     assert [to for to, _ in mails] == [["ent-d@example.cn"]]  # 丙企业 has no user; 甲 submitted
-    assert _subject(mails[0][1]) == "【生态工业园区评价平台】催报：请于 2019-03-31 前提交丁企业 2018 年的数据。"
+    assert _subject(mails[0][1]) == ("【生态工业园区评价平台】催报：请于 2019-03-31 前提交丁企业 "
+                                     "2018 年的数据。")
     reply = mail_client.post(f"{path}/remind", data={"csrf_token": csrf_of(mail_client, path),
                                                      "enterprise": str(ding_id)},
                              follow_redirects=False)
