@@ -72,7 +72,8 @@ def _context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
     return {"_": t.gettext, "t": t, "who": who, "csrf": getattr(request.state, "csrf", ""),
             "path": request.url.path, "full_path": _full_path(request), "locales": LOCALES,
             "nav": nav(who), "flash": flash_of(request, t),
-            "unread": getattr(request.state, "unread", None), **values}
+            "unread": getattr(request.state, "unread", None),
+            "kept": getattr(request.state, "kept", None), **values}
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
