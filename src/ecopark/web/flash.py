@@ -30,7 +30,7 @@ FLASHES = {
 
 def done(path: str, key: str, n: int | None = None, anchor: str = "") -> RedirectResponse:
     """303 to `path` with the confirmation `key` (path may carry a query already)."""
-    query = urlencode({"done": key, **({"n": n} if n is not None else {})})
+    query = urlencode({"done": key, **({"n": str(n)} if n is not None else {})})
     joiner = "&" if "?" in path else "?"
     return RedirectResponse(f"{path}{joiner}{query}{anchor}", status_code=303)
 
