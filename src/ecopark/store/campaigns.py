@@ -4,9 +4,9 @@ A campaign names the year, the items asked (a subset of the framework's enterpri
 ones the park's totals are summed from; all of them by default) and the deadline, a date in the
 park's time zone (China Standard Time): a submission is late after the end of that day. The
 board shows, for each enterprise of the park, where its submission stands, when it last moved
-and its share of the park's total of the first item asked. A reminder (催报) goes to one
-enterprise or to every one that has not submitted; each is recorded and tells the enterprise's
-users (`events`: campaign.opened, campaign.reminder).
+and its share of the park's total energy use (or of the first item asked, when energy is not).
+A reminder (催报) goes to one enterprise or to every one that has not submitted; each is
+recorded and tells the enterprise's users (`events`: campaign.opened, campaign.reminder).
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class BoardRow:
 @dataclasses.dataclass(frozen=True)
 class Board:
     campaign: m.Campaign
-    item: str  # the first item asked: what the shares are of
+    item: str  # what the shares are of: energy, or the first item asked
     total: float | None
     total_is_park: bool  # the park's own recorded value (else the enterprises' sum)
     rows: list[BoardRow]
@@ -113,7 +113,8 @@ class Board:
 
 def board(session: Session, park: m.Park, campaign: m.Campaign) -> Board:
     """Every enterprise of the park, by name, with its state in the campaign."""
-    item = campaign.items[0].item
+    asked = [i.item for i in campaign.items]
+    item = "energy" if "energy" in asked else asked[0]
     subs = _submissions(session, park, campaign.year)
     values = {e: _value(s, item) for e, s in subs.items()}
     recorded = _park_value(session, park, item, campaign.year)

@@ -27,8 +27,9 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 FRAMEWORK = "hj274-2015"
-STATES = {"not_started": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted"),
-          "accepted": N_("Accepted"), "returned": N_("Returned")}
+STATES = {"not_started": N_("Not started"), "draft": N_("Draft"),
+          "submitted": N_("Submitted, awaiting review"), "accepted": N_("Accepted"),
+          "returned": N_("Returned")}
 _OPEN = "开展报送 run a reporting campaign"
 
 

@@ -88,7 +88,8 @@ def _fields(framework: Framework, sub: m.Submission | None, lang: str,
         spec = framework.spec.items[item]
         stored = values.get(item)
         out.append({"item": item, "spec": spec, "choices": unit_choices(spec.unit),
-                    "name": enterprise_item_name(framework, item, lang), "asked": item in asked,
+                    "name": enterprise_item_name(framework, item, lang),
+                    "asked": item in asked and len(asked) < len(items),  # marked: a subset
                     "text": stored.value_text if stored else "",
                     "unit": (stored.unit if stored and stored.unit else unit_display(spec.unit))})
     return out
