@@ -5,6 +5,7 @@ notifications page (bell count, mark read)."""
 
 from __future__ import annotations
 
+import html
 import io
 import socket
 import time
@@ -223,3 +224,32 @@ def test_export_has_one_row_per_enterprise_and_item(mail_client: TestClient,
     assert rows[3][7] and rows[3][8] is None  # submitted, not decided
     sign_in(mail_client, world, "officer-b")
     assert mail_client.get(f"/parks/{world.park_a}/submissions/2018/export.xlsx").status_code == 403
+
+
+def test_the_board_in_english(mail_client: TestClient, world: World) -> None:
+    sign_in(mail_client, world, "officer-a")
+    _open(mail_client, world)
+    mail_client.cookies.set("ecopark_lang", "en")
+    page = html.unescape(mail_client.get(f"/parks/{world.park_a}/campaigns/2018").text)
+    assert "Data for 2018" in page and "Submitted, awaiting review" in page
+    assert ("Share: each enterprise's total comprehensive energy consumption as a part of the "
+            "park's own recorded total for 2018 (27,029.17 tce).") in page
+    assert "催报" not in page and "园区" not in page.replace("江苏武进经济开发区", "")
+
+
+def test_confirmations_after_saving_publish_settings_and_adding_a_user(
+        client: TestClient, world: World) -> None:
+    sign_in(client, world, "officer-a")
+    path = f"/parks/{world.park_a}/publish"
+    reply = client.post(path, data={"csrf_token": csrf_of(client, path), "publish_table": "on"})
+    assert "信息公开设置已保存。" in reply.text
+    sign_in(client, world, "admin")
+    data = {"csrf_token": csrf_of(client, "/admin"), "name": "new-officer",
+            "role": "park_officer", "park_id": str(world.park_a),
+            "password": "a-long-enough-password", "email": "new@example.cn"}
+    reply = client.post("/admin/users", data=data)
+    assert "用户已添加。" in reply.text and 'value="new@example.cn"' in reply.text
+    refused = client.post(f"/admin/users/{world.users['ent-a']}/email",
+                          data={"csrf_token": csrf_of(client, "/admin"), "email": "not an address"})
+    assert refused.status_code == 422
+    assert "请填写电子邮箱（如 name@example.cn），或留空。" in refused.text
