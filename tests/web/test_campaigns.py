@@ -253,3 +253,11 @@ def test_confirmations_after_saving_publish_settings_and_adding_a_user(
                           data={"csrf_token": csrf_of(client, "/admin"), "email": "not an address"})
     assert refused.status_code == 422
     assert "请填写电子邮箱（如 name@example.cn），或留空。" in refused.text
+
+
+def test_the_api_withdraws_before_review_only(client: TestClient, world: World) -> None:
+    path = f"/api/v1/enterprises/{world.enterprise_a}/submissions/2018/withdraw"
+    assert client.post(path, headers=world.headers("officer-a")).status_code == 403
+    reply = client.post(path, headers=world.headers("ent-a"))
+    assert (reply.status_code, reply.json()["status"]) == (200, "draft")
+    assert client.post(path, headers=world.headers("ent-a")).status_code == 409

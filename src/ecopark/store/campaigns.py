@@ -63,7 +63,7 @@ def open_campaign(session: Session, park: m.Park, year: int, deadline: dt.date,
         "campaign.opened", actor, park_id=park.id, year=year,
         text_zh=f"{park.name}发起了 {year} 年数据报送，截止日期 {deadline.isoformat()}。",
         text_en=f"{park.name} asks for your data for {year} by {deadline.isoformat()}.",
-        link=""))
+        link="/"))  # each enterprise user's home is their enterprise's page
     return campaign
 
 
