@@ -9,7 +9,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ecopark.store import models as m
 
@@ -71,3 +71,16 @@ def test_a_kept_form_is_not_given_for_another_token(client: TestClient, world: W
     sign_in(client, world, "ent-b")
     html = client.get(f"/enterprises/{world.enterprise_b}?year=2019&kept=forged").text
     assert 'id="kept-form"' not in html
+
+
+def test_a_password_is_never_kept(client: TestClient, world: World) -> None:
+    sign_in(client, world, "admin")
+    csrf = csrf_of(client, "/admin")
+    client.cookies.clear()
+    reply = client.post(f"/admin/users/{world.users['ent-a']}/password",
+                        data={"csrf_token": csrf, "password": "a-secret-new-password"},
+                        headers={"Referer": "http://testserver/admin"}, follow_redirects=False)
+    assert reply.status_code == 303 and "expired=1" in reply.headers["location"]
+    with world.store.session(actor="t", write=False) as session:
+        kept = [row.fields_json for row in session.scalars(select(m.KeptForm))]
+    assert kept == ["{}"]

@@ -100,9 +100,9 @@ CheckedForm = Annotated[FormData, Depends(_checked_form)]
 
 
 def _typed(form: FormData) -> dict[str, str]:
-    """The text a person typed into a form (not its token, not files), bounded."""
+    """The text a person typed into a form (not its token, passwords or files), bounded."""
     return {k: v[:20_000] for k, v in list(form.multi_items())[:500]
-            if isinstance(v, str) and k != CSRF_FIELD}
+            if isinstance(v, str) and k != CSRF_FIELD and "password" not in k}
 
 
 async def _raw_form(request: Request) -> AsyncIterator[FormData]:
