@@ -126,7 +126,7 @@ def trace(park_id: Id, year: Year, number: Number, request: Request, session: Db
     basis = f"{document}, indicator {number}" if lang == "en" else f"{document} 指标{number}"
     return render(request, "trace.html", park=found, year=year, item=item, row=row,
                   steps=steps, formula=readable(item.framework, ind.formula, lang), basis=basis,
-                  words=lambda text: readable(item.framework, text, lang),
+                  words=lambda text: plain_rule(readable(item.framework, text, lang)),
                   writable=can_write_park(who, found.id))
 
 
