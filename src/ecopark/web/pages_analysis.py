@@ -141,24 +141,25 @@ def _line(framework: Framework, result: Forecast, key: tuple[int, str, str], yea
         ind = framework.indicator(number)
         subject = t.gettext("Mandatory indicator %(number)s (%(name)s)", number=number,
                             name=t.pick(ind.name_zh, ind.name_en))
-        projection = _projected(result, number, ind.decimals, years, t)
+        projection = _projected(result, number, (ind.decimals, ind.unit), years, t)
     listed = ("、" if t.lang == "zh" else ", ").join(map(str, years))
     return {"kind": kind, "subject": subject, "number": number, "projection": projection,
             "what": t.gettext("%(what)s (%(years)s)", what=t.gettext(_KINDS[kind]), years=listed)}
 
 
-def _projected(result: Forecast, number: int, decimals: int, years: list[int],
+def _projected(result: Forecast, number: int, shape: tuple[int, str], years: list[int],
                t: Translator) -> str:
     """The central projection of each year (with its range when the scenarios differ)."""
+    decimals, unit = shape
     parts = []
     for year in years:
         value = result.evaluations[(year, "central")].result(number).value
         span = result.range(number, year)
-        text = f"{year}: {t.value(value, decimals)}"
+        text = _quantity(t.value(value, decimals), unit, t)
         if span and span[0] != span[1]:
             text += f" ({t.value(span[0], decimals)} – {t.value(span[1], decimals)})"
-        parts.append(text)
-    return "; ".join(parts)
+        parts.append(t.pick(f"{year}年 {text}", f"{year}: {text}"))
+    return t.pick("；", "; ").join(parts)
 
 
 # ------------------------------------------------------------------------------- the what-if
