@@ -93,6 +93,10 @@ def test_a_hint_meant_for_the_command_line_is_not_shown() -> None:
         "file t.docx, sheet 表格1: no evaluation year in the document"
     assert plain_text.one_language("写法应为 X[单位] expected X[UNIT]", "en") == "expected X[UNIT]"
     assert plain_text.one_language("纯中文", "en") == "纯中文"
+    control = "含有不可见的控制字符 U+202E contains the invisible control character U+202E"
+    assert plain_text.one_language(control, "zh") == "含有不可见的控制字符 U+202E"
+    assert plain_text.one_language(control, "en") == "contains the invisible control character U+202E"
+    assert plain_text.one_language("须低于 5 t", "en") == "须低于 5 t"  # a unit, not English
     assert plain_text.plain_rule(">= 3") == plain_text.plain_rule("≥3") == "≥ 3"
 
 

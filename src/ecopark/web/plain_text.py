@@ -22,10 +22,10 @@ __all__ = ["message", "one_language", "plain_rule"]
 
 _OPERATORS = ((">=", "≥"), ("<=", "≤"), ("!=", "≠"), ("==", "="))
 _SPACED = re.compile(r"\s*([≥≤≠<>])\s*(?=[-+\d.])")
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’"
-# the Chinese part, to its last Chinese character and what closes it ("单位]"); then the English
-_BILINGUAL = re.compile(rf"^(?P<zh>.*[{_CJK}][^\sA-Za-z{_CJK}]*)\s*(?P<en>[A-Za-z(\"'][^{_CJK}]*)$",
-                        re.DOTALL)
+_CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]")
+# where the English part begins: after the last Chinese character, at the first word that starts
+# in lower case (the Chinese part keeps what follows it up to there: "U+202E", "2018", "单位]")
+_ENGLISH_START = re.compile(r"(?:^|(?<=\s)|(?<=[^\sA-Za-z0-9_+\-.@\[]))[a-z(\"']")
 _COMMAND_LINE = re.compile(r"(?:^|[\s(（])--[a-z]|\becopark\s+[a-z]")
 
 
@@ -38,10 +38,16 @@ def plain_rule(text: str) -> str:
 
 def one_language(text: str, lang: str) -> str:
     """The part of a bilingual "中文 English" text in `lang`; a text in one language as it is."""
-    found = _BILINGUAL.match(text.strip())
-    if found is None:
+    text = text.strip()
+    last = max((m.end() for m in _CJK.finditer(text)), default=0)
+    if not last:
         return text
-    return found["en"].strip() if lang == "en" else found["zh"].strip()
+    start = _ENGLISH_START.search(text, last)
+    cut = start.start() if start else len(text)
+    english = text[cut:].strip()
+    if len(english) < 4 or not re.search(r"[a-z]{2,}\s|[a-z]{4,}", english):
+        return text  # no English part ("… 5 t" is a unit, not a translation)
+    return english if lang == "en" else text[:cut].strip()
 
 
 def message(exc: EcoparkError, lang: str) -> str:
