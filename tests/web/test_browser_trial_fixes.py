@@ -17,8 +17,9 @@ from ecopark.core.errors import NotFound, WorkbookError
 from ecopark.core.units import pretty
 from ecopark.web import plain_text
 
+from ..conftest import SEED
 from ..dbfixtures import World
-from .pages import form_fields, sign_in
+from .pages import form_fields, sign_in, token
 from .test_pages_plain_words import page_text
 from .test_pages_sections import zc  # noqa: F401 (the zero-carbon park fixture)
 
@@ -98,6 +99,20 @@ def test_a_hint_meant_for_the_command_line_is_not_shown() -> None:
     assert plain_text.one_language(control, "en") == "contains the invisible control character U+202E"
     assert plain_text.one_language("须低于 5 t", "en") == "须低于 5 t"  # a unit, not English
     assert plain_text.plain_rule(">= 3") == plain_text.plain_rule("≥3") == "≥ 3"
+
+
+def test_the_verify_page_gives_no_command_line_advice(client: TestClient, world: World) -> None:
+    # a printed table of 2017 under an evaluation of 2018: the core advises "--year 2017"
+    seed = SEED.read_text(encoding="utf-8").replace("reported:\n  year: 2018",
+                                                     "reported:\n  year: 2017")
+    sign_in(client, world, "reviewer")
+    page = client.get("/review/verify").text
+    reply = client.post("/review/verify", data={"csrf_token": token(page)},
+                        files={"file": ("seed.yaml", seed.encode("utf-8"), "text/yaml")})
+    assert reply.status_code == 422
+    error = re.search(r'<div class="form-error" role="alert">(.*?)</div>', reply.text).group(1)
+    assert "表中数值属于 2017 年，而评价年份为 2018 年" in error
+    assert "--year" not in error and "printed table" not in error
 
 
 def test_an_empty_user_name_asks_for_one(client: TestClient, world: World) -> None:

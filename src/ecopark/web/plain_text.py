@@ -18,7 +18,7 @@ import re
 
 from ecopark.core.errors import EcoparkError
 
-__all__ = ["message", "one_language", "plain_rule"]
+__all__ = ["for_page", "message", "one_language", "plain_rule"]
 
 _OPERATORS = ((">=", "≥"), ("<=", "≤"), ("!=", "≠"), ("==", "="))
 _SPACED = re.compile(r"\s*([≥≤≠<>])\s*(?=[-+\d.])")
@@ -48,6 +48,13 @@ def one_language(text: str, lang: str) -> str:
     if len(english) < 4 or not re.search(r"[a-z]{2,}\s|[a-z]{4,}", english):
         return text  # no English part ("… 5 t" is a unit, not a translation)
     return english if lang == "en" else text[:cut].strip()
+
+
+def for_page(text: str, lang: str) -> str:
+    """A problem or hint of a file as a page shows it: in `lang`, and nothing when it tells a
+    command-line option or command."""
+    shown = one_language(text, lang)
+    return "" if _COMMAND_LINE.search(shown) else shown
 
 
 def message(exc: EcoparkError, lang: str) -> str:

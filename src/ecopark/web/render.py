@@ -21,7 +21,7 @@ from ecopark.store.permissions import Principal
 from ecopark.web.cache import Key, ReplyCache
 from ecopark.web.i18n import COOKIE, LOCALES, N_, Translator, translator
 from ecopark.web.labels import LABELS
-from ecopark.web.plain_text import one_language, plain_rule
+from ecopark.web.plain_text import for_page, plain_rule
 
 __all__ = ["ECHARTS", "STATIC", "TEMPLATES", "environment", "nav", "render", "render_cached",
            "translator_of"]
@@ -53,9 +53,10 @@ def _unit(context: Context, unit: str) -> str:
 
 @pass_context
 def _in_lang(context: Context, text: str) -> str:
-    """A bilingual "中文 English" text (a problem found in a file) in the page's language."""
+    """A bilingual "中文 English" text (a problem found in a file) in the page's language,
+    without a hint meant for the command line."""
     t = context.get("t")
-    return one_language(text, t.lang if isinstance(t, Translator) else "zh")
+    return for_page(text, t.lang if isinstance(t, Translator) else "zh")
 
 
 environment = _environment()
