@@ -88,7 +88,9 @@ def test_the_pages_read_without_developer_words(client: TestClient, world: World
         english = page_text(client.get(_changes(world)).text)
         assert "CO2 emitted · 2018 135,509.97 t at most 81,698.52 t -39.7 %" in " ".join(
             english.split())
-        assert not re.search(r"[\u4e00-\u9fff]", english.replace("江苏武进经济开发区", ""))
+        whatif = page_text(client.get(_whatif(world) + "?item=co2&value=abc").text)
+        for text in (english, whatif):
+            assert not re.search(r"[\u4e00-\u9fff]", text.replace("江苏武进经济开发区", ""))
 
 
 def _audit_rows(world: World) -> int:

@@ -196,7 +196,7 @@ def _assignment(key: str, item: Item, year: int, text: str) -> Assignment:
     match = _VALUE.match(text)
     printed = parse_printed(match["number"]) if match else None
     if match is None or printed is None or printed.number is None:
-        raise ValueError(N_("Write a number, optionally with its unit (e.g. 80000 or 50亿元)."))
+        raise ValueError(N_("Write a number, optionally with its unit (e.g. 80000 or 500 t)."))
     unit = match["unit"] or item.unit
     value = printed.number * units.conversion_factor(unit, item.unit)
     if value < 0 and not item.allow_negative:
