@@ -30,6 +30,7 @@ from ecopark.core.framework.model import Framework
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.permissions import Principal
+from ecopark.web import plain_text
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.forms import Cell, category_rows, check, computed_texts, entry, form_changes
@@ -196,10 +197,10 @@ def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Re
                              file.filename or "")
     except WorkbookProblems as exc:
         return render(request, "upload.html", status=422, park=park, problems=exc.problems,
-                      error=exc.message(t.lang).splitlines()[0])
+                      error=plain_text.message(exc, t.lang).splitlines()[0])
     except EcoparkError as exc:
         return render(request, "upload.html", status=422, park=park, problems=[],
-                      error=exc.message(t.lang))
+                      error=plain_text.message(exc, t.lang))
 
 
 def _read(file: UploadFile, limits: Limits) -> tuple[DatasetFile, Framework]:
