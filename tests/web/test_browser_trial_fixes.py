@@ -40,11 +40,14 @@ def test_requirements_read_the_same_everywhere(client: TestClient, world: World)
     sign_in(client, world, "officer-a")
     trends = page_text(client.get(f"/parks/{world.park_a}/trends?n=26").text)
     trace = page_text(client.get(f"/parks/{world.park_a}/years/2018/indicators/26").text)
+    table = client.get(f"/parks/{world.park_a}/years/2018").text
     for text in (trends, trace):
         assert ">=" not in text and "≥3" not in text
     assert re.search(r"2018\s+-5\.54\s+≥ 3\s+✗ 未达标", trends)
     assert re.search(r"要求\s+≥ 3\s", trace)
     assert re.search(r"指标值 ≥ 3\s+=\s+✗", trace)
+    cells = re.findall(r'<td class="req">([^<]*)</td>', table)  # the park-year's table too
+    assert "≥ 30" in cells and not [c for c in cells if ">=" in c or re.search("[≥≤]\\d", c)]
 
 
 def test_chart_labels_carry_the_indicators_decimals(client: TestClient, world: World) -> None:
