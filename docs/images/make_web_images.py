@@ -1,6 +1,6 @@
 """Screenshots of the web pages for the docs (docs/images/web-*.png, 1280×800):
 
-    .venv/bin/python docs/images/make_web_images.py
+    .venv/bin/python docs/images/make_web_images.py [web-gap.png ...]   (default: every one)
 
 A fresh demo database (the seed park, its demo enterprise and users, as `ecopark serve --demo`)
 plus a second park read from tests/data/workbooks/tiny-park.xlsx for the comparison; the app
@@ -36,7 +36,11 @@ SHOTS = {  # file → (role, path, full page)
     "web-public.png": (None, "/public/parks/1", False),
     "web-zero-carbon-inventory.png": ("admin", "/parks/2/years/2027/inventory", False),
     "web-zero-carbon-choices.png": ("admin", "/parks/2/years/2027/choices", False),
+    "web-gap.png": ("park_officer", "/parks/1/years/2018/changes", False),
+    "web-whatif.png": ("park_officer", "/parks/1/years/2018/whatif?item=co2&value=80000", False),
+    "web-phone-edit.png": ("park_officer", "/parks/1/years/2018/edit/economy", False),
 }
+PHONE = {"web-phone-edit.png"}  # taken at a phone's width (390 × 844)
 
 
 
@@ -93,7 +97,11 @@ def main() -> None:
         with serving(app, free_port()) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-            for name, (role, path, full) in SHOTS.items():
+            chosen = sys.argv[1:] or list(SHOTS)
+            for name, (role, path, full) in ((n, SHOTS[n]) for n in chosen):
+                size = {"width": 390, "height": 844} if name in PHONE else \
+                    {"width": 1280, "height": 800}
+                page.set_viewport_size(size)
                 if role is None:
                     page.context.clear_cookies()
                 else:

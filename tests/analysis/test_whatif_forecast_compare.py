@@ -140,3 +140,43 @@ def test_comparison_chart_is_deterministic_and_labelled(hj274: Framework,
     assert chart.cells[3] == ((2, ""), (2, ""))  # 4: missing data
     first = render(chart)
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and render(chart) == first
+
+
+def test_forecast_names_an_optional_group_that_stays_unmet(tmp_path: Path,
+                                                            hj274: Framework) -> None:
+    # the park selects 2 (IVA per person, ≥ 15 万元/人) in its economic group: 14.641 in 2019
+    # (group unmet on trend), 16.1051 in 2020 (met in every scenario: IVA grows 10 % a year)
+    path = tmp_path / "g.yaml"
+    path.write_text(FORECAST.replace("base_year: 2015}", "base_year: 2015, selected: [2]}"),
+                    encoding="utf-8")
+    result = forecast(hj274, load_dataset(path, hj274), years=2)
+    groups = [(w.group, w.year, w.kind, w.number) for w in result.warnings if w.group]
+    assert groups == [("G1", 2019, "group_not_met", 0)]
+    warning = next(w for w in result.warnings if w.group)
+    assert warning.zh == "2019年 按趋势预测，可选指标组“经济发展可选指标”仍没有足够的达标指标（至少需 1 项）"
+    assert warning.en == ('2019: on trend, the optional group "economic development options" '
+                          "still has too few indicators met (needs 1)")
+
+
+def test_forecast_names_a_group_at_risk_at_one_end_of_the_range(tmp_path: Path,
+                                                                 hj274: Framework) -> None:
+    # IVA 1000 → 1500 → 1530 (+50 %, +2 %): central growth √1.53 − 1 = 23.69 %/a, low +2 %;
+    # with 120 people 2019's IVA per person is 15.77 central (met) but 13.01 at the low end
+    text = FORECAST.replace("base_year: 2015}", "base_year: 2015, selected: [2]}").replace(
+        "2015: 1000, 2016: 1100, 2017: 1210, 2018: 1331", "2016: 1000, 2017: 1500, 2018: 1530"
+    ).replace("{2018: 100}", "{2018: 120}")
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = forecast(hj274, load_dataset(path, hj274), years=1)
+    central = result.evaluations[(2019, "central")].result(2).value
+    low = result.evaluations[(2019, "low")].result(2).value
+    assert central == pytest.approx(1530 * 1.53**0.5 / 120)
+    assert low == pytest.approx(1530 * 1.02 / 120)
+    assert [(w.group, w.year, w.kind) for w in result.warnings if w.group] == [
+        ("G1", 2019, "group_at_risk")]
+
+
+def test_forecast_of_the_seed_park_warns_for_26_only(hj274: Framework, seed_eval: Evaluation) -> None:
+    result = forecast(hj274, seed_eval.dataset, years=3)
+    assert [(w.number, w.year, w.kind) for w in result.warnings] == [
+        (26, 2019, "not_met"), (26, 2020, "not_met"), (26, 2021, "not_met")]

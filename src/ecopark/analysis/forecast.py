@@ -1,5 +1,5 @@
 """Forecast: each item projected from its recent trend, indicators evaluated on the projection,
-early warnings for mandatory indicators at risk.
+early warnings for mandatory indicators and optional groups at risk.
 
 Method (documented in docs/analysis-and-report.md):
 - For every number item, take its values in the last three years of its series (years ≥ L − 3,
@@ -13,7 +13,10 @@ Method (documented in docs/analysis-and-report.md):
   (so a three-year indicator of a projected year can read t − 3); observed values are kept.
 - Facts, checklists and lists are carried forward unchanged.
 - Warning: a mandatory indicator not met in the central scenario (`not_met`), or met there but
-  not in the low or high scenario (`at_risk`).
+  not in the low or high scenario (`at_risk`); an optional group with too few met indicators
+  (judged, as the verdict does, on the park's selection in it when it made one, else on all its
+  members) in the central scenario (`group_not_met`), or enough there but too few in the low or
+  high scenario (`group_at_risk`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from ecopark.core.errors import DatasetError
 from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.framework.model import Framework
 from ecopark.core.results import Status
+from ecopark.core.verdict import GroupResult
 
 __all__ = ["Forecast", "ForecastWarning", "ItemTrend", "forecast", "trend"]
 
@@ -46,11 +50,12 @@ class ItemTrend:
 
 @dataclasses.dataclass(frozen=True)
 class ForecastWarning:
-    number: int
+    number: int  # 0 for a group's warning
     year: int
-    kind: str  # not_met | at_risk
+    kind: str  # not_met | at_risk | group_not_met | group_at_risk
     zh: str
     en: str
+    group: str = ""  # the optional group's id, for a group's warning
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,7 +141,8 @@ def forecast(framework: Framework, dataset: Dataset, years: int = 3,
         for scenario in SCENARIOS:
             projected = _project(dataset, trends, year, scenario, first)
             evaluations[(year, scenario)] = evaluate(framework, projected, year)
-    return Forecast(trends, ahead, evaluations, tuple(_warnings(framework, ahead, evaluations)))
+    warnings = [*_warnings(framework, ahead, evaluations), *_group_warnings(ahead, evaluations)]
+    return Forecast(trends, ahead, evaluations, tuple(warnings))
 
 
 def _warnings(framework: Framework, years: tuple[int, ...],
@@ -160,3 +166,38 @@ def _warnings(framework: Framework, years: tuple[int, ...],
                                            f"{year}: mandatory indicator {ind.number} "
                                            f"({ind.name_en}) fails at one end of the trend range"))
     return out
+
+
+def _short(group: GroupResult, ev: Evaluation) -> bool:
+    """Too few met among the members judged (the selection in the group, else all), every one
+    of them judged: a group still open for missing data is not called unmet."""
+    judged = group.selected or group.members
+    met = [n for n in group.met if n in judged]
+    return len(met) < group.min_met and all(ev.result(n).determined for n in judged)
+
+
+def _group_warnings(years: tuple[int, ...],
+                    evaluations: dict[tuple[int, str], Evaluation]) -> list[ForecastWarning]:
+    out = []
+    for year in years:
+        runs = [evaluations[(year, s)] for s in SCENARIOS]
+        central = evaluations[(year, "central")]
+        for index, group in enumerate(central.verdict.groups):
+            if _short(group, central):
+                out.append(_group_warning(group, year, "group_not_met"))
+            elif any(_short(ev.verdict.groups[index], ev) for ev in runs):
+                out.append(_group_warning(group, year, "group_at_risk"))
+    return out
+
+
+def _group_warning(group: GroupResult, year: int, kind: str) -> ForecastWarning:
+    needed = group.min_met
+    if kind == "group_not_met":
+        return ForecastWarning(0, year, kind, f"{year}年 按趋势预测，可选指标组“{group.name_zh}”"
+                               f"仍没有足够的达标指标（至少需 {needed} 项）",
+                               f"{year}: on trend, the optional group \"{group.name_en}\" still "
+                               f"has too few indicators met (needs {needed})", group.id)
+    return ForecastWarning(0, year, kind, f"{year}年 可选指标组“{group.name_zh}”在趋势区间的不利端"
+                           f"达标指标不足 {needed} 项",
+                           f"{year}: the optional group \"{group.name_en}\" has fewer than "
+                           f"{needed} indicators met at one end of the trend range", group.id)

@@ -98,8 +98,25 @@ def is_dimensionless(unit: pint.Unit) -> bool:
     return bool(unit.dimensionless)
 
 
-def pretty(unit: str) -> str:
-    """Display form of a unit as written in a framework: km2 → km², m3 → m³."""
+# English display names of the Chinese unit words (longest first), for pages and documents in
+# English: 万元/人 → 10⁴ yuan/person. Units without a Chinese word are the same in both.
+_ENGLISH = (("万吨标准煤", "10⁴ tce"), ("千克标准煤", "kgce"), ("吨标准煤", "tce"), ("万吨标煤", "10⁴ tce"),
+            ("千克标煤", "kgce"), ("吨标煤", "tce"), ("克标准煤", "gce"), ("万立方米", "10⁴ m³"),
+            ("万平方米", "10⁴ m²"), ("万千瓦时", "10⁴ kWh"), ("平方公里", "km²"), ("平方千米", "km²"),
+            ("立方米", "m³"), ("平方米", "m²"), ("千瓦时", "kWh"), ("万元", "10⁴ yuan"),
+            ("亿元", "10⁸ yuan"), ("万吨", "10⁴ t"), ("万人", "10⁴ persons"), ("万m", "10⁴ m"),
+            ("/人", "/person"), ("人", "persons"), ("元", "yuan"), ("吨", "t"), ("公顷", "ha"),
+            ("公里", "km"), ("千米", "km"), ("亩", "mu"), ("家", "enterprises"), ("次", "times"),
+            ("项", "items"), ("个", "units"), ("件", "pieces"), ("座", "facilities"), ("年", "a"),
+            ("米", "m"), ("万", "10⁴ "))
+
+
+def pretty(unit: str, lang: str = "zh") -> str:
+    """Display form of a unit as written in a framework: km2 → km², m3 → m³; in English
+    (`lang="en"`) the Chinese unit words by their English names: 万元/人 → 10⁴ yuan/person."""
     if unit in ("1", "dimensionless"):
         return "—"
+    if lang == "en":
+        for chinese, english in _ENGLISH:
+            unit = unit.replace(chinese, english)
     return _POWER.sub(lambda m: m.group(1) + ("²" if m.group(2) == "2" else "³"), unit)

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from ecopark.core.errors import AuthError, EcoparkError, NotFound, PermissionDenied
 from ecopark.store.kept import keep
+from ecopark.web import plain_text
 from ecopark.web.deps import store_of
 from ecopark.web.i18n import N_
 from ecopark.web.render import render, translator_of
@@ -40,14 +41,15 @@ def page_error(request: Request, exc: Exception, status: int) -> Response:
     if isinstance(exc, RequestValidationError):  # a malformed address: /parks/abc
         status, message = 404, t.gettext("There is no such page.")
     elif isinstance(exc, EcoparkError):
-        message = exc.message(t.lang)
+        message = plain_text.message(exc, t.lang)
     elif isinstance(exc, HTTPException) and status == 404:
         message = t.gettext("There is no such page.")
     elif status == 500:  # a bug: what it says stays in the server's log
         message = t.gettext("Something went wrong on the server. It has been logged; try "
                             "again later.")
     else:
-        message = str(getattr(exc, "detail", "")) or t.gettext("The request was refused.")
+        message = plain_text.one_language(str(getattr(exc, "detail", "")), t.lang) or t.gettext(
+            "The request was refused.")
     hint = _hint(exc, t.gettext)
     return render(request, "error.html", status=status, title=t.gettext(_TITLES.get(
         status, N_("Error"))), status_code=status, message=message, hint=hint)

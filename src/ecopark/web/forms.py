@@ -21,6 +21,7 @@ from ecopark.core.framework.items import Item
 from ecopark.core.framework.model import Framework
 from ecopark.core.numbers import ABSENT, parse_printed
 from ecopark.io.layout import unit_choices, unit_display
+from ecopark.web import plain_text
 from ecopark.web.i18n import Translator
 
 __all__ = ["Cell", "ItemRow", "Problem", "category_rows", "check", "computed_texts", "entry",
@@ -188,5 +189,5 @@ def _core(framework: Framework, spec: DatasetFile, cell: Cell, text: str, unit: 
     try:
         build_dataset(changed, framework, "form")
     except EcoparkError as exc:
-        return exc.message(t.lang)
+        return plain_text.message(exc, t.lang)
     return ""

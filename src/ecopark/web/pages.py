@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from ecopark.core.errors import NotFound
 from ecopark.web import (
     pages_admin,
+    pages_analysis,
     pages_auth,
     pages_campaigns,
     pages_data,
@@ -54,6 +55,6 @@ def install(app: FastAPI) -> None:
     app.include_router(_vendor)
     for module in (pages_auth, pages_park, pages_data, pages_sections, pages_profile, pages_values,
                    pages_downloads, pages_jobs, pages_enterprise, pages_review, pages_admin, pages_public,
-                   pages_years, pages_campaigns, pages_notifications):
+                   pages_years, pages_analysis, pages_campaigns, pages_notifications):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")

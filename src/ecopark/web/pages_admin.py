@@ -68,7 +68,9 @@ def add_user(request: Request, form: CheckedForm, session: Db, who: Viewer) -> R
 
 def _user_errors(typed: dict[str, str], password: str, t: Translator) -> dict[str, str]:
     errors = {}
-    if not typed["name"] or any(c.isspace() or c == "/" for c in typed["name"]):
+    if not typed["name"]:
+        errors["name"] = t.gettext("Fill in the user name.")
+    elif any(c.isspace() or c == "/" for c in typed["name"]):
         errors["name"] = t.gettext("A user name without spaces or slashes.")
     if typed["role"] not in m.ROLES:
         errors["role"] = t.gettext("Choose a role.")

@@ -16,6 +16,7 @@ from ecopark.core.framework.loading import load_framework
 from ecopark.io import submissions_xlsx
 from ecopark.store import campaigns
 from ecopark.store import models as m
+from ecopark.web import plain_text
 from ecopark.web.deps import Db, Id, Year
 from ecopark.web.flash import done
 from ecopark.web.i18n import N_
@@ -77,7 +78,7 @@ def open_campaign(park_id: Id, request: Request, form: CheckedForm, session: Db,
         with session.begin_nested():
             campaigns.open_campaign(session, park, year, deadline, asked or None, FRAMEWORK)
     except EcoparkError as exc:
-        return _list_page(request, session, park, 409, exc.message(t.lang), typed)
+        return _list_page(request, session, park, 409, plain_text.message(exc, t.lang), typed)
     return done(f"/parks/{park.id}/campaigns/{year}", "campaign-opened")
 
 

@@ -31,6 +31,7 @@ from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.kept import keep, kept
 from ecopark.store.permissions import Principal
+from ecopark.web import plain_text
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.forms import Cell, category_rows, check, computed_texts, entry, form_changes
@@ -197,10 +198,10 @@ def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Db
         spec, _framework = _read(file, limits_of(settings_of(request)))
     except WorkbookProblems as exc:
         return render(request, "upload.html", status=422, park=park, problems=exc.problems,
-                      error=exc.message(t.lang).splitlines()[0])
+                      error=plain_text.message(exc, t.lang).splitlines()[0])
     except EcoparkError as exc:
         return render(request, "upload.html", status=422, park=park, problems=[],
-                      error=exc.message(t.lang))
+                      error=plain_text.message(exc, t.lang))
     token = keep(session, _preview_key(park.id, who.user_id), {
         "payload": spec.model_dump_json(exclude_none=True), "filename": file.filename or ""})
     return RedirectResponse(f"/parks/{park.id}/upload/preview?preview={token}", status_code=303)

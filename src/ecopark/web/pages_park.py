@@ -27,6 +27,7 @@ from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.i18n import Translator
 from ecopark.web.notices import verified
 from ecopark.web.page_deps import Viewer, in_one_thread, readable_park
+from ecopark.web.plain_text import plain_rule
 from ecopark.web.render import ECHARTS, render, render_cached, translator_of
 
 __all__ = ["home_of", "router"]
@@ -125,7 +126,7 @@ def trace(park_id: Id, year: Year, number: Number, request: Request, session: Db
     basis = f"{document}, indicator {number}" if lang == "en" else f"{document} 指标{number}"
     return render(request, "trace.html", park=found, year=year, item=item, row=row,
                   steps=steps, formula=readable(item.framework, ind.formula, lang), basis=basis,
-                  words=lambda text: readable(item.framework, text, lang),
+                  words=lambda text: plain_rule(readable(item.framework, text, lang)),
                   writable=can_write_park(who, found.id))
 
 
@@ -136,12 +137,20 @@ def _steps(item: Assessed, traces: list[Trace], lang: str, depth: int) -> list[d
     for node in traces:
         leaf = node.item is not None and not node.children
         label = framework.item_name(node.item, lang) if leaf and node.item else \
-            readable(framework, node.label, lang)
+            _step_label(readable(framework, node.label, lang), lang)
         out.append({"depth": depth, "label": label, "value": _trace_value(node.value),
                     "unit": node.unit, "item": node.item if leaf else None, "year": node.year,
                     "source": node.source, "note": node.note})
         out += _steps(item, node.children, lang, depth + 1)
     return out
+
+
+def _step_label(label: str, lang: str) -> str:
+    """A step's label as a person reads it: the indicator's own value named, the requirement in
+    symbols ("value >= 3" → "指标值 ≥ 3")."""
+    if label == "value" or label.startswith("value "):
+        label = ("indicator value" if lang == "en" else "指标值") + label[len("value"):]
+    return plain_rule(label)
 
 
 def _trace_value(value: object) -> str:
@@ -156,10 +165,12 @@ def _trace_value(value: object) -> str:
 
 @router.get("/parks/{park_id}/trends", response_class=HTMLResponse)
 def trends(park_id: Id, request: Request, session: Db, who: Viewer,
-           n: NumberQuery = 26) -> Response:
+           n: NumberQuery | None = None) -> Response:
     found = readable_park(session, who, park_id)
     items = [assessed(request, session, found, y.year) for y in found.years]
     framework = items[-1].framework if items else None
+    if n is None:  # the framework's first indicator (a zero-carbon park has no indicator 26)
+        n = framework.indicators[0].number if framework else 1
     if framework is not None and n not in framework.by_number:
         raise NotFound("指标 indicator", str(n))
     points = [_point(i, n) for i in items]
@@ -174,7 +185,7 @@ def _point(item: Assessed, number: int) -> dict[str, Any]:
     result = item.evaluation.result(number)
     rule = threshold(result)
     return {"year": item.evaluation.year, "value": result.value, "status": result.status.value,
-            "rule": result.rule, "limit": rule[1] if rule else None,
+            "rule": plain_rule(result.rule), "limit": rule[1] if rule else None,
             "op": rule[0] if rule else None}
 
 
@@ -182,9 +193,10 @@ def _chart(framework: Framework, number: int, points: list[dict[str, Any]],
            t: Translator) -> dict[str, Any]:
     indicator = framework.indicator(number)
     return {"title": f"{number} {t.pick(indicator.name_zh, indicator.name_en)}",
-            "unit": pretty(indicator.unit),
+            "unit": pretty(indicator.unit, t.lang),
             "labels": {"value": t.gettext("Value"), "limit": t.gettext("Requirement")},
             "years": [str(p["year"]) for p in points],
             "values": [p["value"] if isinstance(p["value"], float) else None for p in points],
+            "texts": [t.value(p["value"], indicator.decimals) for p in points],
             "limits": [p["limit"] for p in points],
             "statuses": [p["status"] for p in points]}

@@ -27,6 +27,7 @@ from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.permissions import Principal
 from ecopark.store.profile import set_profile
+from ecopark.web import plain_text
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, Year
 from ecopark.web.i18n import Translator
@@ -142,7 +143,7 @@ def _save(session: Session, park: m.Park, year: int, typed: dict[str, str], base
         if exc.key_path.startswith("park."):
             name = PREFIX + exc.key_path.removeprefix("park.")
             return {name: exc.problem + (f" — {exc.hint}" if exc.hint else "")}, ""
-        return {}, exc.message(t.lang)
+        return {}, plain_text.message(exc, t.lang)
     except EcoparkError as exc:
-        return {}, exc.message(t.lang)
+        return {}, plain_text.message(exc, t.lang)
     return {}, ""

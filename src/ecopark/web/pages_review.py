@@ -21,6 +21,7 @@ from ecopark.core.verify import Verification, verify
 from ecopark.store import models as m
 from ecopark.store import repository, sources
 from ecopark.store.permissions import Principal, deny
+from ecopark.web import plain_text
 from ecopark.web.assessed import assessed
 from ecopark.web.deps import Db, ReadDb, settings_of
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload
@@ -83,10 +84,10 @@ def verify_upload(request: Request, form: CheckedForm, session: ReadDb,
         dataset = _printed(file, _park_year(session, chosen), limits_of(settings_of(request)))
         result = verify(evaluate(load_framework(dataset.framework_id), dataset))
     except WorkbookProblems as exc:
-        return _verify_page(request, session, 422, exc.message(t.lang).splitlines()[0],
+        return _verify_page(request, session, 422, plain_text.message(exc, t.lang).splitlines()[0],
                             list(exc.problems), chosen=chosen)
     except EcoparkError as exc:
-        return _verify_page(request, session, 422, exc.message(t.lang), chosen=chosen)
+        return _verify_page(request, session, 422, plain_text.message(exc, t.lang), chosen=chosen)
     return _verify_page(request, session, result=result, filename=file.filename or "",
                         chosen=chosen)
 

@@ -23,6 +23,7 @@ from ecopark.io.inventory_sheets import vocabularies
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.permissions import Principal
+from ecopark.web import plain_text
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.choices import (
     Choices,
@@ -78,12 +79,12 @@ def _save(session: Session, park: m.Park, year: int, sections: dict[str, Any], t
     except DatasetError as exc:
         name = locate(exc.key_path)
         text = exc.problem + (f" — {exc.hint}" if exc.hint else "")
-        return ({name: text}, "") if name else ({}, exc.message(t.lang))
+        return ({name: text}, "") if name else ({}, plain_text.message(exc, t.lang))
     except ValidationError as exc:
         first = exc.errors()[0]
         return {}, f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
     except EcoparkError as exc:  # e.g. a coefficient no loaded file has
-        return {}, exc.message(t.lang)
+        return {}, plain_text.message(exc, t.lang)
     return {}, ""
 
 

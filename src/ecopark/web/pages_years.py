@@ -21,6 +21,7 @@ from ecopark.core.framework.profile import ProfileField
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.years import DEFAULT_FRAMEWORK, previous_year, start_year, year_defaults
+from ecopark.web import plain_text
 from ecopark.web.deps import Db, Id
 from ecopark.web.page_deps import CheckedForm, Viewer, field, writable_park
 from ecopark.web.render import render, translator_of
@@ -121,7 +122,7 @@ def _plain(exc: EcoparkError, lang: str) -> str:
     """The error without its field name (the field is where it is shown): problem and fix."""
     problem, hint = getattr(exc, "problem", ""), getattr(exc, "hint", "")
     if not problem:
-        return exc.message(lang)
+        return plain_text.message(exc, lang)
     return f"{problem}{'。' if lang == 'zh' else '. '}{hint}" if hint else str(problem)
 
 

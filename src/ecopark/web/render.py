@@ -10,7 +10,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from jinja2.utils import concat
 from markupsafe import Markup
 
@@ -21,6 +22,7 @@ from ecopark.web.cache import Key, ReplyCache
 from ecopark.web.flash import flash_of
 from ecopark.web.i18n import COOKIE, LOCALES, N_, Translator, translator
 from ecopark.web.labels import LABELS
+from ecopark.web.plain_text import for_page, plain_rule
 
 __all__ = ["ECHARTS", "STATIC", "TEMPLATES", "environment", "nav", "render", "render_cached",
            "translator_of"]
@@ -35,10 +37,27 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)
-    env.filters["unit"] = pretty
+    env.filters["unit"] = _unit
+    env.filters["in_lang"] = _in_lang
+    env.filters["rule"] = plain_rule
     env.filters["value"] = format_value
     env.globals.update(LABELS)
     return env
+
+
+@pass_context
+def _unit(context: Context, unit: str) -> str:
+    """A unit in the page's language (English names of Chinese unit words in English)."""
+    t = context.get("t")
+    return pretty(unit, t.lang if isinstance(t, Translator) else "zh")
+
+
+@pass_context
+def _in_lang(context: Context, text: str) -> str:
+    """A bilingual "中文 English" text (a problem found in a file) in the page's language,
+    without a hint meant for the command line."""
+    t = context.get("t")
+    return for_page(text, t.lang if isinstance(t, Translator) else "zh")
 
 
 environment = _environment()
