@@ -77,6 +77,7 @@ CALLS = [
     Call("PUT", "/enterprises/{enterprise}/submissions/2019", ADMIN,
          body=lambda: {"values": [{"item": "energy", "value": 1}]}),
     Call("POST", "/enterprises/{enterprise}/submissions/2018/submit", ADMIN),
+    Call("POST", "/enterprises/{enterprise}/submissions/2018/withdraw", ADMIN),
     Call("POST", "/enterprises/{enterprise}/submissions/2018/accept", ADMIN),
     Call("POST", "/enterprises/{enterprise}/submissions/2018/reject", ADMIN,
          body=lambda: {"reason": "不完整"}),

@@ -4,11 +4,13 @@
 
     records.py   the jobs table: idempotent ids, state, progress, result, clean-up
     kinds.py     what a job can do: one registered function per kind
+    email.py     the kind `email`: a notification sent through the SMTP server
     queue.py     huey set up from the settings; running a job, its retries
 """
 
+from ecopark.jobs import email  # registers the kind "email"
 from ecopark.jobs.kinds import KINDS, Work, kind
 from ecopark.jobs.queue import JobQueue, mode_of
 from ecopark.jobs.records import find
 
-__all__ = ["KINDS", "JobQueue", "Work", "find", "kind", "mode_of"]
+__all__ = ["KINDS", "JobQueue", "Work", "email", "find", "kind", "mode_of"]

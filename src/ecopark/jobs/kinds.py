@@ -69,6 +69,7 @@ ENGLISH = {
     "转换为 PDF": "Converting to PDF",
     "已完成": "Done",
     "失败": "Failed",
+    "发送邮件": "Sending the e-mail",
 }
 
 

@@ -33,6 +33,7 @@ from ecopark.store.models import (
     Base,
     Enterprise,
     JobRow,
+    KeptForm,
     LoginAttempt,
     ObservationHistory,
     ParkYear,
@@ -49,7 +50,8 @@ CHAINED = ("at", "actor", "action", "table_name", "row_key", "park_id", "old_jso
 _LOCK_KEY = 0x65636F7061726B  # "ecopark": the advisory lock that serialises appends (PostgreSQL)
 
 # a value's history entry repeats the audited change of its observation row: not logged twice
-_SKIPPED = (AuditEntry, JobRow, LoginAttempt, ObservationHistory, SessionRow)  # jobs: no data
+# jobs: no data; kept forms: what a browser typed or uploaded but nobody saved (like sessions)
+_SKIPPED = (AuditEntry, JobRow, KeptForm, LoginAttempt, ObservationHistory, SessionRow)
 _SECRET = frozenset({"password_hash", "token_hash"})
 
 
@@ -126,7 +128,7 @@ def _columns(obj: Base) -> dict[str, Any]:
 def _plain(key: str, value: Any) -> Any:
     if key in _SECRET and value is not None:
         return "***"
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.date):  # datetimes and dates (a campaign's deadline)
         return value.isoformat()
     return value
 

@@ -17,6 +17,7 @@ list keeps its order (`position`).
     parks ─< enterprises ─< submissions ─< submission_values
     roles ─< users ─< api_tokens, sessions;  login_attempts, login_counters;  audit_log (append-only)
     jobs (background work: state, progress and result; not audited)
+    parks ─< campaigns ─< campaign_items, reminders;  users ─< notifications;  kept_forms
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -43,10 +45,11 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
-    "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base",
-    "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
-    "FrameworkVersion", "JobRow", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
-    "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue", "ReportedRowRow",
+    "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base", "Campaign",
+    "CampaignItem", "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
+    "FrameworkVersion", "JobRow", "KeptForm", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
+    "Notification", "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue",
+    "Reminder", "ReportedRowRow",
     "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
     "SubmissionValue", "TextStatementRow", "User", "utcnow",
 ]
@@ -494,6 +497,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    email: Mapped[str | None] = mapped_column(Text)  # where notifications are e-mailed (if any)
     tokens: Mapped[list[ApiToken]] = relationship(cascade=_CHILDREN)
 
 
@@ -595,3 +599,74 @@ class JobRow(Base):
     requested_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --------------------------------------------------------------------------- campaigns, notices
+
+
+class Campaign(Base):
+    """A park's call to its enterprises to report one year: the items asked and a deadline
+    (a date in the park's time zone: the end of that day)."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (UniqueConstraint("park_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = _fk("parks.id")
+    year: Mapped[int]
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    opened_by: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    items: Mapped[list[CampaignItem]] = relationship(cascade=_CHILDREN,
+                                                     order_by="CampaignItem.position")
+    reminders: Mapped[list[Reminder]] = relationship(cascade=_CHILDREN,
+                                                     order_by="Reminder.id")
+
+
+class CampaignItem(Base):
+    """An item (framework item id) a campaign asks the enterprises for."""
+
+    __tablename__ = "campaign_items"
+    __table_args__ = (UniqueConstraint("campaign_id", "item"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = _fk("campaigns.id")
+    position: Mapped[int]
+    item: Mapped[str] = mapped_column(Text)
+
+
+class Reminder(Base):
+    """A reminder (催报) sent to one enterprise in a campaign: who sent it, when."""
+
+    __tablename__ = "reminders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = _fk("campaigns.id")
+    enterprise_id: Mapped[int] = _fk("enterprises.id")
+    sent_by: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Notification(Base):
+    """Something a user should hear of (an `events.Event` addressed to them): in both
+    languages, with the page it concerns; `read_at` is set when they mark it read."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _fk("users.id")
+    kind: Mapped[str] = mapped_column(String(40))
+    text_zh: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None]
+
+
+class KeptForm(Base):
+    """What was typed into a form whose save came after the session expired, kept for a short
+    while under the SHA-256 of a random token (carried in the address back to the form) and
+    given back once, after signing in again. `fields_json`: the form's text fields."""
+
+    __tablename__ = "kept_forms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    fields_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

@@ -91,6 +91,17 @@ class Settings(BaseSettings):
     job_result_max_mb: int = Field(64, ge=1, le=1024, description="后台任务结果上限 largest "
                                    "result file a job may store, in MB")
 
+    smtp_host: str = Field("", description="邮件服务器 SMTP server that sends notifications by "
+                           "e-mail; empty: no e-mail (the default)")
+    smtp_port: int = Field(25, ge=1, le=65535, description="邮件服务器端口 SMTP port")
+    smtp_user: str = Field("", description="邮件账户 SMTP user name (empty: no login)")
+    smtp_password: SecretStr = Field(SecretStr(""), description="邮件账户密码 SMTP password")
+    smtp_from: str = Field("ecopark@localhost", description="发件人 the sender's address")
+    smtp_starttls: bool = Field(False, description="使用 STARTTLS 加密 switch the SMTP "
+                                "connection to TLS before logging in")
+    public_url: str = Field("", description="平台网址 the address users open the platform at "
+                            "(e.g. https://ecopark.example.cn), for links in e-mails")
+
     def proxies(self) -> list[IPNetwork]:
         """The trusted proxies as networks; SettingsError names an entry that is not one."""
         return _networks("ECOPARK_TRUSTED_PROXIES", self.trusted_proxies, "10.0.0.5,10.1.0.0/16")

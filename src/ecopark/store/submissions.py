@@ -1,5 +1,7 @@
 """Enterprises of a park and their yearly submissions: draft → submitted → accepted, or
-rejected with a reason (then edited back into a draft and submitted again).
+rejected with a reason (then edited back into a draft and submitted again). A submission not
+yet reviewed may be withdrawn (submitted → draft). Accepting or returning one tells the
+enterprise (`events`: submission.accepted, submission.returned).
 
 Each submitted value is checked by the core exactly as a dataset value is (the item exists in
 the framework, the number parses, the unit converts to the item's unit) and stored as written
@@ -18,12 +20,13 @@ from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import FORMAT, DatasetFile
 from ecopark.core.errors import Conflict, DatasetError, InvalidValue, NotFound
 from ecopark.core.framework.loading import load_framework
+from ecopark.store import events
 from ecopark.store import models as m
 from ecopark.store.repository import scalar_text
 
 __all__ = ["SubmittedValue", "accept", "create_enterprise", "enterprise_by_name",
            "get_enterprise", "get_submission", "reject", "require_submitted", "save_draft",
-           "set_aside", "submit"]
+           "set_aside", "submit", "withdraw"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,6 +135,14 @@ def submit(session: Session, sub: m.Submission) -> None:
     if not sub.values:
         raise InvalidValue("values", "报送为空 the submission has no values")
     sub.status, sub.submitted_at = "submitted", m.utcnow()
+    sub.decided_at = sub.decided_by = None  # a resubmission waits for a new decision
+    session.flush()
+
+
+def withdraw(session: Session, sub: m.Submission) -> None:
+    """Take back a submission the park has not reviewed yet: it is a draft again."""
+    _require(sub, ("submitted",), "撤回 withdraw", sub.enterprise)
+    sub.status, sub.submitted_at, sub.updated_at = "draft", None, m.utcnow()
     session.flush()
 
 
@@ -163,3 +174,18 @@ def _decide(session: Session, sub: m.Submission, status: str, reason: str) -> No
     sub.status, sub.reason = status, reason
     sub.decided_by, sub.decided_at = str(session.info.get("actor", "unknown")), m.utcnow()
     session.flush()
+    events.emit(session, _decided(sub))
+
+
+def _decided(sub: m.Submission) -> events.Event:
+    name, year = sub.enterprise.name, sub.year
+    if sub.status == "accepted":
+        zh, en = (f"园区已接受{name} {year} 年的数据报送。",
+                  f"The park accepted {name}'s data for {year}.")
+    else:
+        zh, en = (f"园区退回了{name} {year} 年的数据报送：{sub.reason}",
+                  f"The park returned {name}'s data for {year}: {sub.reason}")
+    return events.Event(f"submission.{'accepted' if sub.status == 'accepted' else 'returned'}",
+                        str(sub.decided_by), park_id=sub.enterprise.park_id, year=year,
+                        enterprise_id=sub.enterprise_id, text_zh=zh, text_en=en,
+                        link=f"/enterprises/{sub.enterprise_id}?year={year}")

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from ecopark import metrics
 from ecopark.core.framework.loading import available_frameworks, load_framework
-from ecopark.jobs import JobQueue
+from ecopark.jobs import JobQueue, email
 from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
@@ -54,6 +54,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                   lifespan=_lifespan)
     app.state.settings, app.state.store = settings, store
     app.state.jobs = JobQueue(store, settings)
+    email.enable(app.state.jobs)  # notifications by e-mail when ECOPARK_SMTP_HOST is set
     app.state.replies = ReplyCache[bytes]()
     app.state.views = ReplyCache[Assessed](size=256)
     app.state.pages = ReplyCache[str](size=256)

@@ -6,7 +6,7 @@ sign-in page (and comes back afterwards). A refused page is a 403 page, never a 
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from ecopark.core.errors import AuthError, EcoparkError, NotFound, PermissionDenied
+from ecopark.store.kept import keep
 from ecopark.web import plain_text
+from ecopark.web.deps import store_of
 from ecopark.web.i18n import N_
 from ecopark.web.render import render, translator_of
 
@@ -34,8 +36,7 @@ def is_page(path: str) -> bool:
 
 def page_error(request: Request, exc: Exception, status: int) -> Response:
     if isinstance(exc, AuthError):
-        return RedirectResponse(f"/login?next={quote(_back(request), safe='/?=&')}",
-                                status_code=303)
+        return _to_sign_in(request)
     t = translator_of(request)
     if isinstance(exc, RequestValidationError):  # a malformed address: /parks/abc
         status, message = 404, t.gettext("There is no such page.")
@@ -61,6 +62,31 @@ def _hint(exc: Exception, _: object) -> str:
     if isinstance(exc, NotFound):
         return N_("Check the address, or start again from your home page.")
     return ""
+
+
+def _to_sign_in(request: Request) -> Response:
+    """To the sign-in page, coming back afterwards: to the page asked for, or — for a form
+    saved after the session expired — to the form's page, with what was typed kept
+    server-side (`store.kept`) and put back there."""
+    typed = getattr(request.state, "typed", None)
+    if request.method != "POST" or typed is None:
+        return RedirectResponse(f"/login?next={quote(_back(request), safe='/?=&')}",
+                                status_code=303)
+    page = _form_page(request)
+    with store_of(request).session(actor="anonymous") as session:
+        token = keep(session, request.url.path, typed)
+    joiner = "&" if "?" in page else "?"
+    target = f"{page}{joiner}kept={token}"
+    return RedirectResponse(f"/login?expired=1&next={quote(target, safe='')}", status_code=303)
+
+
+def _form_page(request: Request) -> str:
+    """The page the form was on (the Referer, when it is this site's), else its action."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/") \
+            and not referer.path.startswith(("/login", "/logout")):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.url.path
 
 
 def _back(request: Request) -> str:

@@ -22,6 +22,8 @@ from ecopark.core.errors import AuthError, NotFound, PermissionDenied
 from ecopark.core.text import check_text
 from ecopark.store import auth
 from ecopark.store import models as m
+from ecopark.store.kept import kept
+from ecopark.store.notifications import unread_count
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
 from ecopark.web.deps import COOKIE, Db, ReadDb, request_session, settings_of
 from ecopark.web.turns import turn
@@ -48,6 +50,9 @@ def _signed_in(request: Request, session: Session) -> Principal:
     who = auth.principal_from_session(session, cookie)
     session.info["actor"] = who.name
     request.state.who = who
+    request.state.unread = unread_count(session, who.user_id)
+    back = kept(session, request.query_params.get("kept", ""))
+    request.state.kept = {"action": back[0], "fields": back[1]} if back else None
     request.state.csrf = auth.csrf_token(settings_of(request).secret(), cookie)
     return who
 
@@ -77,6 +82,9 @@ async def _checked_form(request: Request) -> AsyncIterator[FormData]:
     form = await request.form(max_part_size=_FORM_PART_BYTES)
     try:
         cookie = request.cookies.get(COOKIE, "")
+        request.state.typed = _typed(form)  # kept if the session turns out to have expired
+        if not cookie:
+            raise AuthError("会话已过期，请重新登录 session expired; sign in again")
         expected = auth.csrf_token(settings_of(request).secret(), cookie) if cookie else ""
         given = form.get(CSRF_FIELD)
         if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
@@ -89,6 +97,12 @@ async def _checked_form(request: Request) -> AsyncIterator[FormData]:
 
 
 CheckedForm = Annotated[FormData, Depends(_checked_form)]
+
+
+def _typed(form: FormData) -> dict[str, str]:
+    """The text a person typed into a form (not its token, passwords or files), bounded."""
+    return {k: v[:20_000] for k, v in list(form.multi_items())[:500]
+            if isinstance(v, str) and k != CSRF_FIELD and "password" not in k}
 
 
 async def _raw_form(request: Request) -> AsyncIterator[FormData]:

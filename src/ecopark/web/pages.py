@@ -13,10 +13,12 @@ from ecopark.web import (
     pages_admin,
     pages_analysis,
     pages_auth,
+    pages_campaigns,
     pages_data,
     pages_downloads,
     pages_enterprise,
     pages_jobs,
+    pages_notifications,
     pages_park,
     pages_profile,
     pages_public,
@@ -53,6 +55,6 @@ def install(app: FastAPI) -> None:
     app.include_router(_vendor)
     for module in (pages_auth, pages_park, pages_data, pages_sections, pages_profile, pages_values,
                    pages_downloads, pages_jobs, pages_enterprise, pages_review, pages_admin, pages_public,
-                   pages_years, pages_analysis):
+                   pages_years, pages_analysis, pages_campaigns, pages_notifications):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")

@@ -15,6 +15,7 @@ from ecopark.store import auth, repository, submissions
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, require_admin
 from ecopark.web.deps import Db, Id, settings_of
+from ecopark.web.flash import done
 from ecopark.web.i18n import Translator
 from ecopark.web.page_deps import CheckedForm, Viewer, field
 from ecopark.web.render import render, translator_of
@@ -53,12 +54,13 @@ def _id(form: FormData, name: str) -> int | None:
 def add_user(request: Request, form: CheckedForm, session: Db, who: Viewer) -> Response:
     _admin(who)
     t = translator_of(request)
-    typed = {k: field(form, k, 100) for k in ("name", "role", "park_id", "enterprise_id")}
+    typed = {k: field(form, k, 200) for k in ("name", "role", "park_id", "enterprise_id",
+                                              "email")}
     errors = _user_errors(typed, str(form.get("password") or ""), t)
     if not errors:
         try:
             _create_user(request, session, typed, str(form.get("password") or ""))
-            return RedirectResponse("/admin#users", status_code=303)
+            return done("/admin", "user-added", anchor="#users")
         except EcoparkError as exc:
             errors = {_field_of(exc): exc.message(t.lang)}
     return _page(request, session, 422, "user", errors, typed)
@@ -78,7 +80,16 @@ def _user_errors(typed: dict[str, str], password: str, t: Translator) -> dict[st
         errors["park_id"] = t.gettext("A park officer needs a park.")
     if typed["role"] == "enterprise" and not typed["enterprise_id"]:
         errors["enterprise_id"] = t.gettext("An enterprise user needs an enterprise.")
+    if not _email_ok(typed["email"]):
+        errors["email"] = t.gettext("An e-mail address such as name@example.cn, or nothing.")
     return errors
+
+
+def _email_ok(text: str) -> bool:
+    """Empty, or one address: something@domain.tld without spaces."""
+    local, at, domain = text.partition("@")
+    return not text or (bool(at and local and "." in domain.strip(".")) and not any(
+        c.isspace() or c in ",;<>" for c in text) and "@" not in domain)
 
 
 def _create_user(request: Request, session: Session, typed: dict[str, str], password: str) -> None:
@@ -87,8 +98,28 @@ def _create_user(request: Request, session: Session, typed: dict[str, str], pass
         if role == "park_officer" and typed["park_id"].isdigit() else None
     enterprise = session.get(m.Enterprise, int(typed["enterprise_id"])) \
         if role == "enterprise" and typed["enterprise_id"].isdigit() else None
-    auth.create_user(session, typed["name"], role, password,
-                     auth.hasher(settings_of(request)), park=park, enterprise=enterprise)
+    user = auth.create_user(session, typed["name"], role, password,
+                            auth.hasher(settings_of(request)), park=park, enterprise=enterprise)
+    user.email = typed["email"] or None
+    session.flush()
+
+
+@router.post("/admin/users/{user_id}/email", response_class=HTMLResponse)
+def set_email(user_id: Id, request: Request, form: CheckedForm, session: Db,
+              who: Viewer) -> Response:
+    """The address the user's notifications are e-mailed to (empty: none)."""
+    _admin(who)
+    user = session.get(m.User, user_id)
+    if user is None:
+        raise NotFound("用户 user", str(user_id))
+    email = field(form, "email", 200)
+    if not _email_ok(email):
+        t = translator_of(request)
+        return _page(request, session, 422, f"email-{user.id}", {f"email-{user.id}": t.gettext(
+            "An e-mail address such as name@example.cn, or nothing.")})
+    user.email = email or None
+    session.flush()
+    return done("/admin", "user-saved", anchor="#users")
 
 
 def _field_of(exc: EcoparkError) -> str:

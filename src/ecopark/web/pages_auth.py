@@ -44,17 +44,20 @@ def _secure(request: Request) -> bool:
 
 
 def _login_page(request: Request, status: int = 200, next_path: str = "/", name: str = "",
-                error: str = "", errors: dict[str, str] | None = None) -> Response:
+                error: str = "", errors: dict[str, str] | None = None,
+                expired: bool = False) -> Response:
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", status=status, login_csrf=token, next=next_path,
-                      name=name, error=error, errors=errors or {})
+                      name=name, error=error, errors=errors or {}, expired=expired)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="lax",
                         secure=_secure(request), path="/login")
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, session: Db, next: Next = "/") -> Response:
+def login_form(request: Request, session: Db, next: Next = "/", expired: bool = False) -> Response:
+    """The sign-in form; `expired`: a form was saved after the session expired (what was
+    typed is kept, and put back when `next` is opened after signing in)."""
     cookie = request.cookies.get(COOKIE)
     if cookie:
         try:
@@ -62,7 +65,7 @@ def login_form(request: Request, session: Db, next: Next = "/") -> Response:
             request.state.csrf = auth.csrf_token(settings_of(request).secret(), cookie)
         except AuthError:
             pass
-    return _login_page(request, next_path=safe_next(next))
+    return _login_page(request, next_path=safe_next(next), expired=expired)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -72,7 +75,7 @@ def login(request: Request, form: RawForm) -> Response:
     t = translator_of(request)
     given, expected = field(form, CSRF_FIELD), request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(given, expected):
-        return _login_page(request, 403, next_path, name, t.gettext(
+        return _login_page(request, 403, next_path, name, error=t.gettext(
             "The sign-in form has expired. Please sign in again."))
     errors = {k: t.gettext("Required.") for k, v in (("name", name), ("password", password))
               if not v}

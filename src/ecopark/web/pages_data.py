@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
@@ -29,6 +29,7 @@ from ecopark.core.framework.loading import load_framework
 from ecopark.core.framework.model import Framework
 from ecopark.store import models as m
 from ecopark.store import repository
+from ecopark.store.kept import keep, kept
 from ecopark.store.permissions import Principal
 from ecopark.web import plain_text
 from ecopark.web.assessed import Assessed, assessed
@@ -183,8 +184,10 @@ def upload_form(park_id: Id, request: Request, session: Db, who: Viewer) -> Resp
 
 
 @router.post("/parks/{park_id}/upload", response_class=HTMLResponse)
-def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: ReadDb,
-                   who: ReadingViewer) -> Response:
+def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Db,
+                   who: Viewer) -> Response:
+    """Read the upload; its preview is kept server-side and shown by a GET (post/redirect/
+    get: back and reload never post the file again)."""
     park = writable_park(session, who, park_id, "导入数据 import data")
     t = translator_of(request)
     file = upload(form)
@@ -192,15 +195,36 @@ def upload_preview(park_id: Id, request: Request, form: CheckedForm, session: Re
         return render(request, "upload.html", status=422, park=park, problems=[],
                       error=t.gettext("Choose a file to upload."))
     try:
-        spec, framework = _read(file, limits_of(settings_of(request)))
-        return _preview_page(request, session, park, who.user_id, spec, framework,
-                             file.filename or "")
+        spec, _framework = _read(file, limits_of(settings_of(request)))
     except WorkbookProblems as exc:
         return render(request, "upload.html", status=422, park=park, problems=exc.problems,
                       error=plain_text.message(exc, t.lang).splitlines()[0])
     except EcoparkError as exc:
         return render(request, "upload.html", status=422, park=park, problems=[],
                       error=plain_text.message(exc, t.lang))
+    token = keep(session, _preview_key(park.id, who.user_id), {
+        "payload": spec.model_dump_json(exclude_none=True), "filename": file.filename or ""})
+    return RedirectResponse(f"/parks/{park.id}/upload/preview?preview={token}", status_code=303)
+
+
+def _preview_key(park_id: int, user_id: int) -> str:
+    return f"/parks/{park_id}/upload/preview/{user_id}"
+
+
+@router.get("/parks/{park_id}/upload/preview", response_class=HTMLResponse)
+def upload_preview_page(park_id: Id, request: Request, session: ReadDb, who: ReadingViewer,
+                        preview: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """The preview of the upload kept under `preview` (by this user, for this park)."""
+    park = writable_park(session, who, park_id, "导入数据 import data")
+    found = kept(session, preview)
+    if found is None or found[0] != _preview_key(park.id, who.user_id):
+        t = translator_of(request)
+        return render(request, "upload.html", status=404, park=park, problems=[],
+                      error=t.gettext("This preview is no longer available; upload the file "
+                                      "again."))
+    spec = DatasetFile.model_validate_json(found[1]["payload"])
+    return _preview_page(request, session, park, who.user_id, spec,
+                         load_framework(spec.framework), found[1]["filename"])
 
 
 def _read(file: UploadFile, limits: Limits) -> tuple[DatasetFile, Framework]:

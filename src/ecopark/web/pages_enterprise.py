@@ -31,8 +31,8 @@ from ecopark.core.errors import (
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.framework.model import Framework
 from ecopark.io.layout import unit_choices, unit_display
+from ecopark.store import campaigns, submissions
 from ecopark.store import models as m
-from ecopark.store import submissions
 from ecopark.store.permissions import Principal, can_decide, can_submit, deny
 from ecopark.store.rollup_submissions import (
     Choice,
@@ -41,8 +41,11 @@ from ecopark.store.rollup_submissions import (
     additive_items,
     plan_rollup,
 )
+from ecopark.web import pages_campaigns
 from ecopark.web.deps import Db, Id, Year, settings_of
+from ecopark.web.flash import done
 from ecopark.web.forms import entry, plain, quick_problem
+from ecopark.web.item_words import enterprise_item_name
 from ecopark.web.page_deps import (
     CheckedForm,
     Viewer,
@@ -75,13 +78,18 @@ def _find(enterprise: m.Enterprise, year: int) -> m.Submission | None:
     return next((s for s in enterprise.submissions if s.year == year), None)
 
 
-def _fields(framework: Framework, sub: m.Submission | None) -> list[dict[str, Any]]:
+def _fields(framework: Framework, sub: m.Submission | None, lang: str,
+            asked: list[str]) -> list[dict[str, Any]]:
+    """The form's rows: the campaign's items first (marked asked), then the other items."""
     values = {v.item: v for v in sub.values} if sub else {}
     out = []
-    for item in additive_items(framework):
+    items = additive_items(framework)
+    for item in [*[i for i in asked if i in items], *[i for i in items if i not in asked]]:
         spec = framework.spec.items[item]
         stored = values.get(item)
         out.append({"item": item, "spec": spec, "choices": unit_choices(spec.unit),
+                    "name": enterprise_item_name(framework, item, lang),
+                    "asked": item in asked and len(asked) < len(items),  # marked: a subset
                     "text": stored.value_text if stored else "",
                     "unit": (stored.unit if stored and stored.unit else unit_display(spec.unit))})
     return out
@@ -100,8 +108,15 @@ def _page(request: Request, who: Principal, enterprise: m.Enterprise, year: int,
     sub = _find(enterprise, year)
     editable = can_submit(who, enterprise.id) and (sub is None or sub.status in ("draft",
                                                                                  "rejected"))
+    session = Session.object_session(enterprise)
+    assert session is not None
+    tasks = campaigns.tasks(session, enterprise)
+    campaign = next((task.campaign for task in tasks if task.campaign.year == year), None)
+    asked = [i.item for i in campaign.items] if campaign else []
     return render(request, "enterprise.html", status=status, enterprise=enterprise, year=year,
-                  sub=sub, fields=_fields(_framework(), sub), editable=editable,
+                  sub=sub, fields=_fields(_framework(), sub, translator_of(request).lang, asked),
+                  editable=editable, tasks=tasks, campaign=campaign,
+                  states=pages_campaigns.STATES,
                   can_submit=can_submit(who, enterprise.id), problems=problems or {},
                   typed=typed or {}, error=error, framework=_framework())
 
@@ -187,7 +202,16 @@ def submit(enterprise_id: Id, year: Year, form: CheckedForm, session: Db,
            who: Viewer) -> Response:
     enterprise = _submitter(session, who, enterprise_id)
     submissions.submit(session, submissions.get_submission(session, enterprise, year))
-    return RedirectResponse(f"/enterprises/{enterprise.id}?year={year}", status_code=303)
+    return done(f"/enterprises/{enterprise.id}?year={year}", "submitted")
+
+
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/withdraw")
+def withdraw(enterprise_id: Id, year: Year, form: CheckedForm, session: Db,
+             who: Viewer) -> Response:
+    """Take the submission back before the park reviews it (it is a draft again)."""
+    enterprise = _submitter(session, who, enterprise_id)
+    submissions.withdraw(session, submissions.get_submission(session, enterprise, year))
+    return done(f"/enterprises/{enterprise.id}?year={year}", "withdrawn")
 
 
 @router.post("/enterprises/{enterprise_id}/disclosure")

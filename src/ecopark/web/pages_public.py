@@ -5,7 +5,7 @@ information — what indicators 30 and 31 of HJ 274-2015 ask a park to make publ
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -15,6 +15,7 @@ from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.web.assessed import assessed
 from ecopark.web.deps import Db, Id
+from ecopark.web.flash import done
 from ecopark.web.page_deps import CheckedForm, Viewer, field, writable_park
 from ecopark.web.render import render
 
@@ -72,7 +73,7 @@ def publish_form(park_id: Id, request: Request, session: Db, who: Viewer) -> Res
 def publish(park_id: Id, form: CheckedForm, session: Db, who: Viewer) -> Response:
     park = writable_park(session, who, park_id, "设置信息公开 set what is published")
     _apply(session, park, form)
-    return RedirectResponse(f"/parks/{park.id}/publish?saved=1", status_code=303)
+    return done(f"/parks/{park.id}/publish", "publish-saved")  # shows the confirmation
 
 
 def _apply(session: Session, park: m.Park, form: FormData) -> None:

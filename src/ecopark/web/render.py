@@ -19,6 +19,7 @@ from ecopark.core.numbers import format_value
 from ecopark.core.units import pretty
 from ecopark.store.permissions import Principal
 from ecopark.web.cache import Key, ReplyCache
+from ecopark.web.flash import flash_of
 from ecopark.web.i18n import COOKIE, LOCALES, N_, Translator, translator
 from ecopark.web.labels import LABELS
 from ecopark.web.plain_text import for_page, plain_rule
@@ -76,6 +77,7 @@ def nav(who: Principal | None) -> list[tuple[str, str]]:
                      (N_("Verify a printed table"), "/review/verify")],
         "park_officer": [(N_("My park"), f"/parks/{who.park_id}"),
                          (N_("Submissions"), f"/parks/{who.park_id}/submissions"),
+                         (N_("Reporting campaigns"), f"/parks/{who.park_id}/campaigns"),
                          (N_("Import a workbook"), f"/parks/{who.park_id}/upload"),
                          (N_("Disclosure settings"), f"/parks/{who.park_id}/publish")],
         "enterprise": [(N_("My enterprise"), f"/enterprises/{who.enterprise_id}")],
@@ -88,7 +90,9 @@ def _context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
     who: Principal | None = getattr(request.state, "who", None)
     return {"_": t.gettext, "t": t, "who": who, "csrf": getattr(request.state, "csrf", ""),
             "path": request.url.path, "full_path": _full_path(request), "locales": LOCALES,
-            "nav": nav(who), **values}
+            "nav": nav(who), "flash": flash_of(request, t),
+            "unread": getattr(request.state, "unread", None),
+            "kept": getattr(request.state, "kept", None), **values}
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:

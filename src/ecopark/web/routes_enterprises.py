@@ -93,6 +93,16 @@ def submit(enterprise_id: Id, year: Year, session: Db, who: Who) -> SubmissionOu
     return SubmissionOut.of(sub)
 
 
+@router.post("/enterprises/{enterprise_id}/submissions/{year}/withdraw",
+             summary="撤回（审核前）withdraw, before the park reviews it")
+def withdraw(enterprise_id: Id, year: Year, session: Db, who: Who) -> SubmissionOut:
+    sub = _submission(session, who, enterprise_id, year)
+    if not can_submit(who, sub.enterprise_id):
+        raise deny(who, "撤回 withdraw", f"enterprise {sub.enterprise_id}")
+    submissions.withdraw(session, sub)
+    return SubmissionOut.of(sub)
+
+
 Overwrite = Annotated[bool, Query(description="以企业报送合计替换园区填报的数值 replace the "
                                                "park-stated values with the enterprises' sum")]
 Confirm = Annotated[bool, Query(description="确认以未覆盖全部企业的合计替换 confirm replacing with "

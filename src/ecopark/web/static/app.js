@@ -27,4 +27,21 @@
       }
     });
   });
+  // a form saved after the session expired: put back what was typed (kept by the server)
+  var kept = document.getElementById("kept-form");
+  if (kept) {
+    var data = JSON.parse(kept.textContent || "{}");
+    document.querySelectorAll("form").forEach(function (form) {
+      var action = new URL(form.action, location.href).pathname;
+      if (action !== data.action) return;
+      Object.keys(data.fields || {}).forEach(function (name) {
+        var value = data.fields[name];
+        form.querySelectorAll("[name]").forEach(function (input) {
+          if (input.name !== name || input.type === "hidden" || input.type === "file") return;
+          if (input.type === "checkbox" || input.type === "radio") input.checked = input.value === value;
+          else input.value = value;
+        });
+      });
+    });
+  }
 })();

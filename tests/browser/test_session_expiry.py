@@ -1,0 +1,29 @@
+"""In Chromium: a form saved after the session ended is not lost. The sign-in page says so;
+after signing in the browser is back on the form with the typed value put back in its field."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from ecopark.web.launch import DemoServer
+
+from .conftest import sign_in
+
+
+def test_the_typed_value_comes_back_after_signing_in_again(page: Page,
+                                                           live: DemoServer) -> None:
+    sign_in(page, live, "enterprise")
+    page.goto(f"{live.url}/enterprises/1?year=2019")
+    page.fill("#v-energy", "4321.5")
+    page.context.clear_cookies()  # the session ended while the form was open
+    page.click("form.dataform button[type=submit]")
+    expect(page.locator("main")).to_contain_text("会话已过期，请重新登录；您填写的内容已保留。")
+    name, password = live.logins["enterprise"]
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/enterprises/1?year=2019&kept=" in page.url
+    expect(page.locator("#v-energy")).to_have_value("4321.5")
+    expect(page.locator("main")).to_contain_text("重新登录前填写的内容已恢复到表单中")
+    assert page.errors == []  # type: ignore[attr-defined]
