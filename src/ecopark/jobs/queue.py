@@ -20,7 +20,9 @@ carries the job's id to a worker, and retries it after an unexpected error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -38,7 +40,9 @@ from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings
 
-__all__ = ["UNEXPECTED", "JobQueue", "mode_of"]
+__all__ = ["HUEY_TABLES", "UNEXPECTED", "JobQueue", "mode_of"]
+
+HUEY_TABLES = ("huey_kv", "huey_schedule", "huey_task", "huey_counter")  # migration 0008
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +184,27 @@ class JobQueue:
         self.huey = huey
         self._task = huey.task(retries=self.settings.job_retries, retry_delay=1, context=True,
                                name="ecopark.job")(self._execute)
+
+    # --------------------------------------------------------------------- readiness
+
+    def probe(self) -> None:
+        """Raise unless the queue's storage answers (for /readyz): on PostgreSQL, huey's four
+        tables through the store's own connection (its timeouts apply); on an SQLite file, the
+        file opened anew (never created) and its task table read; in memory, nothing to reach."""
+        storage = self.huey.storage
+        if self.store.dialect == "postgresql":
+            with self.store.connect() as connection:
+                for table in HUEY_TABLES:
+                    connection.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").all()
+            return
+        filename = getattr(storage, "filename", None)
+        if filename is None:  # MemoryHuey
+            storage.queue_size()
+            return
+        path = Path(filename).resolve()
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True,
+                                                timeout=1)) as connection:
+            connection.execute("SELECT count(*) FROM task").fetchone()
 
     def stop(self) -> None:
         """Stop the in-process workers, letting the running jobs finish, and close the queue's
