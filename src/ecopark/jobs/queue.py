@@ -34,6 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from ecopark.core.errors import EcoparkError, InvalidValue
+from ecopark.io.limited import Limits
 from ecopark.jobs import records
 from ecopark.jobs.kinds import KINDS, Work
 from ecopark.store import models as m
@@ -107,7 +108,7 @@ class JobQueue:
             raise InvalidValue("kind", f"没有这种后台任务 no such job kind “{kind}”",
                                " / ".join(sorted(KINDS)))
         req = records.JobRequest(kind, park_id, year, lang, data_version, KINDS[kind].steps,
-                                 input, input_name)
+                                 input, input_name, who if park_id is None else "")
         with self.store.session("jobs") as session:
             records.purge(session, self.settings.job_keep_days)
             row, fresh = records.request(session, req, who)
@@ -127,7 +128,8 @@ class JobQueue:
             return
         work = Work(self.store, ident, row.park_id, row.year, row.lang,
                     lambda done, label: records.progress(self.store, ident, done, label),
-                    row.input, row.input_name, row.requested_by)
+                    row.input, row.input_name, row.requested_by,
+                    Limits(self.settings.upload_memory_mb, self.settings.upload_cpu_seconds))
         try:
             content, name = KINDS[row.kind].run(work)
         except EcoparkError as exc:  # an error in the data: retrying would give it again

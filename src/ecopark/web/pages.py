@@ -12,6 +12,7 @@ from ecopark.core.errors import NotFound
 from ecopark.web import (
     pages_admin,
     pages_auth,
+    pages_batch,
     pages_data,
     pages_downloads,
     pages_enterprise,
@@ -51,7 +52,7 @@ def vendor_rest(rest: str) -> Response:
 def install(app: FastAPI) -> None:
     app.include_router(_vendor)
     for module in (pages_auth, pages_park, pages_data, pages_sections, pages_profile, pages_values,
-                   pages_downloads, pages_jobs, pages_enterprise, pages_review, pages_admin, pages_public,
-                   pages_years):
+                   pages_downloads, pages_jobs, pages_batch, pages_enterprise, pages_review,
+                   pages_admin, pages_public, pages_years):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")
