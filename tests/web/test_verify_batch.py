@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from ecopark.jobs.verify_batch import TIERS
 from ecopark.store import auth
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings
@@ -158,3 +160,25 @@ def test_the_job_is_its_requesters_and_the_page_a_reviewers(
     jobs_client.cookies.clear()
     sign_in(jobs_client, world, "officer-a")
     assert jobs_client.get("/review/batch").status_code == 403
+
+
+def test_the_api_ranks_the_same_and_only_reviewers_may_ask(jobs_client: TestClient,
+                                                          world: World) -> None:
+    files = [("files", (name, content, DOCX)) for name, content in _files()]
+    refused = jobs_client.post("/api/v1/verifications", files=files,
+                               headers=world.headers("officer-a"))
+    assert refused.status_code == 403
+    reply = jobs_client.post("/api/v1/verifications", files=files,
+                             headers=world.headers("reviewer"))
+    assert reply.status_code == 202, reply.text
+    job = reply.headers["location"]
+    end = time.monotonic() + 90
+    while (state := jobs_client.get(job, headers=world.headers("reviewer")).json())["state"] \
+            in ("queued", "running") and time.monotonic() < end:
+        time.sleep(0.1)
+    assert state["state"] == "done" and state["kind"] == "verify.batch"
+    result = jobs_client.get(state["result"], headers=world.headers("reviewer")).json()
+    assert [(t["file"], *(t["counts"][k] for k in TIERS)) for t in result["tables"][:3]] == \
+        RANKED
+    assert result["tables"][3]["file"] == "broken.docx"
+    assert result["tables"][3]["error_en"].startswith("file broken.docx: ")

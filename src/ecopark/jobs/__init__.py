@@ -5,11 +5,12 @@
     records.py   the jobs table: idempotent ids, state, progress, result, clean-up
     kinds.py     what a job can do: one registered function per kind (the reports)
     verify_batch.py  printed tables verified in a batch, listed worst first
+    import_bulk.py   dataset files imported into their parks, each all-or-nothing
     bundle.py    the several files (or one zip) a batch job works on, checked for zip bombs
     queue.py     huey set up from the settings; running a job, its retries
 """
 
-from ecopark.jobs import verify_batch  # noqa: F401  (registers its kind)
+from ecopark.jobs import import_bulk, verify_batch  # noqa: F401  (register their kinds)
 from ecopark.jobs.kinds import KINDS, Work, kind
 from ecopark.jobs.queue import JobQueue, mode_of
 from ecopark.jobs.records import find

@@ -1,10 +1,14 @@
-"""Batch verification on the pages: a reviewer uploads several printed tables (or one zip of
+"""Batch jobs on the pages. Batch verification: a reviewer uploads several printed tables (or one zip of
 them), the request only checks the upload's envelope (size, zip bombs: `ecopark.jobs.bundle`)
 and queues a `verify.batch` job, then redirects to the job's page; once done, that page lists
 the tables worst first (`job_tables.html`), each linked to its findings, and offers the list as
 a workbook. The job's JSON result is the one record: nothing is read again.
 
-Only the reviewer (or admin) who asked sees the job (a job of no park)."""
+Bulk import: an admin uploads dataset files (or one zip of them) at /admin/import → an
+`import.bulk` job; its page lists each file's outcome (imported into which park-year, or why
+not).
+
+Only the reviewer or admin who asked sees the job (a job of no park)."""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from starlette.datastructures import UploadFile
 from ecopark.core.errors import EcoparkError, NotFound
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.verify import KIND_NAMES
-from ecopark.jobs import JobQueue, bundle
+from ecopark.jobs import JobQueue, bundle, import_bulk
 from ecopark.jobs.verify_batch import FRAMEWORK, SUFFIXES, TIERS
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, deny
@@ -83,6 +87,36 @@ def batch_upload(request: Request, form: CheckedForm, session: ReadDb,
     queue: JobQueue = request.app.state.jobs
     row = queue.start("verify.batch", None, None, t.lang, 0, who.name, packed, names_of(files))
     return RedirectResponse(f"/jobs/{row.id}", status_code=303)
+
+
+@router.get("/admin/import", response_class=HTMLResponse)
+def import_form(request: Request, session: ReadDb, who: ReadingViewer) -> Response:
+    _admin(who)
+    return render(request, "import_bulk.html", error="", max_members=bundle.MAX_MEMBERS)
+
+
+@router.post("/admin/import", response_class=HTMLResponse)
+def import_upload(request: Request, form: CheckedForm, session: ReadDb,
+                  who: ReadingViewer) -> Response:
+    _admin(who)
+    t = translator_of(request)
+    files = files_of(form)
+    error = t.gettext("Choose the files to upload.") if not files else ""
+    try:
+        packed = bundle.pack(files, import_bulk.SUFFIXES) if files else b""
+    except EcoparkError as exc:
+        error = exc.message(t.lang)
+    if error:
+        return render(request, "import_bulk.html", status=422, error=error,
+                      max_members=bundle.MAX_MEMBERS)
+    queue: JobQueue = request.app.state.jobs
+    row = queue.start("import.bulk", None, None, t.lang, 0, who.name, packed, names_of(files))
+    return RedirectResponse(f"/jobs/{row.id}", status_code=303)
+
+
+def _admin(who: Principal) -> None:
+    if not who.admin:
+        raise deny(who, "批量导入 bulk import", "系统管理 administration")
 
 
 def tables_of(row: m.JobRow) -> dict[str, Any]:

@@ -10,6 +10,7 @@ else gets the 403/404 that the park would give them."""
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
 from typing import Literal
 from urllib.parse import quote
 
@@ -36,6 +37,7 @@ JobId = Path(pattern=r"^[0-9a-f]{32}$", description="后台任务编号 job id")
 MEDIA = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
+    ".json": "application/json",
 }
 REFRESH_SECONDS = 2
 
@@ -96,8 +98,9 @@ def result_response(row: m.JobRow) -> Response:
     """The job's file as a download; 404 while it has none (not done, or failed)."""
     if row.state != "done" or row.result is None:
         raise NotFound("后台任务的结果 job result", row.id)
-    suffix = "." + row.kind.split(".")[-1]
+    suffix = PurePath(row.result_name).suffix.lower()
+    stem = f"ecopark-{row.year}" if row.year is not None else f"ecopark-{row.kind}"
     return Response(row.result, media_type=MEDIA.get(suffix, "application/octet-stream"),
                     headers={"Content-Disposition":
-                             f"attachment; filename=\"ecopark-{row.year}{suffix}\"; "
+                             f"attachment; filename=\"{stem}{suffix}\"; "
                              f"filename*=UTF-8''{quote(row.result_name)}"})
