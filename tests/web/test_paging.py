@@ -81,3 +81,28 @@ def test_a_list_costs_the_same_queries_for_one_row_or_many(client: TestClient,
             assert len(reply.json()) == many
         assert len(all_rows) == len(one), (path, all_rows)
         assert len(one) <= 10, (path, one)  # sign-in, count, page, its children
+
+
+def test_the_parks_page_and_the_comparison_have_previous_and_next(
+        client: TestClient, world: World) -> None:
+    from ecopark.web import pages_review
+    from ecopark.web.paging import PAGE_SIZE
+
+    from .pages import sign_in
+
+    with world.store.session(actor="fixture") as session:
+        for n in range(PAGE_SIZE):
+            repository.park_by_name(session, f"园区{n:03d}", create=True)
+    sign_in(client, world, "admin")
+    first = client.get("/parks").text
+    assert "第 1 页，共 2 页（共 52 条）" in first and 'href="/parks?page=2"' in first
+    assert "上一页" not in first and "下一页" in first
+    second = client.get("/parks?page=2").text
+    assert "第 2 页，共 2 页（共 52 条）" in second and 'href="/parks?page=1"' in second
+    # 52 = 50 + 2, by name (code point order: 园 < 对 < 江)
+    assert "对照测试园区乙" in second and "江苏武进经济开发区" in second and "园区049" not in second
+    assert client.get("/parks?page=0").status_code == 404  # pages answer a bad query with 404
+    # the comparison: only parks with data for the year, COMPARED a page (here both fit)
+    review = client.get("/review?year=2018").text
+    assert "江苏武进经济开发区" in review and "园区000" not in review
+    assert pages_review.COMPARED == 20 and "上一页" not in review and "下一页" not in review
