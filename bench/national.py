@@ -17,7 +17,7 @@ submissions — loaded in bulk, then the reviewer's cross-park pages and the API
 2. Plans. EXPLAIN (QUERY PLAN on SQLite) of the lists' main queries; prints each plan's first
    lines, so index use (not a full scan of the big tables) can be read off.
 3. Latency. `ecopark serve` on the database; 4 clients send `--requests` requests to each of:
-   /parks (the list page, page 1 and page 25), /review (the comparison, 20 parks a page),
+   /parks (the list page, page 1 and page 25), /review (the comparison, 10 parks a page),
    GET /api/v1/parks?limit=100&offset=2000, /api/v1/parks/{id}/years,
    /api/v1/parks/{id}/enterprises, /api/v1/enterprises/{id}/submissions. Prints p50 / p95 per
    endpoint. Target: p95 < 300 ms. Asserts nothing.
@@ -83,10 +83,15 @@ class Loader:
             self.flush(table)
 
     def flush(self, table: Table) -> None:
-        rows = self.pending.pop(table.name, [])
-        if rows:
-            self.connection.execute(insert(table), rows)
-            self.counts[table.name] = self.counts.get(table.name, 0) + len(rows)
+        """Write the table's pending rows, after those of every table before it in foreign-key
+        order (a child's batch may fill before its parents')."""
+        for other in m.Base.metadata.sorted_tables:
+            rows = self.pending.pop(other.name, [])
+            if rows:
+                self.connection.execute(insert(other), rows)
+                self.counts[other.name] = self.counts.get(other.name, 0) + len(rows)
+            if other.name == table.name:
+                return
 
 
 def _table(name: str) -> Table:
