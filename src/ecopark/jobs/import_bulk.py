@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ecopark.core.dataset.schema import DatasetFile
-from ecopark.core.errors import EcoparkError
+from ecopark.core.errors import EcoparkError, InputFileError, NotFound
 from ecopark.core.framework.loading import load_framework
 from ecopark.io.limited import Limits, renamed, run_limited
 from ecopark.jobs import bundle
@@ -62,11 +62,16 @@ def _entry(member: bundle.Member, work: Work) -> dict[str, Any]:
 
 
 def _store(store: Store, spec: DatasetFile, name: str, actor: str) -> dict[str, Any]:
-    """The file's park-year written in one transaction; NotFound when its park does not
-    exist."""
+    """The file's park-year written in one transaction; an error naming the file when its
+    park does not exist."""
     framework = load_framework(spec.framework)
     with store.session(actor) as session:
-        park = repository.park_by_name(session, spec.park.name)  # NotFound: not created
+        try:
+            park = repository.park_by_name(session, spec.park.name)  # never created here
+        except NotFound:
+            raise InputFileError(name, f"系统中没有名为“{spec.park.name}”的园区 no park of that "
+                                 "name", "先在系统管理中新建该园区，或改正文件中的园区名称 add the "
+                                 "park first, or correct the park's name in the file") from None
         stored = repository.save_dataset(session, spec, framework, park=park.name,
                                          source_file=name, replace=True, via="import",
                                          reason=REASON)
