@@ -1,7 +1,8 @@
-"""Screenshots of the batch jobs' pages (docs/images/web-batch-*.png, web-import-*.png), at
-1280 px and at phone width (390 px):
+"""Screenshots of the batch jobs' pages (docs/images/web-batch-list.png, web-batch-table.png,
+web-import.png) at 1280 px; with `--phone DIR` also at phone width (390 px, into DIR, for
+looking at, not for the docs):
 
-    .venv/bin/python docs/images/make_batch_images.py
+    .venv/bin/python docs/images/make_batch_images.py [--phone /tmp/phone]
 
 The same set-up as make_web_images.py (a fresh demo database, the app with uvicorn in a thread,
 Debian's Chromium through Playwright). The reviewer uploads the seed's printed table and its
@@ -20,9 +21,9 @@ from playwright.sync_api import Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_web_images import ARGS, CHROMIUM, OUT, ROOT, build, serving, sign_in  # noqa: E402
+from make_web_images import ARGS, CHROMIUM, OUT, ROOT, build, serving, sign_in
 
-from ecopark.web.launch import free_port  # noqa: E402
+from ecopark.web.launch import free_port
 
 DATA = ROOT / "tests" / "data"
 TABLES = [DATA / "wujin-2018-table.docx",
@@ -40,12 +41,15 @@ def _done(page: Page) -> None:
 
 
 def _both(page: Page, name: str) -> None:
-    for width, suffix in ((1280, ""), (390, "-phone")):
+    phone = sys.argv[2] if len(sys.argv) > 2 and sys.argv[1] == "--phone" else None
+    for width, path in ((1280, OUT / name), (390, Path(phone) / name if phone else None)):
+        if path is None:
+            continue
         page.set_viewport_size({"width": width, "height": 800})
         page.reload()
         page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(OUT / f"{name}{suffix}.png"), full_page=width == 390)
-        print(f"wrote docs/images/{name}{suffix}.png")
+        page.screenshot(path=str(path), full_page=width == 390)
+        print(f"wrote {path}")
 
 
 def _upload(page: Page, base: str, path: str, files: list[Path]) -> None:
@@ -72,12 +76,12 @@ def main() -> None:
             sign_in(page, base, *logins["reviewer"])
             _upload(page, base, "/review/batch", TABLES)
             job = page.url
-            _both(page, "web-batch-list")
+            _both(page, "web-batch-list.png")
             page.goto(job + "/tables/1")
-            _both(page, "web-batch-table")
+            _both(page, "web-batch-table.png")
             sign_in(page, base, *logins["admin"])
             _upload(page, base, "/admin/import", sorted(datasets.iterdir()))
-            _both(page, "web-import")
+            _both(page, "web-import.png")
             browser.close()
 
 
