@@ -109,6 +109,12 @@ def test_a_batch_of_files_is_ranked_worst_first(jobs_client: TestClient, world: 
                                          (3, "optional.docx"), (4, "broken.docx")]
     assert rows[1][4:12] == ("不达标", "无法判定（数据不全）", 1, 1, 0, 2, 4, 4)
     assert rows[4][12].startswith("文件 broken.docx：不是有效的 xlsx/docx 文件")
+    # in English: the English words and the English half of each error
+    jobs_client.cookies.set("ecopark_lang", "en")
+    english = jobs_client.get(path).text
+    assert "4 files checked: 3 tables verified, 1 could not be read." in english
+    assert "file broken.docx: " in english and "Could not be read" in english
+    jobs_client.cookies.set("ecopark_lang", "zh-CN")
     # the same upload again: the same job
     assert _upload(jobs_client, _files())[1] == path
 
