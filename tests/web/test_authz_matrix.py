@@ -100,6 +100,9 @@ SELF_ONLY = {("POST", "/auth/login"), ("POST", "/auth/logout"), ("GET", "/auth/m
 
 # A job of park B, addressed by its id: checked in test_another_parks_job_is_not_found below.
 JOBS = {("GET", "/jobs/{job_id}"), ("GET", "/jobs/{job_id}/result")}
+# Batch jobs (uploads of several files): who may ask is checked in test_verify_batch.py
+# (reviewers, admins) and test_import_bulk.py (admins).
+BATCHES = {("POST", "/verifications"), ("POST", "/imports")}
 
 
 def _template(path: str) -> str:
@@ -115,7 +118,7 @@ def test_the_matrix_covers_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     routes = {(method.upper(), path.removeprefix(V1)) for path, operations in paths.items()
               for method in operations}
-    covered = {(c.method, _template(c.path)) for c in CALLS} | SELF_ONLY | JOBS
+    covered = {(c.method, _template(c.path)) for c in CALLS} | SELF_ONLY | JOBS | BATCHES
     assert routes == covered
 
 

@@ -45,7 +45,7 @@ def test_healthz_and_readyz_answer_ok_without_sign_in(app: FastAPI) -> None:
         _plain_and_secure(health, 200)
         _plain_and_secure(ready, 200)
         assert health.json() == {"status": "ok"}
-        assert ready.json() == {"status": "ok", "checks": {"database": "ok"}}
+        assert ready.json() == {"status": "ok", "checks": {"database": "ok", "queue": "ok"}}
         assert client.head("/healthz").status_code == 200
         assert client.head("/readyz").status_code == 200
         assert client.post("/readyz").status_code == 405
@@ -69,7 +69,8 @@ def test_readyz_is_503_when_the_sqlite_file_cannot_be_opened_and_healthz_stays_2
         path.mkdir()  # a folder where the database file was: SQLite cannot open it
         ready = client.get("/readyz")
         _plain_and_secure(ready, 503)
-        assert ready.json() == {"status": "unavailable", "checks": {"database": "unavailable"}}
+        assert ready.json() == {"status": "unavailable",
+                                "checks": {"database": "unavailable", "queue": "unavailable"}}
         assert str(tmp_path) not in ready.text
         health = client.get("/healthz")
         _plain_and_secure(health, 200)
@@ -86,7 +87,8 @@ def test_readyz_is_503_when_postgresql_cannot_be_reached(tmp_path: Path,
         with TestClient(app) as client:
             ready = client.get("/readyz")
         _plain_and_secure(ready, 503)
-        assert ready.json() == {"status": "unavailable", "checks": {"database": "unavailable"}}
+        assert ready.json() == {"status": "unavailable",
+                                "checks": {"database": "unavailable", "queue": "ok"}}
         assert "127.0.0.1" not in ready.text and "secret" not in ready.text
     finally:
         unreachable.dispose()
@@ -115,8 +117,32 @@ def test_readyz_gives_up_on_a_database_that_never_answers(tmp_path: Path, settin
             elapsed = time.monotonic() - started
             silent_server.close()  # the connection still waiting is reset: its thread ends
         _plain_and_secure(ready, 503)
-        assert ready.json() == {"status": "unavailable", "checks": {"database": "timeout"}}
+        assert ready.json() == {"status": "unavailable",
+                                "checks": {"database": "timeout", "queue": "ok"}}
         assert LIMIT <= elapsed < LIMIT + 5, elapsed
     finally:
         silent.dispose()
         store.dispose()
+
+
+def test_readyz_names_the_queue_when_its_storage_is_gone(store: Store,
+                                                         settings: Settings) -> None:
+    """SQLite: the queue's own file beside the database's; PostgreSQL: huey's tables in the
+    same database. The database itself still answers: only the queue is named."""
+    app = create_app(settings.model_copy(update={"jobs": "external"}), store)
+    with TestClient(app) as client:
+        assert client.get("/readyz").json()["checks"] == {"database": "ok", "queue": "ok"}
+        if store.dialect == "postgresql":
+            with store.connect() as connection:
+                connection.exec_driver_sql("ALTER TABLE huey_task RENAME TO huey_task_gone")
+                connection.commit()
+        else:
+            jobs_file = Path(app.state.jobs.huey.storage.filename)
+            assert jobs_file.name == "ecopark.jobs.sqlite"
+            app.state.jobs.huey.storage.close()
+            jobs_file.unlink()
+        ready = client.get("/readyz")
+        _plain_and_secure(ready, 503)
+        assert ready.json() == {"status": "unavailable",
+                                "checks": {"database": "ok", "queue": "unavailable"}}
+        assert "huey" not in ready.text and "jobs.sqlite" not in ready.text

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ecopark.core.evaluate import Evaluation, evaluate
+from ecopark.io.limited import Limits
 from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.engine import Store
@@ -35,6 +36,7 @@ class Work:
     input: bytes | None = None  # an upload or a message the job works on
     input_name: str = ""
     requested_by: str = ""
+    limits: Limits = dataclasses.field(default_factory=lambda: Limits(1024, 60))  # uploads
 
     def evaluation(self) -> tuple[str, Evaluation]:
         """The park's name and its park-year evaluated, read in one read transaction."""
@@ -67,6 +69,10 @@ ENGLISH = {
     "撰写报告内容": "Writing the report's text",
     "生成 Word 文档": "Writing the Word document",
     "转换为 PDF": "Converting to PDF",
+    "解开上传的文件": "Opening the uploaded files",
+    "逐表复算核查": "Recomputing and checking each table",
+    "逐个文件导入": "Importing each file",
+    "汇总结果": "Listing the outcome",
     "已完成": "Done",
     "失败": "Failed",
     "发送邮件": "Sending the e-mail",

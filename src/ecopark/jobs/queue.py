@@ -20,7 +20,9 @@ carries the job's id to a worker, and retries it after an unexpected error.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -32,13 +34,16 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from ecopark.core.errors import EcoparkError, InvalidValue
+from ecopark.io.limited import Limits
 from ecopark.jobs import records
 from ecopark.jobs.kinds import KINDS, Work
 from ecopark.store import models as m
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings
 
-__all__ = ["UNEXPECTED", "JobQueue", "mode_of"]
+__all__ = ["HUEY_TABLES", "UNEXPECTED", "JobQueue", "mode_of"]
+
+HUEY_TABLES = ("huey_kv", "huey_schedule", "huey_task", "huey_counter")  # migration 0008
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +108,7 @@ class JobQueue:
             raise InvalidValue("kind", f"没有这种后台任务 no such job kind “{kind}”",
                                " / ".join(sorted(KINDS)))
         req = records.JobRequest(kind, park_id, year, lang, data_version, KINDS[kind].steps,
-                                 input, input_name)
+                                 input, input_name, who if park_id is None else "")
         with self.store.session("jobs") as session:
             records.purge(session, self.settings.job_keep_days)
             row, fresh = records.request(session, req, who)
@@ -123,7 +128,8 @@ class JobQueue:
             return
         work = Work(self.store, ident, row.park_id, row.year, row.lang,
                     lambda done, label: records.progress(self.store, ident, done, label),
-                    row.input, row.input_name, row.requested_by)
+                    row.input, row.input_name, row.requested_by,
+                    Limits(self.settings.upload_memory_mb, self.settings.upload_cpu_seconds))
         try:
             content, name = KINDS[row.kind].run(work)
         except EcoparkError as exc:  # an error in the data: retrying would give it again
@@ -180,6 +186,27 @@ class JobQueue:
         self.huey = huey
         self._task = huey.task(retries=self.settings.job_retries, retry_delay=1, context=True,
                                name="ecopark.job")(self._execute)
+
+    # --------------------------------------------------------------------- readiness
+
+    def probe(self) -> None:
+        """Raise unless the queue's storage answers (for /readyz): on PostgreSQL, huey's four
+        tables through the store's own connection (its timeouts apply); on an SQLite file, the
+        file opened anew (never created) and its task table read; in memory, nothing to reach."""
+        storage = self.huey.storage
+        if self.store.dialect == "postgresql":
+            with self.store.connect() as connection:
+                for table in HUEY_TABLES:
+                    connection.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").all()
+            return
+        filename = getattr(storage, "filename", None)
+        if filename is None:  # MemoryHuey
+            storage.queue_size()
+            return
+        path = Path(filename).resolve()
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True,
+                                                timeout=1)) as connection:
+            connection.execute("SELECT count(*) FROM task").fetchone()
 
     def stop(self) -> None:
         """Stop the in-process workers, letting the running jobs finish, and close the queue's

@@ -46,6 +46,7 @@ class JobRequest:
     steps_total: int
     input: bytes | None = None  # what the job works on, when not the park's stored data
     input_name: str = ""
+    owner: str = ""  # a job of no park: who asked (two reviewers' batches are two jobs)
 
 
 def job_id(req: JobRequest) -> str:
@@ -53,6 +54,8 @@ def job_id(req: JobRequest) -> str:
     text = f"{req.kind}|{req.park_id}|{req.year}|{req.lang}|{req.data_version}"
     if req.input is not None:
         text += f"|{req.input_name}|{hashlib.sha256(req.input).hexdigest()}"
+    if req.owner:
+        text += f"|{req.owner}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

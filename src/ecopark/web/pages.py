@@ -13,6 +13,7 @@ from ecopark.web import (
     pages_admin,
     pages_analysis,
     pages_auth,
+    pages_batch,
     pages_campaigns,
     pages_data,
     pages_downloads,
@@ -54,7 +55,8 @@ def vendor_rest(rest: str) -> Response:
 def install(app: FastAPI) -> None:
     app.include_router(_vendor)
     for module in (pages_auth, pages_park, pages_data, pages_sections, pages_profile, pages_values,
-                   pages_downloads, pages_jobs, pages_enterprise, pages_review, pages_admin, pages_public,
-                   pages_years, pages_analysis, pages_campaigns, pages_notifications):
+                   pages_downloads, pages_jobs, pages_batch, pages_enterprise, pages_review,
+                   pages_admin, pages_public, pages_years, pages_analysis, pages_campaigns,
+                   pages_notifications):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC, follow_symlink=False), name="static")

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ecopark.analysis.gap import threshold
 from ecopark.core.errors import NotFound
@@ -20,13 +20,13 @@ from ecopark.core.results import Status
 from ecopark.core.trace import Trace
 from ecopark.core.units import pretty
 from ecopark.store import models as m
-from ecopark.store import repository
-from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
+from ecopark.store.permissions import Principal, can_write_park, deny
 from ecopark.web.assessed import Assessed, assessed, flagged
 from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.i18n import Translator
 from ecopark.web.notices import verified
 from ecopark.web.page_deps import Viewer, in_one_thread, readable_park
+from ecopark.web.paging import PageNumber, pages
 from ecopark.web.plain_text import plain_rule
 from ecopark.web.render import ECHARTS, render, render_cached, translator_of
 
@@ -48,11 +48,16 @@ def home(who: Viewer) -> Response:
 
 
 @router.get("/parks", response_class=HTMLResponse)
-def parks(request: Request, session: Db, who: Viewer) -> Response:
+def parks(request: Request, session: Db, who: Viewer, page: PageNumber = 1) -> Response:
+    """The parks `who` may read, by name, `PAGE_SIZE` a page (one query for their years)."""
     if who.role == "enterprise":
         raise deny(who, "查看园区 list parks", "parks")
-    rows = [p for p in repository.list_parks(session) if can_read_park(who, p.id)]
-    return render(request, "parks.html", parks=rows, can_create=who.admin)
+    query = select(m.Park).options(selectinload(m.Park.years).load_only(m.ParkYear.year)) \
+        .order_by(m.Park.name, m.Park.id)
+    if who.role not in ("admin", "reviewer"):
+        query = query.where(m.Park.id == who.park_id)
+    rows, pager = pages(session, query, request, page)
+    return render(request, "parks.html", parks=rows, can_create=who.admin, pager=pager)
 
 
 @router.get("/parks/{park_id}", response_class=HTMLResponse)

@@ -72,9 +72,11 @@ def nav(who: Principal | None) -> list[tuple[str, str]]:
     if who is None:
         return [(N_("Public disclosure"), "/public")]
     by_role = {
-        "admin": [(N_("Parks"), "/parks"), (N_("Comparison"), "/review"), (N_("Administration"), "/admin")],
+        "admin": [(N_("Parks"), "/parks"), (N_("Comparison"), "/review"), (N_("Administration"), "/admin"),
+                  (N_("Bulk import"), "/admin/import")],
         "reviewer": [(N_("Parks"), "/parks"), (N_("Comparison"), "/review"),
-                     (N_("Verify a printed table"), "/review/verify")],
+                     (N_("Verify a printed table"), "/review/verify"),
+                     (N_("Verify tables in a batch"), "/review/batch")],
         "park_officer": [(N_("My park"), f"/parks/{who.park_id}"),
                          (N_("Submissions"), f"/parks/{who.park_id}/submissions"),
                          (N_("Reporting campaigns"), f"/parks/{who.park_id}/campaigns"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from ecopark.accounting import creditcode
 from ecopark.core.errors import InvalidValue
@@ -22,6 +23,7 @@ from ecopark.store.permissions import (
 )
 from ecopark.store.rollup_submissions import Choice, accept_and_roll_up
 from ecopark.web.deps import Db, Id, Who, Year
+from ecopark.web.paging import DEFAULT_LIMIT, PageLimit, PageOffset, page
 from ecopark.web.routes_parks import visible_park
 from ecopark.web.schemas import EnterpriseIn, EnterpriseOut, RejectIn, SubmissionIn, SubmissionOut
 
@@ -42,10 +44,14 @@ def _submission(session: Session, who: Principal, enterprise_id: int, year: int)
     return submissions.get_submission(session, _enterprise(session, who, enterprise_id), year)
 
 
-@router.get("/parks/{park_id}/enterprises", summary="园区的企业 the park's enterprises")
-def list_enterprises(park_id: Id, session: Db, who: Who) -> list[EnterpriseOut]:
+@router.get("/parks/{park_id}/enterprises", summary="园区的企业 the park's enterprises (paged)")
+def list_enterprises(park_id: Id, request: Request, response: Response, session: Db, who: Who,
+                     limit: PageLimit = DEFAULT_LIMIT,
+                     offset: PageOffset = 0) -> list[EnterpriseOut]:
     park = visible_park(session, who, park_id)
-    return [EnterpriseOut.of(e) for e in park.enterprises]
+    query = select(m.Enterprise).where(m.Enterprise.park_id == park.id) \
+        .order_by(m.Enterprise.name, m.Enterprise.id)
+    return [EnterpriseOut.of(e) for e in page(session, query, request, response, limit, offset)]
 
 
 @router.post("/parks/{park_id}/enterprises", status_code=201, summary="新增企业 add an enterprise")
@@ -62,9 +68,15 @@ def get_enterprise(enterprise_id: Id, session: Db, who: Who) -> EnterpriseOut:
     return EnterpriseOut.of(_enterprise(session, who, enterprise_id))
 
 
-@router.get("/enterprises/{enterprise_id}/submissions", summary="企业的报送 its submissions")
-def list_submissions(enterprise_id: Id, session: Db, who: Who) -> list[SubmissionOut]:
-    return [SubmissionOut.of(s) for s in _enterprise(session, who, enterprise_id).submissions]
+@router.get("/enterprises/{enterprise_id}/submissions",
+            summary="企业的报送 its submissions (paged)")
+def list_submissions(enterprise_id: Id, request: Request, response: Response, session: Db,
+                     who: Who, limit: PageLimit = DEFAULT_LIMIT,
+                     offset: PageOffset = 0) -> list[SubmissionOut]:
+    enterprise = _enterprise(session, who, enterprise_id)
+    query = select(m.Submission).where(m.Submission.enterprise_id == enterprise.id) \
+        .order_by(m.Submission.year).options(selectinload(m.Submission.values))
+    return [SubmissionOut.of(s) for s in page(session, query, request, response, limit, offset)]
 
 
 @router.get("/enterprises/{enterprise_id}/submissions/{year}", summary="一年的报送 one year's")

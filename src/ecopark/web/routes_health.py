@@ -4,16 +4,16 @@ no CSRF (they change nothing), the security headers of every response.
 - `GET /healthz`: the process is up and answering. Touches nothing else, the database least of
   all, so a slow database never gets a healthy server restarted. 200 `{"status": "ok"}`.
 - `GET /readyz`: the server can do its work: every readiness check passes within `LIMIT`
-  seconds. 200 `{"status": "ok", "checks": {"database": "ok"}}`; otherwise 503 with
-  `"status": "unavailable"` and, for each part, `"ok"`, `"unavailable"` (it answered with an
-  error, or could not be reached) or `"timeout"` (no answer within the limit).
+  seconds. 200 `{"status": "ok", "checks": {"database": "ok", "queue": "ok"}}`; otherwise 503
+  with `"status": "unavailable"` and, for each part (`database`, `queue`), `"ok"`,
+  `"unavailable"` (it answered with an error, or could not be reached) or `"timeout"` (no answer
+  within the limit).
 
 The answers name the parts but never a place on the server (host, file, driver message): the
 details go to the server's log.
 
 A readiness check is a `Readiness(name, probe)` in `CHECKS`: `probe(app)` runs in a worker
-thread and raises when its part is not ready. The job queue's check joins the database's there
-when the queue arrives.
+thread and raises when its part is not ready.
 """
 
 from __future__ import annotations
@@ -49,7 +49,13 @@ def _database(app: FastAPI) -> None:
         connection.exec_driver_sql("SELECT 1").scalar_one()
 
 
-CHECKS: tuple[Readiness, ...] = (Readiness("database", _database),)
+def _queue(app: FastAPI) -> None:
+    """The job queue's storage answers (`JobQueue.probe`): huey's tables on PostgreSQL, its
+    SQLite file beside the database's otherwise."""
+    app.state.jobs.probe()
+
+
+CHECKS: tuple[Readiness, ...] = (Readiness("database", _database), Readiness("queue", _queue))
 
 
 @router.api_route("/healthz", methods=["GET", "HEAD"])

@@ -16,8 +16,8 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     WrapValidator,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from ecopark.core.contract import assessment_json, verification_json
 from ecopark.core.dataset.schema import DatasetFile, Reported
@@ -50,6 +50,7 @@ from ecopark.web.deps import (
     Year,
     settings_of,
 )
+from ecopark.web.paging import DEFAULT_LIMIT, PageLimit, PageOffset, page
 from ecopark.web.schemas import (
     AuditOut,
     ObservationOut,
@@ -91,9 +92,14 @@ def _park_year(session: Session, who: Principal, park_id: int, year: int) -> m.P
 # --------------------------------------------------------------------------- parks
 
 
-@router.get("/parks", summary="园区列表 parks the caller may read")
-def list_parks(session: Db, who: Who) -> list[ParkOut]:
-    return [ParkOut.of(p) for p in repository.list_parks(session) if can_read_park(who, p.id)]
+@router.get("/parks", summary="园区列表 parks the caller may read (paged: X-Total-Count, Link)")
+def list_parks(request: Request, response: Response, session: Db, who: Who,
+               limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0) -> list[ParkOut]:
+    query = select(m.Park).options(selectinload(m.Park.years).load_only(m.ParkYear.year)) \
+        .order_by(m.Park.name, m.Park.id)
+    if who.role not in ("admin", "reviewer"):  # an officer: the own park; anyone else: none
+        query = query.where(m.Park.id == (who.park_id if who.role == "park_officer" else None))
+    return [ParkOut.of(p) for p in page(session, query, request, response, limit, offset)]
 
 
 @router.post("/parks", status_code=201, summary="新建园区 create a park (admin)")
@@ -124,10 +130,29 @@ def park_audit(park_id: Id, session: Db, who: Who, limit: Limit = 100,
 # --------------------------------------------------------------------------- park-years
 
 
-@router.get("/parks/{park_id}/years", summary="园区的年度数据 the park's park-years")
-def list_years(park_id: Id, session: Db, who: Who) -> list[ParkYearOut]:
+@router.get("/parks/{park_id}/years", summary="园区的年度数据 the park's park-years (paged)")
+def list_years(park_id: Id, request: Request, response: Response, session: Db, who: Who,
+               limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0) -> list[ParkYearOut]:
     park = visible_park(session, who, park_id)
-    return [ParkYearOut.of(repository.get_park_year(session, park, y.year)) for y in park.years]
+    query = select(m.ParkYear).where(m.ParkYear.park_id == park.id).order_by(m.ParkYear.year) \
+        .options(selectinload(m.ParkYear.framework_version)
+                 .selectinload(m.FrameworkVersion.framework),
+                 selectinload(m.ParkYear.reported))
+    rows = page(session, query, request, response, limit, offset)
+    counts = _observation_counts(session, [row.id for row in rows])
+    return [ParkYearOut.of(row, counts.get(row.id, 0)) for row in rows]
+
+
+def _observation_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    """Each park-year's observations (its park's values up to its year), in one query."""
+    if not ids:
+        return {}
+    joined = and_(m.ObservationRow.park_id == m.ParkYear.park_id,
+                  m.ObservationRow.year <= m.ParkYear.year)
+    rows = session.execute(select(m.ParkYear.id, func.count(m.ObservationRow.id))
+                           .join(m.ObservationRow, joined).where(m.ParkYear.id.in_(ids))
+                           .group_by(m.ParkYear.id))
+    return {ident: count for ident, count in rows}
 
 
 def _body_kind(body: Any) -> str:

@@ -168,11 +168,13 @@ class ParkYearOut(BaseModel):
     loaded_at: dt.datetime
 
     @classmethod
-    def of(cls, py: m.ParkYear) -> ParkYearOut:
+    def of(cls, py: m.ParkYear, observations: int | None = None) -> ParkYearOut:
+        """`observations`: counted by the caller (a list counts them in one query)."""
         version = py.framework_version
         return cls(park_id=py.park_id, park=py.park.name, year=py.year,
                    framework=version.framework.key, framework_version=version.version,
-                   base_year=py.base_year, observations=len(py.observations),
+                   base_year=py.base_year,
+                   observations=len(py.observations) if observations is None else observations,
                    has_reported=py.reported is not None, loaded_by=py.loaded_by,
                    loaded_at=py.loaded_at)
 

@@ -16,12 +16,8 @@ take and return only what pickles, so the framework objects are loaded on each s
 
 from __future__ import annotations
 
-import dataclasses
-import multiprocessing
 import tempfile
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,25 +25,16 @@ from starlette.datastructures import UploadFile
 
 from ecopark.core.dataset.model import Dataset
 from ecopark.core.dataset.schema import DatasetFile, Reported
-from ecopark.core.errors import EcoparkError, InputFileError
+from ecopark.core.errors import EcoparkError
+from ecopark.io.limited import CONTEXT, Limits, renamed, run_limited
 from ecopark.store.settings import Settings
 
 __all__ = ["Limits", "dataset_spec", "limits_of", "parse_upload", "printed", "reported", "suffix",
            "upload_name"]
 
 T = TypeVar("T")
-_FORKSERVER = "forkserver" in multiprocessing.get_all_start_methods()  # not on Windows: spawn
-_CONTEXT: ForkServerContext | SpawnContext = multiprocessing.get_context("forkserver") \
-    if _FORKSERVER else multiprocessing.get_context("spawn")
-_CONTEXT.set_forkserver_preload(["ecopark.web.uploads", "ecopark.store.sources",
-                                 "ecopark.io.workbook", "ecopark.io.printed_table"])
-_STARTUP_SECONDS = 20  # a first upload starts the fork server, which imports the readers
-
-
-@dataclasses.dataclass(frozen=True)
-class Limits:
-    memory_mb: int
-    cpu_seconds: int
+CONTEXT.set_forkserver_preload(["ecopark.web.uploads", "ecopark.store.sources",
+                                "ecopark.io.workbook", "ecopark.io.printed_table"])
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -72,87 +59,9 @@ def parse_upload(file: UploadFile, limits: Limits, reader: Callable[..., T], *ar
         file.file.seek(0)
         path.write_bytes(file.file.read())
         try:
-            return _in_child(path, limits, reader, args)
+            return run_limited(path, limits, reader, args)
         except EcoparkError as exc:
-            raise _renamed(exc, path, name) from None
-
-
-def _in_child(path: Path, limits: Limits, reader: Callable[..., T], args: tuple[Any, ...]) -> T:
-    receive, send = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(target=_child, args=(send, limits, reader, (path, *args)),
-                             daemon=True)
-    child.start()
-    send.close()
-    try:
-        reply = _reply(receive, 2 * limits.cpu_seconds + _STARTUP_SECONDS)
-    finally:
-        receive.close()
-        child.kill()
-        child.join()
-    if reply is None:
-        raise _too_much(str(path), limits)
-    kind, value = reply
-    if kind == "ok":
-        return value  # type: ignore[no-any-return]
-    if kind == "memory":
-        raise _too_much(str(path), limits)
-    raise value
-
-
-def _reply(receive: Connection, seconds: float) -> tuple[str, Any] | None:
-    """The child's reply; None when it died or did not answer in time."""
-    try:
-        reply: tuple[str, Any] | None = receive.recv() if receive.poll(seconds) else None
-        return reply
-    except (EOFError, OSError):
-        return None
-
-
-def _child(send: Connection, limits: Limits, reader: Callable[..., Any],
-           args: tuple[Any, ...]) -> None:
-    """In the child: limit, read, send back the value or the error."""
-    _limit(limits)
-    try:
-        reply: tuple[str, Any] = ("ok", reader(*args))
-    except EcoparkError as exc:
-        reply = ("error", exc)
-    except MemoryError:
-        reply = ("memory", None)
-    except Exception as exc:  # a bug: raised again in the server, where it is logged
-        reply = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
-    send.send(reply)
-    send.close()
-
-
-def _limit(limits: Limits) -> None:
-    """Cap the child's address space and CPU time (POSIX; elsewhere only the wall clock)."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return
-    memory = limits.memory_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
-
-
-def _too_much(file: str, limits: Limits) -> InputFileError:
-    return InputFileError(file, f"文件过大或过于复杂，无法在限额内读取（内存 {limits.memory_mb} MB，"
-                          f"CPU {limits.cpu_seconds} 秒）the file is too large or too complex to "
-                          "read within the limits", "拆分文件，或删除多余的工作表、行列与段落 split "
-                          "the file, or delete the sheets, rows and paragraphs not needed")
-
-
-def _renamed(exc: EcoparkError, path: Path, name: str) -> EcoparkError:
-    """The error with the temporary path replaced by the uploaded file's name, everywhere (its
-    fields, and the problems a WorkbookProblems lists)."""
-    fields = exc.fields()
-    for key, value in fields.items():
-        if isinstance(value, str):
-            fields[key] = value.replace(str(path), name).replace(str(path.parent), "")
-        elif isinstance(value, list):
-            fields[key] = [_renamed(v, path, name) if isinstance(v, EcoparkError) else v
-                           for v in value]
-    return type(exc)(**fields)
+            raise renamed(exc, path, name) from None
 
 
 # ------------------------------------------------------------------------ run in the child
