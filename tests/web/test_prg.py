@@ -21,6 +21,8 @@ from .test_pages_sections import YEAR, zc
 __all__ = ["zc"]  # the zero-carbon demo park: the pages of its extra sections
 
 WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "workbooks" / "tiny-park.xlsx"
+PRINTED = Path(__file__).resolve().parents[1] / "data" / "wujin-2018-table.docx"
+DATASET = Path(__file__).resolve().parents[2] / "examples" / "wujin-2018" / "dataset.yaml"
 # renders its findings on the POST: the reviewer's verification (issue 15 part 2 saves it
 # with the park-year and redirects; it is reworked there)
 NOT_YET = {"/review/verify"}
@@ -160,6 +162,16 @@ def _enterprise_upload(client: TestClient, world: World) -> Response:
             files={"file": ("tiny-park.xlsx", handle)}, follow_redirects=False)
 
 
+def _files(user: str, action: str, file: Path) -> Callable[[TestClient, World], Response]:
+    """A batch upload (printed tables, dataset files): one file in the multi-file field."""
+    def post(client: TestClient, world: World) -> Response:
+        sign_in(client, world, user)
+        return client.post(action, data={"csrf_token": csrf_of(client, action)},
+                           files=[("files", (file.name, file.read_bytes()))],
+                           follow_redirects=False)
+    return post
+
+
 def _submit_draft(client: TestClient, world: World) -> Response:
     assert _with("ent-a", "/enterprises/{w.enterprise_a}/submissions/2018/withdraw")(
         client, world).status_code == 303
@@ -183,6 +195,8 @@ def _reject(client: TestClient, world: World) -> Response:
 SUBMISSIONS: dict[str, Callable[[TestClient, World], Response]] = {
     "/login": _login,
     "/logout": _with("admin", "/logout"),
+    "/review/batch": _files("reviewer", "/review/batch", PRINTED),  # before passwords change
+    "/admin/import": _files("admin", "/admin/import", DATASET),
     "/parks/{park_id}/years/{year}/edit/{category}": _as_is(
         "officer-a", "/parks/{w.park_a}/years/2018/edit/environment",
         "/parks/{w.park_a}/years/2018/edit/environment"),
