@@ -28,12 +28,14 @@ from ecopark.core.verdict import VerdictStatus
 from ecopark.core.verify import verify
 from ecopark.reports import sentences as s
 from ecopark.reports.charts import (
+    TREND_ROWS,
     MarginBar,
     MarginChart,
     TrendChart,
     TrendPanel,
     VerdictChart,
     margin,
+    trend_columns,
 )
 from ecopark.reports.content import (
     Appendix,
@@ -263,12 +265,23 @@ def _category(facts: Facts, category: str, title: str, lang: str) -> Section:
                                 printed=_printed(facts, result.number))
         blocks.append(paragraph(lang, text, lead=s.indicator_lead(ev, result.indicator, lang)))
     panels = tuple(p for r in results if (p := _trend_panel(facts, r, lang)) is not None)
-    if panels:
-        chart = TrendChart(panels, pick(lang, "指标值", "value"), pick(lang, "标准要求", "requirement"))
-        blocks.append(Figure(0, pick(lang, f"{title}类指标历年变化（虚线为标准要求）",
-                                     f"{title}: indicators over the years (dashed: the "
-                                     "requirement)"), chart))
+    blocks.extend(_trend_figures(panels, title, lang))
     return Section(title, tuple(blocks))
+
+
+def _trend_figures(panels: tuple[TrendPanel, ...], title: str, lang: str) -> Iterator[Figure]:
+    """The category's trend panels, as many figures as it takes for each to fit on a page
+    (`TREND_ROWS` rows of as many panels as the years leave room for); later ones say 续."""
+    if not panels:
+        return
+    size = TREND_ROWS * trend_columns(max(len(p.years) for p in panels))
+    for start in range(0, len(panels), size):
+        chart = TrendChart(panels[start:start + size], pick(lang, "指标值", "value"),
+                           pick(lang, "标准要求", "requirement"))
+        more = pick(lang, "（续）", " (continued)") if start else ""
+        yield Figure(0, pick(lang, f"{title}类指标历年变化{more}（虚线为标准要求）",
+                             f"{title}: indicators over the years{more} (dashed: the "
+                             "requirement)"), chart)
 
 
 def _category_summary(results: list[IndicatorResult], title: str, lang: str) -> str:
