@@ -78,7 +78,7 @@ TREND_ROWS = 3  # rows of trend panels in one figure: 7.2 in high, a page holds 
 _PLACES: tuple[tuple[tuple[float, float], Literal["center", "right"],
                      Literal["bottom", "top", "center"]], ...] = (
     ((0.0, 5.0), "center", "bottom"), ((0.0, -6.0), "center", "top"),
-    ((-2.0, 5.0), "right", "bottom"), ((-5.0, 0.0), "right", "center"))  # a value label above its point, or below
+    ((-2.0, 5.0), "right", "bottom"), ((-5.0, 0.0), "right", "center"))
 _CLIP = (-150.0, 250.0)  # margin axis limits in %; longer bars are cut and labelled
 # matplotlib is not thread-safe and its settings (rcParams, which `rc_context` changes and then
 # restores) are one per process: the server's worker threads draw one chart at a time, or a
