@@ -225,7 +225,7 @@ def _draw(chart: Chart) -> Figure:
 
 
 def _figure(height_in: float, width_in: float = WIDTH_IN,
-            layout: str | None = "constrained") -> Figure:
+            layout: Literal["constrained"] | None = "constrained") -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
