@@ -101,8 +101,9 @@ def _kind(result: IndicatorResult, selected: frozenset[int], lang: str,
 
 def assessment(evaluation: Evaluation, lang: str) -> RenderableType:
     fw, profile = evaluation.framework, evaluation.dataset.profile
-    title = _pick(lang, f"{profile.name} {evaluation.year}年 对照考核表（{fw.spec.name_zh}）",
-                  f"{profile.name} {evaluation.year}: assessment table ({fw.spec.name_en})")
+    words = fw.spec.wording
+    title = _pick(lang, f"{profile.name} {evaluation.year}年 {words.table_name_zh}（{fw.spec.name_zh}）",
+                  f"{profile.name} {evaluation.year}: {words.table_name_en} ({fw.spec.name_en})")
     table = Table(title=title, show_lines=False, expand=False)
     for (zh, en), ratio, most in _ASSESSMENT_COLUMNS:
         table.add_column(_pick(lang, zh, en), overflow="fold", no_wrap=ratio is None and not most,

@@ -30,7 +30,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-from ecopark.reports.table import AssessmentTable, Placed
+from ecopark.reports.table import ASSESSED, COLUMNS, VERIFY_COLUMNS, AssessmentTable, Placed
 
 __all__ = ["append", "prepare", "set_fonts", "write"]
 
@@ -42,7 +42,6 @@ ROW_HEIGHT = Cm(0.6)
 ERROR_COLOUR = RGBColor(0xC0, 0x00, 0x00)
 PAGE = (Cm(29.7), Cm(21.0))
 MARGINS = (Cm(1.8), Cm(2.0))  # left/right, top/bottom
-# column widths in cm (sum = 26.1 = the text width), without and with the verification columns
 # column widths in cm (sum = 26.1 = the text width): (verified, English) → widths
 _WIDTHS = {(False, False): (1.1, 1.9, 7.1, 2.8, 4.6, 1.9, 1.9, 2.9, 1.9),
            (True, False): (1.1, 1.5, 4.1, 2.8, 3.0, 1.3, 1.5, 2.9, 1.5, 2.6, 3.8),
@@ -210,7 +209,7 @@ def _table(document: DocumentObject, table: AssessmentTable) -> None:
     grid = document.add_table(rows=1 + len(placed), cols=len(table.columns))
     grid.autofit = False
     _grid_properties(grid)
-    widths: list[Length] = [Cm(w) for w in _WIDTHS[table.verified, table.lang == "en"]]
+    widths = _column_widths(table)
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     rows = list(grid.rows)
@@ -221,6 +220,15 @@ def _table(document: DocumentObject, table: AssessmentTable) -> None:
         if index + 1 < len(placed) and placed[index + 1].row.number == place.row.number:
             _keep_with_next(row)
     _merge(grid, placed)
+
+
+def _column_widths(table: AssessmentTable) -> list[Length]:
+    """The widths of the table's columns; without 是否为考核指标 its room goes to 指标."""
+    every = COLUMNS + (VERIFY_COLUMNS if table.verified else ())
+    widths = dict(zip(every, _WIDTHS[table.verified, table.lang == "en"], strict=True))
+    if ASSESSED not in table.columns:
+        widths["指标"] += widths.pop(ASSESSED)
+    return [Cm(widths[name]) for name in table.columns]
 
 
 def _style_ids(document: DocumentObject) -> dict[str, str]:
@@ -271,7 +279,7 @@ def _header(row: _Row, columns: tuple[str, ...], widths: list[Length],
 def _body_row(row: _Row, table: AssessmentTable, place: Placed, widths: list[Length],
               styles: dict[str, str]) -> None:
     _row_properties(row, header=False)
-    texts = place.row.cells(table.verified)
+    texts = place.row.cells(table.columns)
     indicator = place.row.kind == "indicator"
     spans = (place.number_span, place.category_span)
     for index, (cell, name, width) in enumerate(zip(row.cells, table.columns, widths,
