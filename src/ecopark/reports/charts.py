@@ -6,7 +6,8 @@ Three charts, each built by `ecopark.reports.narrative` and drawn by `render`:
   applied each year as a dashed step line across each year's width (so it shows for one year
   too); the panels get wider as the years grow (3, 2 or 1 a row), the years are labelled every
   k-th when they would touch, and a value label is drawn only where it overlaps no other text
-  (measured with the renderer after the layout, which is then fixed);
+  nor a line (`ecopark.reports.chart_labels`, measured with the renderer; the panels are placed
+  by rule, so what is measured is what is drawn);
 * `VerdictChart`: per category, how many indicators are met / not met / missing / not evaluable,
   as stacked horizontal bars;
 * `MarginChart`: each numeric indicator's margin over its requirement, direction-aware
@@ -25,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import itertools
 import math
 import re
 import textwrap
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ecopark.core.errors import InputFileError
+from ecopark.reports.chart_labels import settle
 from ecopark.reports.wording import number, plain
 
 if TYPE_CHECKING:
@@ -74,11 +75,6 @@ _NOT_MET = "#C00000"
 STATUS_COLOURS = ("#548235", "#C00000", "#A6A6A6", "#ED7D31")  # met, not met, missing, not evaluable
 _ROW_IN, _LEGEND_IN = 2.2, 0.35  # a row of trend panels, the legend below them
 TREND_ROWS = 3  # rows of trend panels in one figure: 7.2 in high, a page holds it with its caption
-# where a value label may go, in order: above its point, below it, above to its left, to its left
-_PLACES: tuple[tuple[tuple[float, float], Literal["center", "right"],
-                     Literal["bottom", "top", "center"]], ...] = (
-    ((0.0, 5.0), "center", "bottom"), ((0.0, -6.0), "center", "top"),
-    ((-2.0, 5.0), "right", "bottom"), ((-5.0, 0.0), "right", "center"))
 _CLIP = (-150.0, 250.0)  # margin axis limits in %; longer bars are cut and labelled
 # matplotlib is not thread-safe and its settings (rcParams, which `rc_context` changes and then
 # restores) are one per process: the server's worker threads draw one chart at a time, or a
@@ -283,7 +279,7 @@ def _trend(chart: TrendChart) -> Figure:
         _trend_panel(ax, panel, chart, title)
     first = figure.axes[0]
     figure.legend(*first.get_legend_handles_labels(), loc="lower center", ncols=2)
-    _settle(figure, figure.axes)
+    settle(figure, figure.axes)
     return figure
 
 
@@ -341,84 +337,6 @@ def _requirement_steps(panel: TrendPanel) -> tuple[list[float], list[float]]:
         xs += [year - 0.5, year + 0.5]
         ys += [limit, limit]
     return xs, ys
-
-
-def _settle(figure: Figure, axes: list[Axes]) -> None:
-    """Keep only the labels that fit, measured with the renderer: the years every k-th (the
-    last year always), the value labels where they collide with no other text."""
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    for ax in axes:
-        _thin_years(ax, renderer)
-    for ax in axes:
-        _thin_values(ax, renderer)
-
-
-def _thin_years(ax: Axes, renderer: Any) -> None:
-    """Label every k-th year, counted back from the last, k the smallest that keeps the year
-    labels 0.6 label widths apart."""
-    from matplotlib import rcParams
-    from matplotlib.font_manager import FontProperties
-
-    ticks = list(ax.get_xticks())
-    if len(ticks) < 2:
-        return
-    font = FontProperties(size=rcParams["xtick.labelsize"])
-    width = renderer.get_text_width_height_descent(str(int(ticks[-1])), font, ismath=False)[0]
-    left, right = (ax.transData.transform((tick, 0))[0] for tick in ticks[:2])
-    step = max(1, -(-int(1.6 * width) // max(1, int(right - left))))
-    names = [str(int(tick)) if (len(ticks) - 1 - index) % step == 0 else ""
-             for index, tick in enumerate(ticks)]
-    ax.set_xticks(ticks, names)
-
-
-def _thin_values(ax: Axes, renderer: Any) -> None:
-    """Place each value label above its point, else below, else above to its left, else left
-    of it, else not at all:
-    the last year's
-    first, then the others from the latest back; a place is taken when the label stays inside
-    the panel (clear of the title, the years and the value axis, which are outside it) and
-    touches no kept label and neither the value nor the requirement line."""
-    from matplotlib.text import Annotation
-
-    labels = [t for t in ax.texts if isinstance(t, Annotation) and t.get_gid() == "value"]
-    taken: list[Any] = []
-    points = _line_points(ax)
-    for label in reversed(labels):
-        for offset, across, down in _PLACES:
-            label.xyann = offset
-            label.set_horizontalalignment(across)
-            label.set_verticalalignment(down)
-            box = label.get_window_extent(renderer).padded(1.5)
-            if _free(box, ax, taken, points):
-                taken.append(box)
-                break
-        else:
-            label.set_visible(False)
-
-
-def _free(box: Any, ax: Axes, taken: list[Any], points: Any) -> bool:
-    """Whether a label's box is inside the panel (right of the value axis, above the years,
-    below the title; across the right edge only into the panel's own margin), clear of the boxes
-    taken and of the lines' points."""
-    right = min(ax.figure.bbox.x1, ax.bbox.x1 + 0.14 * DPI)  # the panel's right margin
-    inside = ax.bbox.x0 < box.x0 and box.x1 < right and ax.bbox.y0 < box.y0 and \
-        box.y1 < ax.bbox.y1 + 4
-    return inside and not any(box.overlaps(other) for other in taken) and \
-        not box.count_contains(points)
-
-
-def _line_points(ax: Axes) -> Any:
-    """Points along the drawn lines, in display coordinates, 2 px apart or closer."""
-    import numpy as np
-
-    found = []
-    for line in ax.get_lines():
-        xy = ax.transData.transform(np.column_stack(line.get_data()).astype(float))
-        for start, end in itertools.pairwise(xy):
-            if np.isfinite(start).all() and np.isfinite(end).all():
-                steps = max(2, int(np.hypot(*(end - start)) / 2))
-                found.append(np.linspace(start, end, steps))
-    return np.concatenate(found) if found else np.empty((0, 2))
 
 
 # ------------------------------------------------------------------ verdict summary
