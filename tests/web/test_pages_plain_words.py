@@ -123,6 +123,24 @@ def test_the_zero_carbon_pages(client: TestClient, world: World, zero_carbon: in
     paths = [base, f"{base}/choices", f"{base}/inventory",
              *(f"{base}/edit/{c.id}" for c in evaluation.framework.spec.categories)]
     assert _pages(client, paths, evaluation) == {}
+    for lang, kinds, hj274 in (("zh", ("核心指标", "引导性指标"), ("必选", "可选", "是否为考核指标")),
+                               ("en", ("core", "guidance"), ("mandatory", "Assessed"))):
+        speak(client, lang)
+        page = client.get(base).text
+        start = page.index('<table class="grid assessment"')
+        table = page_text(page[start:page.index("</table>", start)])
+        assert all(kind in table for kind in kinds), lang  # the framework's own words
+        assert [word for word in hj274 if word in table] == [], lang
+
+
+def test_an_hj274_table_page_keeps_its_selection_column(client: TestClient,
+                                                        world: World) -> None:
+    sign_in(client, world, "officer-a")
+    speak(client, "zh")
+    page = client.get(f"/parks/{world.park_a}/years/2018").text
+    start = page.index('<table class="grid assessment"')
+    table = page[start:page.index("</table>", start)]
+    assert "是否为考核指标" in table and "必选" in table and "可选" in table
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
