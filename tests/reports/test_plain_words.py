@@ -23,7 +23,8 @@ from ..conftest import ROOT, SEED
 
 ZERO_CARBON = ROOT / "examples" / "zero-carbon-demo" / "dataset.yaml"
 FUNCTIONS = sorted(name.removeprefix("fn_") for name in dir(_Checker) if name.startswith("fn_"))
-HJ274_WORDS = ("HJ 274", "HJ274", "国家生态工业示范园区", "必选", "可选", "可选指标组")
+HJ274_WORDS = ("HJ 274", "HJ274", "国家生态工业示范园区", "必选", "可选", "可选指标组", "对照考核表",
+               "考核表", "是否为考核指标", "Assessed", "assessment table")
 
 
 def developer_words(text: str, evaluation: Evaluation) -> list[str]:
@@ -60,8 +61,8 @@ def docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
-def table_texts(evaluation: Evaluation, folder: Path) -> dict[str, str]:
-    table = build_table(evaluation)
+def table_texts(evaluation: Evaluation, folder: Path, lang: str = "zh") -> dict[str, str]:
+    table = build_table(evaluation, lang=lang)
     out: dict[str, str] = {}
     for suffix in (".xlsx", ".docx", ".html", ".csv"):
         path = folder / f"table{suffix}"
@@ -69,8 +70,8 @@ def table_texts(evaluation: Evaluation, folder: Path) -> dict[str, str]:
         if suffix == ".xlsx":
             sheet = load_workbook(path).active
             assert sheet is not None
-            out[suffix] = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row
-                                    if c.value is not None)
+            out[suffix] = "\n".join([sheet.title] + [str(c.value) for row in sheet.iter_rows()
+                                                     for c in row if c.value is not None])
         elif suffix == ".docx":
             out[suffix] = docx_text(path)
         elif suffix == ".csv":
@@ -119,4 +120,35 @@ def test_the_zero_carbon_documents_speak_their_framework_s_words(tmp_path: Path)
     assert ("判定依据：核心指标1达到要求，申报条件全部满足；引导性指标（不计数）：达到3、4、6；未达到2；"
             "豁免5。") in report
     assert "国家级零碳园区建设指标对照表" in texts[".html"]
-    assert "\t核心指标\t是\t0.1727\t达标" in texts[".csv"]
+    assert "\t核心指标\t0.1727\t达标" in texts[".csv"]  # no 是否为考核指标: nothing is selected
+    assert "指标对照表核查发现" in report and "附录一 国家级零碳园区建设指标对照表" not in report
+
+
+def test_the_zero_carbon_documents_in_english_speak_their_framework_s_words(
+        tmp_path: Path) -> None:
+    evaluation = _evaluation(ZERO_CARBON)
+    path = tmp_path / "report.docx"
+    write_report(evaluation, path, lang="en")
+    texts = {"report": docx_text(path), **table_texts(evaluation, tmp_path, "en")}
+    for name, text in texts.items():
+        assert [w for w in ("HJ 274", "mandatory", "optional", "assessment table", "Assessed")
+                if w in text] == [], name
+    assert "Checking the printed indicator table" in texts["report"]
+    assert "Appendix 1: the indicator table" in texts["report"]
+    with (tmp_path / "table.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert next(csv.reader(f)) == ["No.", "Category", "Indicator", "Unit", "Requirement",
+                                       "Type", "Value", "Met"]
+
+
+def test_hj274_keeps_its_selection_column_and_its_table_s_name(tmp_path: Path) -> None:
+    evaluation = _evaluation(SEED)
+    texts = table_texts(evaluation, tmp_path)
+    with (tmp_path / "table.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert next(csv.reader(f)) == ["序号", "项目", "指标", "单位", "要求", "指标类型", "是否为考核指标",
+                                       "数值", "是否达标"]
+    assert texts[".xlsx"].startswith("对照考核表\n")  # the sheet
+    assert "是否为考核指标" in texts[".docx"] and "是否为考核指标" in texts[".html"]
+    path = tmp_path / "report.docx"
+    write_report(evaluation, path)
+    report = docx_text(path)
+    assert "对照考核表核查发现" in report and "附录一 对照考核表" in report

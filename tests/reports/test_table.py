@@ -154,7 +154,7 @@ def test_english_words_with_lang_en(seed_eval: Evaluation) -> None:
     assert english.headings == ("No.", "Category", "Indicator", "Unit", "Requirement", "Type",
                                 "Assessed", "Value", "Met")
     assert english.columns == COLUMNS  # the writers' keys stay the same
-    assert english.rows[0].cells(False) == (
+    assert english.rows[0].cells(english.columns) == (
         "1", "economic development", "gross industrial output of high-tech enterprises",
         "10⁴ CNY", "-", "-", "-", "723,782.20", "-")
     assert next(r.label for r in english.rows if r.number == 3) == "industrial value added (2015)"
@@ -220,7 +220,7 @@ def test_the_base_year_is_stated_in_a_note(table: AssessmentTable) -> None:
 
 def test_verification_adds_two_columns(checked: AssessmentTable) -> None:
     assert checked.columns == COLUMNS + VERIFY_COLUMNS
-    assert checked.verified and len(checked.rows[0].cells(True)) == 11
+    assert checked.verified and len(checked.rows[0].cells(checked.columns)) == 11
 
 
 def test_verified_indicator_1_shows_printed_recomputed_and_finding(

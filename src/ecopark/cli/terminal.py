@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -53,6 +54,31 @@ SEVERITY = {"error": ("错误", "error", "bold red"), "warning": ("警告", "war
             "info": ("提示", "info", "cyan")}
 
 
+# the assessment table's columns: (header, share of the room left, widest): in a narrow terminal
+# the indicator's name takes three shares of what the fixed columns leave and the requirement
+# one, and the unit, the kind and the status wrap at 8, 9 and 10 characters, so the name stays
+# readable at 80 columns
+_ASSESSMENT_COLUMNS: tuple[tuple[tuple[str, str], int | None, int | None], ...] = (
+    (("序号", "No."), None, None), (("指标", "Indicator"), 3, 44), (("单位", "Unit"), None, 8),
+    (("要求", "Requirement"), 1, 40), (("考核", "Assessed"), None, 9),
+    (("数值", "Value"), None, None), (("状态", "Status"), None, 10))
+_AT_LEAST = {"指标": 14, "要求": 9}
+
+
+class _Fitted:
+    """A table as wide as its content, or, when that is wider than the terminal, exactly as
+    wide as the terminal with the room shared by the columns' ratios (rich otherwise narrows
+    every wrapping column alike, and the indicator names fold to a few characters)."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        natural = Measurement.get(console, options.update_width(10_000), self.table).maximum
+        self.table.expand = natural > options.max_width
+        yield self.table
+
+
 def _pick(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
@@ -75,16 +101,14 @@ def _kind(result: IndicatorResult, selected: frozenset[int], lang: str,
 
 def assessment(evaluation: Evaluation, lang: str) -> RenderableType:
     fw, profile = evaluation.framework, evaluation.dataset.profile
-    title = _pick(lang, f"{profile.name} {evaluation.year}年 对照考核表（{fw.spec.name_zh}）",
-                  f"{profile.name} {evaluation.year}: assessment table ({fw.spec.name_en})")
+    words = fw.spec.wording
+    title = _pick(lang, f"{profile.name} {evaluation.year}年 {words.table_name_zh}（{fw.spec.name_zh}）",
+                  f"{profile.name} {evaluation.year}: {words.table_name_en} ({fw.spec.name_en})")
     table = Table(title=title, show_lines=False, expand=False)
-    for header, wrap in ((("序号", "No."), False), (("指标", "Indicator"), True),
-                         (("单位", "Unit"), False), (("要求", "Requirement"), True),
-                         (("考核", "Assessed"), False), (("数值", "Value"), False),
-                         (("状态", "Status"), False)):
-        table.add_column(_pick(lang, *header), overflow="fold", no_wrap=not wrap,
-                         ratio=2 if wrap else None, justify="right" if header[0] == "数值"
-                         else "left")
+    for (zh, en), ratio, most in _ASSESSMENT_COLUMNS:
+        table.add_column(_pick(lang, zh, en), overflow="fold", no_wrap=ratio is None and not most,
+                         ratio=ratio, max_width=most, min_width=_AT_LEAST.get(zh),
+                         justify="right" if zh == "数值" else "left")
     for category in fw.spec.categories:
         rows = [r for r in evaluation.results if r.indicator.category == category.id]
         table.add_row("", Text(_pick(lang, category.name_zh, category.name_en), style="bold"))
@@ -98,7 +122,7 @@ def assessment(evaluation: Evaluation, lang: str) -> RenderableType:
     base = _pick(lang, f"规划基准年 {profile.base_year}", f"planning base year {profile.base_year}")
     note = Text(base + (f"（{profile.base_year_note}）" if profile.base_year_note else ""),
                 style="dim")
-    parts: list[RenderableType] = [table, note, *_notes(evaluation, lang)]
+    parts: list[RenderableType] = [_Fitted(table), note, *_notes(evaluation, lang)]
     if fw.spec.settings:
         parts.append(settings_table(fw, evaluation.dataset, lang))
     if fw.spec.gates:

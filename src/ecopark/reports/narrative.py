@@ -28,12 +28,14 @@ from ecopark.core.verdict import VerdictStatus
 from ecopark.core.verify import verify
 from ecopark.reports import sentences as s
 from ecopark.reports.charts import (
+    TREND_ROWS,
     MarginBar,
     MarginChart,
     TrendChart,
     TrendPanel,
     VerdictChart,
     margin,
+    trend_columns,
 )
 from ecopark.reports.content import (
     Appendix,
@@ -50,7 +52,7 @@ from ecopark.reports.content import (
 from ecopark.reports.overview import park_paragraphs
 from ecopark.reports.problems import changes_section, problems_section, quality_appendix
 from ecopark.reports.table import build_table
-from ecopark.reports.wording import pick, tidy, unit_text
+from ecopark.reports.wording import pick, table_name, tidy, unit_text
 
 __all__ = ["Appendix", "Block", "Facts", "Figure", "Paragraph", "Report", "Section", "TitlePage",
            "build_report", "gather"]
@@ -88,7 +90,8 @@ def build_report(evaluation: Evaluation, lang: str = "zh", *, facts: Facts | Non
                           _verdict(facts, lang), problems_section(facts, lang), changes_section(facts, lang)),
                          lang)
     table = build_table(evaluation, filled_on=generated_on, lang=lang)
-    appendix = Appendix(pick(lang, "附录一 对照考核表", "Appendix 1: the assessment table"), table)
+    name = table_name(evaluation.framework, lang)
+    appendix = Appendix(pick(lang, f"附录一 {name}", f"Appendix 1: the {name}"), table)
     return Report(lang, _title_page(evaluation, day, lang), _running_head(evaluation, lang),
                   sections, appendix, quality_appendix(facts, lang))
 
@@ -228,10 +231,11 @@ def _sources_text(facts: Facts, lang: str) -> str:
     source = ""
     if reported is not None:
         where = reported.source or pick(lang, "未注明出处", "source not given")
-        source = pick(lang, f"数据集还载有园区填报的{reported.year}年对照考核表数值，用于核查，"
+        name = table_name(ev.framework, lang)
+        source = pick(lang, f"数据集还载有园区填报的{reported.year}年{name}数值，用于核查，"
                       f"其出处为：{where}。",
                       f" It also holds the values of the park's printed {reported.year} "
-                      f"assessment table ({where}), which are checked.")
+                      f"{name} ({where}), which are checked.")
     return pick(lang, f"数据集包含{years}年的数据。{source}本报告中的全部指标值均由基础数据按标准公式"
                 "重新计算，每个数值的计算过程、输入数据及来源均可在评价平台的指标页面中查看。",
                 f"The dataset holds data for {years}.{source} Every indicator value in this "
@@ -263,12 +267,23 @@ def _category(facts: Facts, category: str, title: str, lang: str) -> Section:
                                 printed=_printed(facts, result.number))
         blocks.append(paragraph(lang, text, lead=s.indicator_lead(ev, result.indicator, lang)))
     panels = tuple(p for r in results if (p := _trend_panel(facts, r, lang)) is not None)
-    if panels:
-        chart = TrendChart(panels, pick(lang, "指标值", "value"), pick(lang, "标准要求", "requirement"))
-        blocks.append(Figure(0, pick(lang, f"{title}类指标历年变化（虚线为标准要求）",
-                                     f"{title}: indicators over the years (dashed: the "
-                                     "requirement)"), chart))
+    blocks.extend(_trend_figures(panels, title, lang))
     return Section(title, tuple(blocks))
+
+
+def _trend_figures(panels: tuple[TrendPanel, ...], title: str, lang: str) -> Iterator[Figure]:
+    """The category's trend panels, as many figures as it takes for each to fit on a page
+    (`TREND_ROWS` rows of as many panels as the years leave room for); later ones say 续."""
+    if not panels:
+        return
+    size = TREND_ROWS * trend_columns(max(len(p.years) for p in panels))
+    for start in range(0, len(panels), size):
+        chart = TrendChart(panels[start:start + size], pick(lang, "指标值", "value"),
+                           pick(lang, "标准要求", "requirement"))
+        more = pick(lang, "（续）", " (continued)") if start else ""
+        yield Figure(0, pick(lang, f"{title}类指标历年变化{more}（虚线为标准要求）",
+                             f"{title}: indicators over the years{more} (dashed: the "
+                             "requirement)"), chart)
 
 
 def _category_summary(results: list[IndicatorResult], title: str, lang: str) -> str:
@@ -400,9 +415,10 @@ def _printed_verdict_text(facts: Facts, lang: str) -> str:
     if printed is None or printed.status is verdict.status:
         return ""
     was, now = _VERDICT_NAMES[printed.status], _VERDICT_NAMES[verdict.status]
-    return pick(lang, f"需要指出的是：按园区对照考核表中填报的数值，总体判定为“{was[0]}”；按基础数据复算后为"
+    name = table_name(facts.evaluation.framework, lang)
+    return pick(lang, f"需要指出的是：按园区{name}中填报的数值，总体判定为“{was[0]}”；按基础数据复算后为"
                 f"“{now[0]}”（详见第四章）。", f"Note: by the values printed in the park's "
-                f"assessment table the park {was[1]}; recomputed from the base data it {now[1]} "
+                f"{name} the park {was[1]}; recomputed from the base data it {now[1]} "
                 "(see chapter 4).")
 
 

@@ -23,7 +23,7 @@ from ecopark.core.results import Status
 from ecopark.core.verify import Finding
 from ecopark.reports import sentences as s
 from ecopark.reports.content import Facts, Paragraph, Section, items, nums, paragraph
-from ecopark.reports.wording import pick
+from ecopark.reports.wording import pick, table_name
 
 __all__ = ["DATA_QUALITY", "changes_section", "draft_texts", "officer_text", "problems_section",
            "quality_appendix"]
@@ -47,6 +47,7 @@ def _written(text: str, lang: str) -> tuple[Paragraph, ...]:
 def problems_section(facts: Facts, lang: str, *, draft: bool = False) -> Section:
     """四、存在的主要问题: as the officer wrote it, else (or with `draft`) the draft."""
     title = pick(lang, "存在的主要问题", "Main problems")
+    name = table_name(facts.evaluation.framework, lang)
     written = "" if draft else officer_text(facts.evaluation, "problems")
     if written:
         return Section(title, _written(written, lang))
@@ -54,7 +55,7 @@ def problems_section(facts: Facts, lang: str, *, draft: bool = False) -> Section
         Section(pick(lang, "未达标指标", "Indicators not met"), tuple(_not_met(facts, lang))),
         Section(pick(lang, "缺数据及无法评价的指标", "Indicators with missing data or not evaluable"),
                 tuple(_undetermined(facts, lang))),
-        Section(pick(lang, "对照考核表核查发现", "Checking the printed assessment table"),
+        Section(pick(lang, f"{name}核查发现", f"Checking the printed {name}"),
                 tuple(_table_findings(facts, lang))),
         Section(pick(lang, "数据质量问题", "Data quality"), (_quality_pointer(facts, lang),)),
     )
@@ -92,8 +93,9 @@ def _message(ev: Evaluation, finding: Finding, lang: str) -> str:
 
 
 def _table_findings(facts: Facts, lang: str) -> Iterator[Paragraph]:
+    name = table_name(facts.evaluation.framework, lang)
     if facts.evaluation.dataset.reported is None:
-        yield paragraph(lang, pick(lang, "数据集没有附园区填报的对照考核表数值，未做核查。",
+        yield paragraph(lang, pick(lang, f"数据集没有附园区填报的{name}数值，未做核查。",
                                    "The dataset carries no printed table values, so none were "
                                    "checked."))
         return
@@ -101,10 +103,10 @@ def _table_findings(facts: Facts, lang: str) -> Iterator[Paragraph]:
                 if f.severity in ("error", "warning") and f.kind not in DATA_QUALITY]
     if findings:
         yield paragraph(lang, pick(
-            lang, "按对照考核表自身的基础数据复算，与表中填报的数值比较，发现以下问题：",
+            lang, f"按{name}自身的基础数据复算，与表中填报的数值比较，发现以下问题：",
             "Recomputed from the table's own base rows and compared with the values it prints:"))
     yield from items((_message(facts.evaluation, f, lang) for f in findings),
-                     pick(lang, "复算结果与对照考核表填报的数值一致。",
+                     pick(lang, f"复算结果与{name}填报的数值一致。",
                           "The recomputation agrees with every printed value."), lang)
 
 

@@ -192,7 +192,7 @@ def _section(document: DocumentObject, section: Section, level: int, lang: str) 
 def _paragraph(document: DocumentObject, block: Paragraph, lang: str) -> DocxParagraph:
     """A paragraph; its lead-in in bold, then an ideographic space (a full stop in English)."""
     style = {"body": BODY, "item": ITEM, "note": NOTE}[block.kind]
-    paragraph = document.add_paragraph(style=style)
+    paragraph = _styled(document, style)
     if block.lead:
         paragraph.add_run(block.lead).bold = True
         paragraph.add_run(". " if lang == "en" else "\u3000")
@@ -207,7 +207,15 @@ def _figure(document: DocumentObject, figure: Figure) -> None:
     picture.paragraph_format.space_before = Pt(6)
     png = render(figure.chart)
     picture.add_run().add_picture(io.BytesIO(png), width=min(FIGURE_WIDTH, _natural_width(png)))
-    document.add_paragraph(figure.caption, style=CAPTION)
+    _styled(document, CAPTION, figure.caption)
+
+
+def _styled(document: DocumentObject, style: str, text: str = "") -> DocxParagraph:
+    """A paragraph in `style`, set by its id (python-docx's `style=` looks the default style up
+    in the whole styles part on every paragraph: a third of writing the document)."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.style = document.styles[style].style_id
+    return paragraph
 
 
 def _natural_width(png: bytes) -> Length:

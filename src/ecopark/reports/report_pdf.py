@@ -1,8 +1,11 @@
 """The annual evaluation report as PDF: the Word document (report_docx) converted by LibreOffice.
 
 Converting the .docx — rather than laying the PDF out a second time — makes the PDF say exactly
-what the Word file says. LibreOffice runs headless with a temporary user profile (so it neither
-needs nor touches the user's own, and two conversions can run at once) and a 180 s timeout.
+what the Word file says. LibreOffice runs headless with its own user profile (so it neither
+needs nor touches the user's own) and a 180 s timeout. The profile is kept between conversions
+in ~/.cache/ecopark/libreoffice (XDG_CACHE_HOME) under a file lock, which saves LibreOffice its
+first-start set-up each time; a conversion that finds it locked (two at once) or cannot keep it
+uses a temporary one, and a conversion that fails with the kept one is retried with a fresh one.
 
 The document asks for 宋体 and 黑体, which Linux rarely has. For the conversion a private
 fontconfig file (including the system's) lets those names fall back to Noto Serif CJK SC and
@@ -12,10 +15,12 @@ faces on any machine with the Noto CJK fonts (scripts/system-deps installs them)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ecopark.core.errors import InputFileError
@@ -60,26 +65,75 @@ def soffice() -> str:
 
 
 def convert(docx: Path, folder: Path) -> Path:
-    """Convert `docx` to PDF in `folder` with LibreOffice headless; the PDF's path."""
-    executable = soffice()
-    env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(folder))}
-    profile = (folder / "lo-profile").as_uri()
-    command = [executable, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(folder), str(docx)]
+    """Convert `docx` to PDF in `folder` with LibreOffice headless; the PDF's path. The user
+    profile is the kept one when it is free (a fresh one otherwise, and again after a failure
+    with the kept one, which is then discarded)."""
+    with _kept_profile() as kept:
+        if kept is not None:
+            done = _run(docx, folder, kept)
+            if _converted(done, docx):
+                return docx.with_suffix(".pdf")
+            shutil.rmtree(kept, ignore_errors=True)  # maybe spoilt: the next run starts afresh
+    fresh = folder / "lo-profile"
+    return _checked(_run(docx, folder, fresh), docx)
+
+
+def _run(docx: Path, folder: Path, profile: Path) -> subprocess.CompletedProcess[str] | None:
+    """One LibreOffice conversion with `profile` as its user installation (None: timed out)."""
+    profile.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "FONTCONFIG_FILE": str(_fonts_conf(profile))}
+    command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--norestore", "--convert-to", "pdf", "--outdir", str(folder), str(docx)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env,
+        return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, env=env,
                               check=False)
     except subprocess.TimeoutExpired:
+        return None
+
+
+def _converted(done: subprocess.CompletedProcess[str] | None, docx: Path) -> bool:
+    return done is not None and done.returncode == 0 and docx.with_suffix(".pdf").exists()
+
+
+def _checked(done: subprocess.CompletedProcess[str] | None, docx: Path) -> Path:
+    if done is None:
         raise InputFileError(str(docx), f"LibreOffice 转换超过 {TIMEOUT} 秒 the conversion took "
                              f"longer than {TIMEOUT} s", "关闭其他 LibreOffice 进程后重试 close "
-                             "other LibreOffice processes and retry") from None
-    pdf = docx.with_suffix(".pdf")
-    if done.returncode != 0 or not pdf.exists():
+                             "other LibreOffice processes and retry")
+    if not _converted(done, docx):
         problem = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
         raise InputFileError(str(docx), f"LibreOffice 未能转换为 PDF could not convert to PDF: "
                              f"{problem[0]}", "检查 LibreOffice 安装 check the LibreOffice "
                              "installation (libreoffice-writer)")
-    return pdf
+    return docx.with_suffix(".pdf")
+
+
+@contextlib.contextmanager
+def _kept_profile() -> Iterator[Path | None]:
+    """The LibreOffice user profile kept between conversions (in the user's cache folder:
+    a fresh profile costs LibreOffice 1–2 s of set-up on every start), held with an exclusive
+    lock for the conversion; None when it is in use by another conversion, or cannot be made
+    (no cache folder, no file locks on this system)."""
+    try:
+        import fcntl
+
+        root = _cache() / "libreoffice"
+        root.mkdir(parents=True, exist_ok=True)
+        handle = (root / "lock").open("w")
+    except (ImportError, OSError):
+        yield None
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another conversion has it
+            yield None
+            return
+        yield root / "profile"
+
+
+def _cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ecopark"
 
 
 def _fonts_conf(folder: Path) -> Path:

@@ -26,6 +26,7 @@ from ecopark.reports.wording import (
     pick,
     plain,
     quantity,
+    table_name,
 )
 
 __all__ = ["change_text", "gap_head", "gap_text", "indicator_lead", "indicator_ref", "indicator_text",
@@ -107,15 +108,16 @@ def indicator_text(ev: Evaluation, result: IndicatorResult, lang: str, *,
         parts.extend(left_out_notes(ev, result, lang))
         parts.append(_inputs_sentence(ev, result, lang))
         if printed is not None:
-            parts.append(_printed_sentence(result, printed, lang))
+            parts.append(_printed_sentence(ev, result, printed, lang))
     parts.append(_consequence(ev, result, lang))
     return pick(lang, "", " ").join(p for p in parts if p)
 
 
-def _printed_sentence(result: IndicatorResult, printed: str, lang: str) -> str:
+def _printed_sentence(ev: Evaluation, result: IndicatorResult, printed: str, lang: str) -> str:
     shown = quantity(printed, result.indicator.unit, lang) if re.match(r"^-?[\d.,]+$", printed) \
         else f"“{printed}”"
-    return pick(lang, f"园区对照考核表中该指标填报为{shown}，与复算结果不符（见第四章）。",
+    name = table_name(ev.framework, lang)
+    return pick(lang, f"园区{name}中该指标填报为{shown}，与复算结果不符（见第四章）。",
                 f"The park's printed table gives {shown}, which the recomputation does not "
                 "reproduce (see chapter 4).")
 

@@ -43,7 +43,7 @@ from ecopark.core.errors import InputFileError
 from ecopark.core.evaluate import judge_value
 from ecopark.core.numbers import Printed, format_value, parse_printed
 from ecopark.core.results import Status
-from ecopark.reports.wording import pick, unit_text
+from ecopark.reports.wording import pick, table_name, unit_text
 
 if TYPE_CHECKING:
     from ecopark.core.evaluate import Evaluation
@@ -52,11 +52,12 @@ if TYPE_CHECKING:
     from ecopark.core.trace import Trace
     from ecopark.core.verify import Finding, Verification
 
-__all__ = ["COLUMNS", "SUFFIXES", "VERIFY_COLUMNS", "AssessmentTable", "Placed", "Section",
+__all__ = ["ASSESSED", "COLUMNS", "SUFFIXES", "VERIFY_COLUMNS", "AssessmentTable", "Placed", "Section",
            "Shown", "TableRow", "build_table", "write_table"]
 
 COLUMNS = ("序号", "项目", "指标", "单位", "要求", "指标类型", "是否为考核指标", "数值", "是否达标")
 VERIFY_COLUMNS = ("复算值", "核查结果")
+ASSESSED = "是否为考核指标"  # only where the framework lets a park select optional indicators
 SUFFIXES = (".xlsx", ".docx", ".html", ".csv")
 DASH = "-"
 ABSENT = "/"
@@ -107,14 +108,14 @@ class TableRow:
     year: int | None = None
     worst: str = ""  # the most severe finding's severity: error | warning | info | ""
 
-    def cells(self, verified: bool) -> tuple[str, ...]:
-        """The texts of the row's cells, one per column (number and category on every row)."""
-        base = (str(self.number), self.category, self.label, self.unit, self.requirement,
-                self.kind_text, self.assessed, self.value.text, self.met)
-        if not verified:
-            return base
-        recomputed = self.recomputed.text if self.recomputed else ""
-        return (*base, recomputed, "\n".join(self.findings))
+    def cells(self, columns: tuple[str, ...]) -> tuple[str, ...]:
+        """The texts of the row's cells in `columns` (number and category on every row)."""
+        texts = dict(zip(COLUMNS, (str(self.number), self.category, self.label, self.unit,
+                                   self.requirement, self.kind_text, self.assessed,
+                                   self.value.text, self.met), strict=True))
+        texts["复算值"] = self.recomputed.text if self.recomputed else ""
+        texts["核查结果"] = "\n".join(self.findings)
+        return tuple(texts[name] for name in columns)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,6 +151,7 @@ class AssessmentTable:
     filler_org: str = ""  # 填报单位
     filler: str = ""  # 填报人
     lang: str = "zh"
+    name: str = "对照考核表"  # the table in a sentence, and its sheet: the framework's word for it
 
     @property
     def notes_label(self) -> str:
@@ -162,7 +164,12 @@ class AssessmentTable:
 
     @property
     def verified(self) -> bool:
-        return len(self.columns) > len(COLUMNS)
+        return VERIFY_COLUMNS[0] in self.columns
+
+    @property
+    def selection(self) -> bool:
+        """Whether the table has the 是否为考核指标 column (a framework with optional selection)."""
+        return ASSESSED in self.columns
 
     @property
     def rows(self) -> tuple[TableRow, ...]:
@@ -214,7 +221,7 @@ def build_table(evaluation: Evaluation, verification: Verification | None = None
     填报时间 is `filled_on`, else the park-year's own date, else today in the park's time zone."""
     framework, profile = evaluation.framework, evaluation.dataset.profile
     lang = "en" if lang == "en" else "zh"
-    columns = COLUMNS + (VERIFY_COLUMNS if verification is not None else ())
+    columns = _columns(framework, verification is not None)
     names = {c.id: pick(lang, c.name_zh, c.name_en) for c in framework.spec.categories}
     wording = framework.spec.wording
     words = {**_WORDS[lang], "lang": lang,
@@ -232,14 +239,22 @@ def build_table(evaluation: Evaluation, verification: Verification | None = None
                            filled_on or profile.filled_on(), evaluation.year, profile.base_year,
                            columns, tuple(sections), _notes(evaluation, verification, lang),
                            profile.fields.get("filler_org", ""), profile.fields.get("filler", ""),
-                           lang)
+                           lang, table_name(framework, lang))
+
+
+def _columns(framework: Framework, verified: bool) -> tuple[str, ...]:
+    """The official columns; 是否为考核指标 only where the park selects optional indicators
+    (the framework's verdict has groups of them); the verification columns when verified."""
+    columns = COLUMNS if framework.spec.verdict.groups else tuple(
+        name for name in COLUMNS if name != ASSESSED)
+    return columns + (VERIFY_COLUMNS if verified else ())
 
 
 def _title(framework: Framework, lang: str = "zh") -> str:
     """The framework's own title of the table, else one made from its name."""
     wording = framework.spec.wording
     return pick(lang, wording.table_title_zh or framework.spec.name_zh.removesuffix("标准")
-                + "对照考核表",
+                + wording.table_name_zh,
                 wording.table_title_en or f"Assessment table: {framework.spec.name_en}")
 
 
@@ -437,7 +452,7 @@ def _notes(ev: Evaluation, verification: Verification | None,
     if verification is None:
         return tuple(notes)
     if ev.dataset.reported is None:
-        notes.append(pick(lang, "数据集中没有印出的对照考核表数值，无可核查。",
+        notes.append(pick(lang, f"数据集中没有印出的{table_name(ev.framework, lang)}数值，无可核查。",
                           "The dataset holds no printed table values: nothing to verify."))
         return tuple(notes)
     counts = {s: sum(1 for f in verification.findings if f.severity == s) for s in _SEVERITY}

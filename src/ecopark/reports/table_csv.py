@@ -26,7 +26,7 @@ def write(table: AssessmentTable, path: Path) -> None:
         out = csv.writer(handle)
         out.writerow(table.headings)
         for row in table.rows:
-            out.writerow([_inert(text) for text in row.cells(table.verified)])
+            out.writerow([_inert(text) for text in row.cells(table.columns)])
 
 
 def _inert(text: str) -> str:

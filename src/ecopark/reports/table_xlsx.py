@@ -59,7 +59,7 @@ def write(table: AssessmentTable, path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = SHEET
+    sheet.title = table.name[:31] or SHEET
     _columns(sheet, table)
     _heading(sheet, table)
     _header_row(sheet, table)
@@ -75,6 +75,8 @@ def write(table: AssessmentTable, path: Path) -> None:
 def _widths(table: AssessmentTable) -> list[float]:
     widths = {**_WIDTHS, **(_NARROWER if table.verified else {}),
               **(_ENGLISH if table.lang == "en" else {})}
+    if not table.selection:  # its room goes to the indicator's name
+        widths["指标"] += widths["是否为考核指标"]
     return [widths[name] for name in table.columns]
 
 
@@ -119,7 +121,7 @@ def _body(sheet: Worksheet, table: AssessmentTable) -> int:
     widths = _widths(table)
     placed_rows = list(enumerate(table.placed(), start=HEADER_ROW + 1))
     for row, placed in placed_rows:
-        cells = placed.row.cells(table.verified)
+        cells = placed.row.cells(table.columns)
         for column, (name, text) in enumerate(zip(table.columns, cells, strict=True), start=1):
             _body_cell(sheet.cell(row=row, column=column), name, text, placed)
         sheet.row_dimensions[row].height = _height(table.columns, cells, widths)

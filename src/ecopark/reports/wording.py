@@ -9,9 +9,13 @@ separators, the indicator's own decimals. English writes 万元 as "10⁴ CNY" a
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ecopark.core.framework.model import Framework
 
 __all__ = ["MORE_LESS", "OP_WORDS", "amount", "decimals_for", "number", "pick", "plain",
-           "quantity", "tidy", "unit_text"]
+           "quantity", "table_name", "tidy", "unit_text"]
 
 _ZH_UNITS = {"t": "吨", "tce": "吨标准煤", "km2": "平方公里", "km²": "平方公里", "m3": "立方米",
              "m³": "立方米", "万m3": "万立方米", "万m³": "万立方米", "1": "", "dimensionless": "",
@@ -32,6 +36,13 @@ _CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 
 def pick(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
+
+
+def table_name(framework: Framework, lang: str) -> str:
+    """What the framework calls its table in a sentence: 对照考核表 (HJ 274), 指标对照表
+    (zero-carbon parks), "assessment table" / "indicator table"."""
+    wording = framework.spec.wording
+    return pick(lang, wording.table_name_zh, wording.table_name_en)
 
 
 def number(value: float, decimals: int) -> str:

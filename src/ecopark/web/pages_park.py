@@ -91,8 +91,10 @@ def _dashboard(request: Request, session: Session, who: Principal, park_id: int,
                saved: str) -> Response:
     found = readable_park(session, who, park_id)
     item = assessed(request, session, found, year)
+    lang = translator_of(request).lang
     values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
-              "writable": can_write_park(who, found.id), "changes": _changes(saved)}
+              "writable": can_write_park(who, found.id), "changes": _changes(saved),
+              "words": lambda text: readable(item.framework, text, lang)}
     if saved:  # a one-off notice: rendered whole
         return render(request, "dashboard.html", **values)
     kind = f"dashboard:{translator_of(request).locale}:{values['writable']}"

@@ -23,7 +23,7 @@ from ecopark.core.quality import QualityFinding, screen
 from ecopark.store.repository import merged
 from ecopark.web.forms import plain
 
-__all__ = ["EXPIRES", "Change", "Preview", "Ticket", "make_preview", "sign", "signed"]
+__all__ = ["EXPIRES", "Change", "ParkChange", "Preview", "Ticket", "make_preview", "sign", "signed"]
 
 EXPIRES = 30 * 60  # seconds a preview may be confirmed in
 
@@ -38,10 +38,27 @@ class Change:
 
 
 @dataclasses.dataclass(frozen=True)
+class ParkChange:
+    """A park fact the file changes: its name and its old and new value, each (zh, en)."""
+
+    name_zh: str
+    name_en: str
+    old: tuple[str, str]
+    new: tuple[str, str]
+
+
+# the park facts every framework has, named: (zh, en)
+_FIXED = {"base_year": ("规划基准年", "planning base year"),
+          "base_year_note": ("规划基准年说明", "note on the planning base year"),
+          "selected": ("选定的可选考核指标（是否为考核指标）", "optional indicators selected")}
+_OTHER_ZH, _OTHER_EN = "其他园区信息", "other park information"
+
+
+@dataclasses.dataclass(frozen=True)
 class Preview:
     year: int
     replaces: bool
-    park: list[tuple[str, str, str]]  # (field, old, new)
+    park: list[ParkChange]
     changes: list[Change]
     reported: str  # none | added | changed | removed | same
     other: list[str]  # checklists, lists: which changed
@@ -77,7 +94,7 @@ def make_preview(framework: Framework, old: DatasetFile | None, record: dict[str
     statuses = [(r.number, None if before is None else before.result(r.number).status.value,
                  r.status.value) for r in after.results
                 if before is None or before.result(r.number).status != r.status]
-    return Preview(year, old is not None, _park(old, new), changes, _reported(old, new),
+    return Preview(year, old is not None, _park(framework, old, new), changes, _reported(old, new),
                    _other(old, new), statuses if before is not None else [],
                    (None if before is None else before.verdict.status.value,
                     after.verdict.status.value),
@@ -112,21 +129,37 @@ def _changes(old: dict[tuple[str, int], str], new: dict[tuple[str, int], str]) -
     return out
 
 
-def _park(old: DatasetFile | None, new: DatasetFile) -> list[tuple[str, str, str]]:
-    fields = ("base_year", "base_year_note", "selected")
+def _park(framework: Framework, old: DatasetFile | None,
+          new: DatasetFile) -> list[ParkChange]:
+    """The park facts the file changes, each named as the framework names it (never its key)
+    and a choice shown by its label (其他地区, not other)."""
     before = old.park.model_dump() if old else {}
     after = new.park.model_dump()
-    keys = [*fields, *sorted(k for k in {*before, *after} if k not in (*fields, "name"))]
-    return [(k, _show(before.get(k)), _show(after.get(k))) for k in keys
-            if before.get(k) != after.get(k)]
+    fields = framework.spec.profile_fields
+    keys = [*_FIXED, *fields, *sorted(k for k in {*before, *after}
+                                      if k not in (*_FIXED, *fields, "name"))]
+    out = []
+    for key in keys:
+        if before.get(key) != after.get(key):
+            zh, en = _FIXED.get(key) or ((fields[key].name_zh, fields[key].name_en)
+                                         if key in fields else (_OTHER_ZH, _OTHER_EN))
+            out.append(ParkChange(zh, en, _show(framework, key, before.get(key)),
+                                  _show(framework, key, after.get(key))))
+    return out
 
 
-def _show(value: object) -> str:
+def _show(framework: Framework, key: str, value: object) -> tuple[str, str]:
+    """A park fact's value as (zh, en): a choice by its labels, a list joined."""
     if value is None:
-        return ""
+        return "", ""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        text = ", ".join(str(v) for v in value)
+        return text, text
+    field = framework.spec.profile_fields.get(key)
+    label = field.values.get(str(value)) if field is not None else None
+    if label is not None:
+        return label.zh or label.en or str(value), label.en or label.zh or str(value)
+    return str(value), str(value)
 
 
 def _reported(old: DatasetFile | None, new: DatasetFile) -> str:

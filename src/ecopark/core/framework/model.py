@@ -37,6 +37,8 @@ class Wording(_Model):
     document_en: str = ""
     table_title_zh: str = ""  # 国家生态工业示范园区对照考核表
     table_title_en: str = ""
+    table_name_zh: str = "对照考核表"  # the table in a sentence: 园区填报的对照考核表 / 指标对照表
+    table_name_en: str = "assessment table"
     report_title_zh: str = ""  # after "2018年度": 国家生态工业示范园区评价报告
     report_title_en: str = ""
     mandatory_zh: str = "必选"  # the kind of an indicator that must be met
