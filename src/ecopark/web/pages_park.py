@@ -19,11 +19,12 @@ from ecopark.core.readable import readable
 from ecopark.core.results import Status
 from ecopark.core.trace import Trace
 from ecopark.core.units import pretty
+from ecopark.store import lifecycle, repository
 from ecopark.store import models as m
-from ecopark.store import repository
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
 from ecopark.web.assessed import Assessed, assessed, flagged
 from ecopark.web.deps import Db, Id, Year, settings_of
+from ecopark.web.editions import FINAL
 from ecopark.web.i18n import Translator
 from ecopark.web.notices import verified
 from ecopark.web.page_deps import Viewer, in_one_thread, readable_park
@@ -86,13 +87,22 @@ def _dashboard(request: Request, session: Session, who: Principal, park_id: int,
     found = readable_park(session, who, park_id)
     item = assessed(request, session, found, year)
     values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
-              "writable": can_write_park(who, found.id), "changes": _changes(saved)}
+              "writable": can_write_park(who, found.id), "changes": _changes(saved),
+              "life": _life(session, item.park_year_id, translator_of(request).lang)}
     if saved:  # a one-off notice: rendered whole
         return render(request, "dashboard.html", **values)
     kind = f"dashboard:{translator_of(request).locale}:{values['writable']}"
     return render_cached(request, "dashboard.html", request.app.state.pages,
                          (kind, item.park_year_id, item.version), f"{found.name} {year}",
                          **values)
+
+
+def _life(session: Session, park_year_id: int, lang: str) -> dict[str, Any]:
+    """The year's lifecycle state, as the dashboard's banner shows it."""
+    state, edition = session.execute(select(m.ParkYear.state, m.ParkYear.edition).where(
+        m.ParkYear.id == park_year_id)).one()
+    return {"state": state, "name": lifecycle.state_name(state, lang), "edition": edition,
+            "draft": state not in FINAL}
 
 
 def _changes(saved: str) -> list[tuple[int, str, str]]:

@@ -1,6 +1,9 @@
-"""The reviewer's workspace: every park side by side (parks × indicators with statuses, via
-`ecopark.analysis.compare`), and a printed 对照考核表 (.docx/.xlsx, or a dataset file with its
-printed table) recomputed from its own base rows, the findings on screen. Nothing is stored."""
+"""The reviewer's workspace: the queue of park-years submitted or under review (across all
+parks, oldest submission first, each linked to its review page: `pages_lifecycle`), every park
+side by side (parks × indicators with statuses, via `ecopark.analysis.compare`), and a printed
+对照考核表 (.docx/.xlsx, or a dataset file with its printed table) recomputed from its own base
+rows, the findings on screen (nothing stored here; a park-year's own printed table is saved on
+its review page)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -18,8 +22,8 @@ from ecopark.core.errors import EcoparkError, WorkbookProblems
 from ecopark.core.evaluate import evaluate
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.verify import Verification, verify
+from ecopark.store import lifecycle, repository, review_comments, sources, transitions
 from ecopark.store import models as m
-from ecopark.store import repository, sources
 from ecopark.store.permissions import Principal, deny
 from ecopark.web.assessed import assessed
 from ecopark.web.deps import Db, ReadDb, settings_of
@@ -52,7 +56,25 @@ def comparison(request: Request, session: Db, who: Viewer,
     items = [assessed(request, session, p, chosen) for p in shown] if chosen else []
     table = compare([i.evaluation for i in items]) if items else None
     return render(request, "review.html", parks=shown, all_parks=parks, years=years,
-                  year=chosen, table=table, items=items, framework=load_framework(FRAMEWORK))
+                  year=chosen, table=table, items=items, framework=load_framework(FRAMEWORK),
+                  queue=_queue(session, translator_of(request).lang))
+
+
+def _queue(session: Session, lang: str) -> list[dict[str, object]]:
+    """The park-years waiting for a reviewer: submitted or under review, oldest first."""
+    rows = session.scalars(select(m.ParkYear).where(
+        m.ParkYear.state.in_(("submitted", "under_review")))).all()
+    out = []
+    for row in rows:
+        steps = transitions.steps(session, row.park_id, row.year)
+        since = next((s.at for s in reversed(steps) if s.action == "submit"), None)
+        open_threads = [c for c in review_comments.threads(session, row.park_id, row.year)
+                        if not c.resolved]
+        out.append({"park_id": row.park_id, "park": row.park.name, "year": row.year,
+                    "state": row.state, "state_name": lifecycle.state_name(row.state, lang),
+                    "at": since, "since": since.strftime("%Y-%m-%d %H:%M") if since else "",
+                    "open": len(open_threads)})
+    return sorted(out, key=lambda q: (str(q["since"]), str(q["park"])))
 
 
 @router.get("/review/verify", response_class=HTMLResponse)
