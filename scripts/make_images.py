@@ -11,6 +11,7 @@ Runs each maker in docs/images/ with this checkout's src/ first on the path:
     make_walkthrough_images.py web-login … web-profile.png: the guide's web walk-through, from
                                `ecopark db init` and `ecopark serve` on a new database
     make_web_images.py         web-dashboard, web-trace … .png: pages of the demo database
+    make_review_images.py      web-review-*.png: the review and publication of a park-year
 
 Needs LibreOffice, poppler-utils, the Noto CJK fonts and Debian's Chromium (scripts/system-deps).
 Look at every picture before committing it; tests/test_docs.py checks that each one is used by a
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 MAKERS = ("make_table_image.py", "make_report_images.py", "make_workbook_images.py",
-          "make_walkthrough_images.py", "make_web_images.py")
+          "make_walkthrough_images.py", "make_web_images.py", "make_review_images.py")
 LIMIT = 250 * 1024
 
 

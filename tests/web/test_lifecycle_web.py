@@ -179,3 +179,26 @@ def test_the_findings_export_has_the_exact_cells(client: TestClient, world: Worl
         client.get(f"/parks/{world.park_a}/years/2018/findings.docx").content))
     cells = [c.text for c in document.tables[0].rows[2].cells]
     assert cells[:4] == ["26 单位工业增加值二氧化碳排放量年均削减率", "3.37", "-5.54", "错误"]
+
+
+def test_the_review_page_reads_without_developer_words(client: TestClient,
+                                                        world: World) -> None:
+    from ecopark import evaluate, load_dataset, load_framework
+
+    from ..conftest import SEED
+    from ..reports.test_plain_words import developer_words
+    from .test_pages_plain_words import page_text
+
+    _set_state(world, "under_review")
+    sign_in(client, world, "reviewer")
+    review = f"/parks/{world.park_a}/years/2018/review"
+    client.post(f"/parks/{world.park_a}/years/2018/comments",
+                data={"csrf_token": csrf_of(client, review), "indicator": "26", "text": "请核对"})
+    evaluation = evaluate(load_framework("hj274-2015"), load_dataset(SEED))
+    zh = page_text(client.get(review).text)
+    client.get(f"/lang/en?next={review}")
+    en = page_text(client.get(review).text)
+    assert developer_words(zh, evaluation) == []  # (in English, "energy" is also a word)
+    assert "under_review" not in en and "ecopark " not in en
+    assert "审核中" in zh and "under review" in en and "审核中" not in en
+    assert "Draft: not approved yet" in en and "(overall)" in en and "错误" not in en

@@ -1,7 +1,7 @@
 """The findings of a verification of a printed 对照考核表, as a document for the park and the
 file: one row per finding — the indicator (its name, or the base item's), the value printed,
 the value recomputed, the severity and the explanation, all in Chinese — written as .xlsx or
-.docx."""
+.docx. The same rows in English (`lang="en"`) for the English pages."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ __all__ = ["HEADINGS", "findings_rows", "write_findings"]
 
 HEADINGS = ("指标", "表中数值", "复算值", "严重程度", "说明")
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_EN = {"error": "error", "warning": "warning", "info": "note"}
 _WIDTHS = (34, 14, 14, 10, 70)
 # verdicts and statuses a finding may carry as its printed or recomputed value, in words
 _WORDS = {"passed": "达标", "failed": "不达标", "incomplete": "无法判定", "met": "达标",
@@ -28,23 +29,29 @@ _WORDS = {"passed": "达标", "failed": "不达标", "incomplete": "无法判定
           "not_applicable": "不适用", "exempt": "豁免"}
 
 
-def findings_rows(verification: Verification) -> list[tuple[str, str, str, str, str]]:
+def findings_rows(verification: Verification, lang: str = "zh"
+                  ) -> list[tuple[str, str, str, str, str]]:
     """The rows of the document, in the verification's order."""
-    return [_row(verification, f) for f in verification.findings]
+    return [_row(verification, f, lang) for f in verification.findings]
 
 
-def _row(verification: Verification, finding: Finding) -> tuple[str, str, str, str, str]:
-    framework = verification.evaluation.framework
+def _row(verification: Verification, finding: Finding, lang: str
+         ) -> tuple[str, str, str, str, str]:
+    framework, en = verification.evaluation.framework, lang == "en"
     decimals = 2
     if finding.number is not None and finding.number in framework.by_number:
         indicator = framework.indicator(finding.number)
-        name, decimals = f"{finding.number} {indicator.name_zh}", indicator.decimals
+        name = f"{finding.number} {indicator.name_en if en else indicator.name_zh}"
+        decimals = indicator.decimals
     elif finding.item:
-        name = framework.item_name(finding.item)
+        name = framework.item_name(finding.item, lang)
     else:
-        name = "（整体）"
+        name = "(overall)" if en else "（整体）"
     computed = "—" if finding.computed is None else format_value(finding.computed, decimals)
     printed = finding.reported or "—"
+    if en:
+        return (name, printed.replace("_", " "), computed.replace("_", " "),
+                SEVERITY_EN.get(finding.severity, finding.severity), finding.en)
     return (name, _WORDS.get(printed, printed), _WORDS.get(computed, computed),
             SEVERITY.get(finding.severity, finding.severity), finding.zh)
 

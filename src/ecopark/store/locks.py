@@ -34,7 +34,7 @@ def _check(session: Session, _context: object, _instances: object) -> None:
         if found is None:
             continue
         park_year, part = found
-        if park_year.park_id in gone or park_year in session.deleted and obj is not park_year:
+        if park_year.park_id in gone or (park_year in session.deleted and obj is not park_year):
             continue
         state = _state_before(park_year)
         if not lifecycle.writable(state, part):
@@ -54,8 +54,8 @@ def _target(session: Session, obj: object) -> tuple[m.ParkYear, str] | None:
     for model, column, parent_model in _NESTED:
         if isinstance(obj, model):
             ref = getattr(obj, column)
-            parent = session.get(parent_model, ref) if ref else None
-            return None if parent is None else _target(session, parent)
+            above = session.get(parent_model, ref) if ref else None
+            return None if above is None else _target(session, above)
     return None
 
 

@@ -45,11 +45,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
     "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base",
-    "ChecklistEntry", "ChecklistGroup", "LifecycleStep", "ParkYearSnapshot", "ReviewComment", "DataList", "Enterprise", "FrameworkRow",
-    "FrameworkVersion", "JobRow", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
-    "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue", "ReportedRowRow",
-    "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
-    "SubmissionValue", "TextStatementRow", "User", "utcnow",
+    "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
+    "FrameworkVersion", "JobRow", "LifecycleStep", "ListField", "ListRecord", "LoginAttempt",
+    "LoginCounter", "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ParkYearSnapshot",
+    "ProfileValue", "ReportedRowRow", "ReportedTable", "ReportedValue", "ReviewComment", "Role",
+    "SelectedIndicator", "SeriesRow", "SessionRow", "Submission", "SubmissionValue",
+    "TextStatementRow", "User", "utcnow",
 ]
 
 ROLES = ("admin", "park_officer", "enterprise", "reviewer")

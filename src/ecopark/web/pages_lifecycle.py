@@ -51,6 +51,7 @@ def _park_year(session: Session, who: Principal, park_id: int, year: int) -> m.P
 @router.get("/parks/{park_id}/years/{year}/review", response_class=HTMLResponse)
 def review_page(park_id: Id, year: Year, request: Request, session: Db,
                 who: Viewer) -> Response:
+    """The state, the moves, the history, the editions, the comments and the findings."""
     park_year = _park_year(session, who, park_id, year)
     park = park_year.park
     item = assessed(request, session, park, year)
@@ -63,7 +64,8 @@ def review_page(park_id: Id, year: Year, request: Request, session: Db,
                   can_open=who.role in ("reviewer", "admin"),
                   can_reply=who.role in ("reviewer", "admin") or can_write_park(who, park.id),
                   can_upload=can_upload_reported(who, park.id),
-                  findings=findings_rows(item.verification) if _printed(item) else [])
+                  findings=findings_rows(item.verification, translator_of(request).lang)
+                  if _printed(item) else [])
 
 
 def _names(lang: str) -> dict[str, str]:

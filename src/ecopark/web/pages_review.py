@@ -27,6 +27,7 @@ from ecopark.store import models as m
 from ecopark.store.permissions import Principal, deny
 from ecopark.web.assessed import assessed
 from ecopark.web.deps import Db, ReadDb, settings_of
+from ecopark.web.i18n import Translator
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import Limits, dataset_spec, limits_of, parse_upload, printed, suffix
@@ -57,10 +58,10 @@ def comparison(request: Request, session: Db, who: Viewer,
     table = compare([i.evaluation for i in items]) if items else None
     return render(request, "review.html", parks=shown, all_parks=parks, years=years,
                   year=chosen, table=table, items=items, framework=load_framework(FRAMEWORK),
-                  queue=_queue(session, translator_of(request).lang))
+                  queue=_queue(session, translator_of(request)))
 
 
-def _queue(session: Session, lang: str) -> list[dict[str, object]]:
+def _queue(session: Session, t: Translator) -> list[dict[str, object]]:
     """The park-years waiting for a reviewer: submitted or under review, oldest first."""
     rows = session.scalars(select(m.ParkYear).where(
         m.ParkYear.state.in_(("submitted", "under_review")))).all()
@@ -71,10 +72,10 @@ def _queue(session: Session, lang: str) -> list[dict[str, object]]:
         open_threads = [c for c in review_comments.threads(session, row.park_id, row.year)
                         if not c.resolved]
         out.append({"park_id": row.park_id, "park": row.park.name, "year": row.year,
-                    "state": row.state, "state_name": lifecycle.state_name(row.state, lang),
-                    "at": since, "since": since.strftime("%Y-%m-%d %H:%M") if since else "",
+                    "state": row.state, "state_name": lifecycle.state_name(row.state, t.lang),
+                    "at": since, "since": t.datetime(since) if since else "",
                     "open": len(open_threads)})
-    return sorted(out, key=lambda q: (str(q["since"]), str(q["park"])))
+    return sorted(out, key=lambda q: (str(q["at"]), str(q["park"])))
 
 
 @router.get("/review/verify", response_class=HTMLResponse)
