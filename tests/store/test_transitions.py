@@ -97,6 +97,20 @@ def test_approval_keeps_the_dataset_and_reopening_makes_the_next_edition(world: 
         assert audited.count("park_year_snapshots") == 2  # made, then published
 
 
+def test_a_replaced_dataset_continues_after_the_last_approved_edition(world: World,
+                                                                     hj274) -> None:  # type: ignore[no-untyped-def]
+    _move(world, ("submit", OFFICER, ""), ("take", REVIEWER, ""), ("approve", REVIEWER, ""),
+          ("reopen", REVIEWER, "重新导入"))
+    with world.store.session(actor="t") as session:
+        spec = repository.read_spec(_year(session, world))
+        repository.save_dataset(session, spec, hj274, replace=True)
+    _move(world, ("submit", OFFICER, ""), ("take", REVIEWER, ""), ("approve", REVIEWER, ""))
+    with world.store.session(actor="t") as session:
+        assert [s.edition for s in transitions.snapshots(session, world.park_a, 2018)] == [2, 1]
+        assert [s.edition for s in transitions.steps(session, world.park_a, 2018)] == \
+            [1, 1, 1, 2, 2, 2, 2]
+
+
 def test_a_move_based_on_an_old_version_is_refused(world: World) -> None:
     with world.store.session(actor="t") as session:
         read = _year(session, world).version

@@ -39,6 +39,7 @@ def transition(session: Session, park_year: m.ParkYear, action: str, who: Princi
     """Take `action` on `park_year` as `who`; `version` is the park-year's version the mover
     read (a move based on an older one is refused: Conflict)."""
     _require_current(park_year, version)
+    _next_edition(session, park_year)
     before = park_year.state
     after = lifecycle.next_state(before, action, who.role, comment)
     _effects(session, park_year, action, who.name)
@@ -59,6 +60,16 @@ def _require_current(park_year: m.ParkYear, version: int | None) -> None:
         raise Conflict(problem="读取之后已被他人改动，未执行；请刷新后再试 changed by someone "
                        "else since you read it; nothing was done: reload and try again",
                        kind="园区年度 park-year", key=f"{park_year.park_name} {park_year.year}")
+
+
+def _next_edition(session: Session, park_year: m.ParkYear) -> None:
+    """A year being worked on is the edition after the last approved one, also when its
+    dataset was replaced since (a new row starts at edition 1)."""
+    if park_year.state in ("approved", "published"):
+        return
+    kept = snapshots(session, park_year.park_id, park_year.year)
+    if kept and kept[0].edition >= park_year.edition:
+        park_year.edition = kept[0].edition + 1
 
 
 def _effects(session: Session, park_year: m.ParkYear, action: str, actor: str) -> None:
