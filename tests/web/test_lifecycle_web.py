@@ -202,3 +202,19 @@ def test_the_review_page_reads_without_developer_words(client: TestClient,
     assert "under_review" not in en and "ecopark " not in en
     assert "审核中" in zh and "under review" in en and "审核中" not in en
     assert "Draft: not approved yet" in en and "(overall)" in en and "错误" not in en
+
+
+def test_the_dashboard_shows_the_state_and_the_moves_of_each_viewer(client: TestClient,
+                                                                      world: World) -> None:
+    dashboard = f"/parks/{world.park_a}/years/2018"
+    sign_in(client, world, "officer-a")
+    page = client.get(dashboard).text
+    assert "填报中" in page and "草稿：尚未审核通过" in page and 'value="submit"' in page
+    moved = client.post(f"{dashboard}/transitions", data={
+        "csrf_token": csrf_of(client, dashboard), "action": "submit",
+        "version": str(_set_state(world, "draft"))}, follow_redirects=False)
+    assert moved.status_code == 303
+    assert 'value="withdraw"' in client.get(dashboard).text
+    sign_in(client, world, "reviewer")
+    page = client.get(dashboard).text
+    assert "已提交" in page and 'value="take"' in page and 'value="withdraw"' not in page

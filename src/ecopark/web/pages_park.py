@@ -88,21 +88,28 @@ def _dashboard(request: Request, session: Session, who: Principal, park_id: int,
     item = assessed(request, session, found, year)
     values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
               "writable": can_write_park(who, found.id), "changes": _changes(saved),
-              "life": _life(session, item.park_year_id, translator_of(request).lang)}
+              "life": _life(session, item.park_year_id, who.role, translator_of(request).lang)}
     if saved:  # a one-off notice: rendered whole
         return render(request, "dashboard.html", **values)
-    kind = f"dashboard:{translator_of(request).locale}:{values['writable']}"
+    moves = ",".join(action for action, _label in values["life"]["moves"])
+    kind = f"dashboard:{translator_of(request).locale}:{values['writable']}:{moves}"
     return render_cached(request, "dashboard.html", request.app.state.pages,
                          (kind, item.park_year_id, item.version), f"{found.name} {year}",
                          **values)
 
 
-def _life(session: Session, park_year_id: int, lang: str) -> dict[str, Any]:
-    """The year's lifecycle state, as the dashboard's banner shows it."""
-    state, edition = session.execute(select(m.ParkYear.state, m.ParkYear.edition).where(
+def _life(session: Session, park_year_id: int, role: str, lang: str) -> dict[str, Any]:
+    """The year's lifecycle state, as the dashboard's banner shows it, with the moves the
+    viewer may make at once (those that need a comment are on the review page). The same for
+    every writer (an officer's moves are an administrator's) and for every reader, as the
+    cached page is."""
+    state, edition, version = session.execute(select(
+        m.ParkYear.state, m.ParkYear.edition, m.ParkYear.version).where(
         m.ParkYear.id == park_year_id)).one()
+    moves = [(s.action, lifecycle.action_name(s.action, lang))
+             for s in lifecycle.actions_for(state, role) if s.action not in lifecycle.NEEDS_TEXT]
     return {"state": state, "name": lifecycle.state_name(state, lang), "edition": edition,
-            "draft": state not in FINAL}
+            "draft": state not in FINAL, "version": version, "moves": moves}
 
 
 def _changes(saved: str) -> list[tuple[int, str, str]]:
