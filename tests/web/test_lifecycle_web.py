@@ -125,6 +125,8 @@ def test_an_approved_editions_documents_are_the_same_bytes(client: TestClient,
                headers={**world.headers("officer-a"), "If-Match": "*"},
                json={"value": 5.5, "unit": "万吨", "reason": "更正"})
     assert [client.get(p).content for p in paths] == first
+    kept = client.get(f"/parks/{world.park_a}/years/2018/editions/1/dataset.yaml").text
+    assert "135509.97" in kept and "co2" in kept  # the approved value, not the new one
     title = load_workbook(io.BytesIO(first[0])).properties
     assert title.created == title.modified
     live = client.get(f"/parks/{world.park_a}/years/2018/download/table.docx").content
@@ -210,11 +212,13 @@ def test_the_dashboard_shows_the_state_and_the_moves_of_each_viewer(client: Test
     sign_in(client, world, "officer-a")
     page = client.get(dashboard).text
     assert "填报中" in page and "草稿：尚未审核通过" in page and 'value="submit"' in page
+    assert f"{dashboard}/edit/" in page
     moved = client.post(f"{dashboard}/transitions", data={
         "csrf_token": csrf_of(client, dashboard), "action": "submit",
         "version": str(_set_state(world, "draft"))}, follow_redirects=False)
     assert moved.status_code == 303
-    assert 'value="withdraw"' in client.get(dashboard).text
+    page = client.get(dashboard).text
+    assert 'value="withdraw"' in page and "/edit/" not in page  # locked: no editing offered
     sign_in(client, world, "reviewer")
     page = client.get(dashboard).text
     assert "已提交" in page and 'value="take"' in page and 'value="withdraw"' not in page

@@ -34,7 +34,8 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 Edition = Annotated[int, PathParam(ge=1, le=9999)]
 _TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+          "yaml": "application/yaml; charset=utf-8"}
 
 
 def _page(park_id: int, year: int) -> str:
@@ -146,6 +147,18 @@ def edition_table(park_id: Id, year: Year, number: Edition, kind: Literal["xlsx"
     data = table_file(edition(request, kept), f".{kind}", translator_of(request).lang,
                       kept.approved_at)
     return _attachment(data, kind, f"{park_year.park.name}-{year}-v{number}-对照考核表")
+
+
+@router.get("/parks/{park_id}/years/{year}/editions/{number}/dataset.yaml")
+def edition_dataset(park_id: Id, year: Year, number: Edition, session: Db,
+                    who: Viewer) -> Response:
+    """The approved edition's data as kept (the dataset export at approval)."""
+    park_year = _park_year(session, who, park_id, year)
+    kept = transitions.snapshot(session, park_id, year, number)
+    if kept is None:
+        raise NotFound("已通过的版本 approved edition", f"{park_year.park.name} {year} {number}")
+    return _attachment(kept.dataset_yaml.encode("utf-8"), "yaml",
+                       f"{park_year.park.name}-{year}-v{number}-数据集")
 
 
 def _attachment(data: bytes, kind: str, name: str) -> Response:

@@ -86,9 +86,11 @@ def _dashboard(request: Request, session: Session, who: Principal, park_id: int,
                saved: str) -> Response:
     found = readable_park(session, who, park_id)
     item = assessed(request, session, found, year)
+    life = _life(session, item.park_year_id, who.role, translator_of(request).lang)
+    # a submitted or approved year offers no editing (its data are locked: store/locks.py)
+    editable = can_write_park(who, found.id) and lifecycle.writable(life["state"], "data")
     values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
-              "writable": can_write_park(who, found.id), "changes": _changes(saved),
-              "life": _life(session, item.park_year_id, who.role, translator_of(request).lang)}
+              "writable": editable, "changes": _changes(saved), "life": life}
     if saved:  # a one-off notice: rendered whole
         return render(request, "dashboard.html", **values)
     moves = ",".join(action for action, _label in values["life"]["moves"])
