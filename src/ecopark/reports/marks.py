@@ -15,9 +15,10 @@ import io
 import re
 import zipfile
 
+from ecopark.reports.content import Report
 from ecopark.reports.table import AssessmentTable
 
-__all__ = ["DRAFT_EN", "DRAFT_ZH", "draft_table", "fixed_package"]
+__all__ = ["DRAFT_EN", "DRAFT_ZH", "draft_report", "draft_table", "fixed_package"]
 
 DRAFT_ZH = "（草稿，尚未审核通过）"
 DRAFT_EN = " (draft, not yet approved)"
@@ -28,6 +29,16 @@ _STAMP = re.compile(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 def draft_table(table: AssessmentTable, lang: str = "zh") -> AssessmentTable:
     """The table with the draft mark in its title."""
     return dataclasses.replace(table, title=table.title + (DRAFT_EN if lang == "en" else DRAFT_ZH))
+
+
+def draft_report(report: Report) -> Report:
+    """The report with the draft mark in its title, its running head and its table's title."""
+    mark = DRAFT_EN if report.lang == "en" else DRAFT_ZH
+    page = dataclasses.replace(report.title_page, title=report.title_page.title + mark)
+    appendix = dataclasses.replace(report.appendix,
+                                   table=draft_table(report.appendix.table, report.lang))
+    return dataclasses.replace(report, title_page=page, running_head=report.running_head + mark,
+                               appendix=appendix)
 
 
 def fixed_package(data: bytes, at: dt.datetime) -> bytes:
