@@ -14,6 +14,7 @@ Runs each maker in docs/images/ with this checkout's src/ first on the path:
     make_campaign_images.py    web-campaign-*.png, web-notifications.png: a reporting campaign,
                                taken by tests/browser/test_campaigns.py
     make_batch_images.py       web-batch-list, web-batch-table, web-import.png: batch jobs' pages
+    make_review_images.py      web-review-*.png: the review and publication of a park-year
 
 Needs LibreOffice, poppler-utils, the Noto CJK fonts and Debian's Chromium (scripts/system-deps).
 Look at every picture before committing it; tests/test_docs.py checks that each one is used by a
@@ -32,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 MAKERS = ("make_table_image.py", "make_report_images.py", "make_workbook_images.py",
           "make_walkthrough_images.py", "make_web_images.py", "make_campaign_images.py",
-          "make_batch_images.py")
+          "make_batch_images.py", "make_review_images.py")
 LIMIT = 250 * 1024
 
 

@@ -217,6 +217,7 @@ def test_the_report_docx_job_writes_the_report(queue: JobQueue, store: Store,
     assert done.result is not None
     text = "\n".join(p.text for p in Document(io.BytesIO(done.result)).paragraphs)
     assert "江苏武进经济开发区" in text and "园区概况" in text
+    assert "（草稿，尚未审核通过）" in text  # the year is not approved (store/lifecycle.py)
     assert zipfile.ZipFile(io.BytesIO(done.result)).testzip() is None
 
 

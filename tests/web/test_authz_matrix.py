@@ -89,6 +89,14 @@ CALLS = [
     Call("DELETE", "/parks/{park}/years/2018", ADMIN),
     Call("GET", "/audit", ADMIN),
     Call("POST", "/parks", ADMIN, body=lambda: {"name": "另一个新园区"}),
+    Call("GET", "/parks/{park}/years/2018/lifecycle", READERS),
+    Call("POST", "/parks/{park}/years/2018/transitions", ADMIN,
+         body=lambda: {"action": "submit", "version": 1}),
+    Call("GET", "/parks/{park}/years/2018/comments", READERS),
+    Call("POST", "/parks/{park}/years/2018/comments", READERS, body=lambda: {"text": "意见"}),
+    # no comment 1 on park B: refused (404) for everyone, saying nothing of park B
+    Call("POST", "/parks/{park}/years/2018/comments/{comment}/resolve", frozenset(),
+         body=lambda: {"resolved": True}),
 ]
 
 # Routes about the caller only (no other park's resource to aim at); checked separately below
@@ -107,7 +115,8 @@ BATCHES = {("POST", "/verifications"), ("POST", "/imports")}
 
 def _template(path: str) -> str:
     bare = path.split("?")[0]
-    for name, param in (("park", "park_id"), ("enterprise", "enterprise_id"), ("user", "user_id")):
+    for name, param in (("park", "park_id"), ("enterprise", "enterprise_id"), ("user", "user_id"),
+                        ("comment", "comment_id")):
         bare = bare.replace("{" + name + "}", "{" + param + "}")
     parts = bare.split("/")
     return "/".join("{year}" if p in ("2018", "2019") else
@@ -129,7 +138,7 @@ def _audit_rows(world: World) -> int:
 
 def _send(client: TestClient, world: World, role: str, call: Call) -> Any:
     path = call.path.format(park=world.park_b, enterprise=world.enterprise_b,
-                            user=world.users["officer-b"])
+                            user=world.users["officer-b"], comment=1)
     kwargs: dict[str, Any] = {"headers": world.headers(ROLE_USERS[role])}
     if call.body is not None:
         kwargs["json"] = call.body()

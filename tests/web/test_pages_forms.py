@@ -275,6 +275,13 @@ def test_publish_settings_open_the_public_page(client: TestClient, world: World)
     client.post(path, data={"csrf_token": csrf_of(client, path), "publish_table": "on",
                             "publish_enterprises": "on", "key": str(world.enterprise_a)})
     client.cookies.clear()
+    assert "尚未公开考核结果" in client.get(f"/public/parks/{world.park_a}").text  # a draft
+    lifecycle = f"/api/v1/parks/{world.park_a}/years/2018"
+    for user, action in (("officer-a", "submit"), ("reviewer", "take"), ("reviewer", "approve"),
+                         ("officer-a", "publish")):
+        version = client.get(f"{lifecycle}/lifecycle", headers=world.headers(user)).json()
+        assert client.post(f"{lifecycle}/transitions", headers=world.headers(user), json={
+            "action": action, "version": version["version"]}).status_code == 200
     public = client.get(f"/public/parks/{world.park_a}")
     assert public.status_code == 200 and "评价 · HJ 274-2015《国家生态工业示范园区标准》" in public.text
     assert "甲企业" in public.text and "退出" not in public.text

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
+
 from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.io.limited import Limits
 from ecopark.store import models as m
@@ -98,15 +100,25 @@ def report_pdf(work: Work) -> Result:
     return _report(work, pdf=True)
 
 
+def _approved(work: Work) -> bool:
+    with work.store.session("jobs", write=False) as session:
+        state = session.scalar(select(m.ParkYear.state).where(
+            m.ParkYear.park_id == work.park_id, m.ParkYear.year == work.year))
+    return state in ("approved", "published")
+
+
 def _report(work: Work, pdf: bool) -> Result:
     from ecopark.reports import report_docx as docx_writer
     from ecopark.reports import report_pdf as pdf_writer
+    from ecopark.reports.marks import draft_report
     from ecopark.reports.narrative import build_report
 
     work.step(0, "读取数据并计算指标")
     name, evaluation = work.evaluation()
     work.step(1, "撰写报告内容")
     report = build_report(evaluation, work.lang)
+    if not _approved(work):  # the 草稿 mark until the year is approved (store/lifecycle.py)
+        report = draft_report(report)
     work.step(2, "生成 Word 文档")
     with tempfile.TemporaryDirectory(prefix="ecopark-job-") as tmp:
         path = Path(tmp) / "report.docx"

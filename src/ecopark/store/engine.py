@@ -30,7 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecopark.core.errors import Conflict, DatabaseBusy, InvalidValue, StoreError
-from ecopark.store import audit, texts
+from ecopark.store import audit, locks, texts
 from ecopark.store.timeouts import Timeouts, is_busy, postgres_connect_args, watch_sqlite_statements
 
 __all__ = ["ENV_VAR", "Store", "default_url", "make_engine", "resolve_url"]
@@ -153,6 +153,7 @@ class Store:
         (`write=False`) never waits for writers and refuses to write."""
         session = (self._sessions if write else self._readers)(info={"actor": actor})
         texts.install(session)
+        locks.install(session)
         audit.install(session)
         if not write:
             event.listen(session, "before_flush", _refuse_writes)

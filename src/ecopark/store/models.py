@@ -18,6 +18,7 @@ list keeps its order (`position`).
     roles ─< users ─< api_tokens, sessions;  login_attempts, login_counters;  audit_log (append-only)
     jobs (background work: state, progress and result; not audited)
     parks ─< campaigns ─< campaign_items, reminders;  users ─< notifications;  kept_forms
+    parks ─< lifecycle_steps, park_year_snapshots, review_comments ─< review_comments (replies)
 """
 
 from __future__ import annotations
@@ -47,11 +48,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 __all__ = [
     "ROLES", "SUBMISSION_STATUSES", "TOKEN_SCOPES", "ApiToken", "AuditEntry", "Base", "Campaign",
     "CampaignItem", "ChecklistEntry", "ChecklistGroup", "DataList", "Enterprise", "FrameworkRow",
-    "FrameworkVersion", "JobRow", "KeptForm", "ListField", "ListRecord", "LoginAttempt", "LoginCounter",
-    "Notification", "ObservationHistory", "ObservationRow", "Park", "ParkYear", "ProfileValue",
-    "Reminder", "ReportedRowRow",
-    "ReportedTable", "ReportedValue", "Role", "SelectedIndicator", "SeriesRow", "SessionRow", "Submission",
-    "SubmissionValue", "TextStatementRow", "User", "utcnow",
+    "FrameworkVersion", "JobRow", "KeptForm", "LifecycleStep", "ListField", "ListRecord",
+    "LoginAttempt", "LoginCounter", "Notification", "ObservationHistory", "ObservationRow",
+    "Park", "ParkYear", "ParkYearSnapshot", "ProfileValue", "Reminder", "ReportedRowRow",
+    "ReportedTable", "ReportedValue", "ReviewComment", "Role", "SelectedIndicator", "SeriesRow",
+    "SessionRow", "Submission", "SubmissionValue", "TextStatementRow", "User", "utcnow",
 ]
 
 ROLES = ("admin", "park_officer", "enterprise", "reviewer")
@@ -164,6 +165,10 @@ class ParkYear(Base):
     loaded_by: Mapped[str]
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # the lifecycle (store/lifecycle.py): its state, and the edition (版本) it is at; an
+    # approved edition is kept whole in park_year_snapshots, a reopened year is the next one
+    state: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
+    edition: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
     park: Mapped[Park] = relationship(back_populates="years")
     framework_version: Mapped[FrameworkVersion] = relationship()
@@ -670,3 +675,63 @@ class KeptForm(Base):
     path: Mapped[str] = mapped_column(Text)
     fields_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+class LifecycleStep(Base):
+    """One transition of a park-year's lifecycle (store/lifecycle.py): who moved which edition
+    of (park, year) from one state to another, when, and the comment or reason given. Keyed by
+    park and year, not by the park-year row, so the history outlives a replaced dataset."""
+
+    __tablename__ = "lifecycle_steps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = _fk("parks.id")
+    year: Mapped[int]
+    edition: Mapped[int]
+    action: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class ParkYearSnapshot(Base):
+    """An approved edition of a park-year, kept whole: the dataset as the dataset export writes
+    it (YAML), who approved it and when; `published_at` once it was made public. Documents of
+    an approved edition are rendered from here, so they stay the same byte for byte."""
+
+    __tablename__ = "park_year_snapshots"
+    __table_args__ = (UniqueConstraint("park_id", "year", "edition"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = _fk("parks.id")
+    year: Mapped[int]
+    edition: Mapped[int]
+    dataset_yaml: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(Text)
+    approved_at: Mapped[dt.datetime]
+    published_at: Mapped[dt.datetime | None]
+    published_by: Mapped[str | None] = mapped_column(Text)
+
+
+class ReviewComment(Base):
+    """A reviewer's comment on one indicator of a park-year (`indicator` None: on the whole
+    year), or a reply in its thread (`parent_id`). A thread is open until resolved."""
+
+    __tablename__ = "review_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = _fk("parks.id")
+    year: Mapped[int]
+    indicator: Mapped[int | None]
+    parent_id: Mapped[int | None] = _fk("review_comments.id", nullable=True)
+    author: Mapped[str] = mapped_column(Text)
+    author_role: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    resolved_by: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[dt.datetime | None]
+    replies: Mapped[list[ReviewComment]] = relationship(cascade=_CHILDREN,
+                                                        order_by="ReviewComment.id")

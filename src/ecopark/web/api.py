@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ecopark.web import routes_enterprises, routes_jobs, routes_parks, routes_people, routes_values
+from ecopark.web import (
+    routes_enterprises,
+    routes_jobs,
+    routes_lifecycle,
+    routes_parks,
+    routes_people,
+    routes_values,
+)
 from ecopark.web.schemas import ErrorOut
 
 __all__ = ["PREFIX", "router"]
@@ -29,3 +36,4 @@ router.include_router(routes_parks.router)
 router.include_router(routes_values.router)
 router.include_router(routes_enterprises.router)
 router.include_router(routes_jobs.router)
+router.include_router(routes_lifecycle.router)

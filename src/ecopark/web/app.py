@@ -18,7 +18,16 @@ from ecopark.store.engine import Store, resolve_url
 from ecopark.store.migrate import require_current
 from ecopark.store.settings import Settings
 from ecopark.version import __version__
-from ecopark.web import api, api_docs, errors, observe, pages, routes_health, turns
+from ecopark.web import (
+    api,
+    api_docs,
+    errors,
+    observe,
+    pages,
+    pages_lifecycle,
+    routes_health,
+    turns,
+)
 from ecopark.web.assessed import Assessed
 from ecopark.web.cache import ReplyCache
 from ecopark.web.middleware import BodyLimit, SecurityHeaders
@@ -63,6 +72,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(api_docs.router)  # before pages: its files are under /static
     app.include_router(routes_health.router)
     app.include_router(observe.router)
+    app.include_router(pages_lifecycle.router)
     pages.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -10,6 +10,7 @@ import dataclasses
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from ecopark.core.dataset.model import Dataset
 from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.evaluate import Evaluation
 from ecopark.core.framework.model import Framework
@@ -20,7 +21,7 @@ from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.web.cache import ReplyCache
 
-__all__ = ["Assessed", "Row", "Section", "assessed", "flagged"]
+__all__ = ["Assessed", "Row", "Section", "assessed", "flagged", "of_dataset"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,14 +85,22 @@ def assessed(request: Request, session: Session, park: m.Park, year: int) -> Ass
 
 
 def _assess(park_year: m.ParkYear, version: int) -> Assessed:
+    framework, dataset = repository.dataset_of(park_year)
+    return of_dataset(park_year.id, version, repository.read_spec(park_year), framework,
+                      dataset, park_year.year)
+
+
+def of_dataset(park_year_id: int, version: int, spec: DatasetFile, framework: Framework,
+               dataset: Dataset, year: int) -> Assessed:
+    """A dataset evaluated, verified and checked as the pages show it (also an approved
+    edition's, read from its snapshot: `ecopark.web.editions`)."""
     from ecopark.core.evaluate import evaluate
 
-    framework, dataset = repository.dataset_of(park_year)
-    evaluation = evaluate(framework, dataset, park_year.year)
+    evaluation = evaluate(framework, dataset, year)
     verification = verify(evaluation)
-    quality = touching(check_dataset(dataset, framework, year=park_year.year))
-    return Assessed(park_year.id, version, repository.read_spec(park_year), evaluation,
-                    verification, _sections(evaluation, verification), tuple(quality))
+    quality = touching(check_dataset(dataset, framework, year=year))
+    return Assessed(park_year_id, version, spec, evaluation, verification,
+                    _sections(evaluation, verification), tuple(quality))
 
 
 def _sections(evaluation: Evaluation, verification: Verification) -> tuple[Section, ...]:

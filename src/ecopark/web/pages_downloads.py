@@ -14,13 +14,18 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ecopark.core.framework.loading import load_framework
 from ecopark.io.prefill import write_filled_template
 from ecopark.io.yamlout import dataset_yaml
+from ecopark.reports.marks import draft_table
 from ecopark.reports.table import AssessmentTable, build_table, write_table
+from ecopark.store import models as m
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, Year
+from ecopark.web.editions import FINAL
 from ecopark.web.forms import needed_years
 from ecopark.web.page_deps import Viewer, readable_park
 from ecopark.web.render import translator_of
@@ -43,9 +48,10 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
     park = readable_park(session, who, park_id)
     item = assessed(request, session, park, year)
     lang = translator_of(request).lang
+    final = _state(session, item.park_year_id) in FINAL
     makers: dict[str, Callable[[], bytes]] = {
-        "table.xlsx": lambda: _file(".xlsx", lambda p: write_table(_table(item, lang), p)),
-        "table.docx": lambda: _file(".docx", lambda p: write_table(_table(item, lang), p)),
+        "table.xlsx": lambda: _file(".xlsx", lambda p: write_table(_table(item, lang, final), p)),
+        "table.docx": lambda: _file(".docx", lambda p: write_table(_table(item, lang, final), p)),
         "dataset.yaml": lambda: dataset_yaml(item.spec).encode("utf-8"),
         "template.xlsx": lambda: _file(".xlsx", lambda p: _template(item, year, p)),
     }
@@ -56,9 +62,16 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
                                f"filename*=UTF-8''{quote(name)}"})
 
 
-def _table(item: Assessed, lang: str) -> AssessmentTable:
+def _table(item: Assessed, lang: str, final: bool) -> AssessmentTable:
+    """The table of the stored year: marked as a draft until the year is approved (an approved
+    edition's own documents: `pages_lifecycle`)."""
     printed = item.evaluation.dataset.reported is not None
-    return build_table(item.evaluation, item.verification if printed else None, lang=lang)
+    table = build_table(item.evaluation, item.verification if printed else None, lang=lang)
+    return table if final else draft_table(table, lang)
+
+
+def _state(session: Session, park_year_id: int) -> str:
+    return str(session.scalar(select(m.ParkYear.state).where(m.ParkYear.id == park_year_id)))
 
 
 def template_years(item: Assessed, year: int) -> list[int]:

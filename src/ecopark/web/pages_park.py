@@ -19,10 +19,12 @@ from ecopark.core.readable import readable
 from ecopark.core.results import Status
 from ecopark.core.trace import Trace
 from ecopark.core.units import pretty
+from ecopark.store import lifecycle
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, can_write_park, deny
 from ecopark.web.assessed import Assessed, assessed, flagged
 from ecopark.web.deps import Db, Id, Year, settings_of
+from ecopark.web.editions import FINAL
 from ecopark.web.i18n import Translator
 from ecopark.web.notices import verified
 from ecopark.web.page_deps import Viewer, in_one_thread, readable_park
@@ -92,15 +94,33 @@ def _dashboard(request: Request, session: Session, who: Principal, park_id: int,
     found = readable_park(session, who, park_id)
     item = assessed(request, session, found, year)
     lang = translator_of(request).lang
+    life = _life(session, item.park_year_id, who.role, lang)
+    # a submitted or approved year offers no editing (its data are locked: store/locks.py)
+    editable = can_write_park(who, found.id) and lifecycle.writable(life["state"], "data")
     values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
-              "writable": can_write_park(who, found.id), "changes": _changes(saved),
+              "writable": editable, "changes": _changes(saved), "life": life,
               "words": lambda text: readable(item.framework, text, lang)}
     if saved:  # a one-off notice: rendered whole
         return render(request, "dashboard.html", **values)
-    kind = f"dashboard:{translator_of(request).locale}:{values['writable']}"
+    moves = ",".join(action for action, _label in values["life"]["moves"])
+    kind = f"dashboard:{translator_of(request).locale}:{values['writable']}:{moves}"
     return render_cached(request, "dashboard.html", request.app.state.pages,
                          (kind, item.park_year_id, item.version), f"{found.name} {year}",
                          **values)
+
+
+def _life(session: Session, park_year_id: int, role: str, lang: str) -> dict[str, Any]:
+    """The year's lifecycle state, as the dashboard's banner shows it, with the moves the
+    viewer may make at once (those that need a comment are on the review page). The same for
+    every writer (an officer's moves are an administrator's) and for every reader, as the
+    cached page is."""
+    state, edition, version = session.execute(select(
+        m.ParkYear.state, m.ParkYear.edition, m.ParkYear.version).where(
+        m.ParkYear.id == park_year_id)).one()
+    moves = [(s.action, lifecycle.action_name(s.action, lang))
+             for s in lifecycle.actions_for(state, role) if s.action not in lifecycle.NEEDS_TEXT]
+    return {"state": state, "name": lifecycle.state_name(state, lang), "edition": edition,
+            "draft": state not in FINAL, "version": version, "moves": moves}
 
 
 def _changes(saved: str) -> list[tuple[int, str, str]]:

@@ -1,6 +1,9 @@
-"""The reviewer's workspace: every park side by side (parks × indicators with statuses, via
-`ecopark.analysis.compare`), and a printed 对照考核表 (.docx/.xlsx, or a dataset file with its
-printed table) recomputed from its own base rows, the findings on screen. Nothing is stored."""
+"""The reviewer's workspace: the queue of park-years submitted or under review (across all
+parks, oldest submission first, each linked to its review page: `pages_lifecycle`), every park
+side by side (parks × indicators with statuses, via `ecopark.analysis.compare`), and a printed
+对照考核表 (.docx/.xlsx, or a dataset file with its printed table) recomputed from its own base
+rows, the findings on screen (nothing stored here; a park-year's own printed table is saved on
+its review page)."""
 
 from __future__ import annotations
 
@@ -19,12 +22,13 @@ from ecopark.core.errors import EcoparkError, WorkbookProblems
 from ecopark.core.evaluate import evaluate
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.verify import Verification, verify
+from ecopark.store import lifecycle, repository, review_comments, sources, transitions
 from ecopark.store import models as m
-from ecopark.store import repository, sources
 from ecopark.store.permissions import Principal, deny
 from ecopark.web import plain_text
 from ecopark.web.assessed import assessed
 from ecopark.web.deps import Db, ReadDb, settings_of
+from ecopark.web.i18n import Translator
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload
 from ecopark.web.paging import PageNumber, pages
 from ecopark.web.render import render, translator_of
@@ -61,8 +65,26 @@ def comparison(request: Request, session: Db, who: Viewer,
     shown, pager = pages(session, query, request, page, COMPARED)
     items = [assessed(request, session, p, chosen) for p in shown] if chosen else []
     table = compare([i.evaluation for i in items]) if items else None
-    return render(request, "review.html", parks=shown, years=years, year=chosen, table=table,
-                  items=items, framework=load_framework(FRAMEWORK), pager=pager)
+    return render(request, "review.html", parks=shown, years=years,
+                  year=chosen, table=table, items=items, framework=load_framework(FRAMEWORK),
+                  pager=pager, queue=_queue(session, translator_of(request)))
+
+
+def _queue(session: Session, t: Translator) -> list[dict[str, object]]:
+    """The park-years waiting for a reviewer: submitted or under review, oldest first."""
+    rows = session.scalars(select(m.ParkYear).where(
+        m.ParkYear.state.in_(("submitted", "under_review")))).all()
+    out = []
+    for row in rows:
+        steps = transitions.steps(session, row.park_id, row.year)
+        since = next((s.at for s in reversed(steps) if s.action == "submit"), None)
+        open_threads = [c for c in review_comments.threads(session, row.park_id, row.year)
+                        if not c.resolved]
+        out.append({"park_id": row.park_id, "park": row.park.name, "year": row.year,
+                    "state": row.state, "state_name": lifecycle.state_name(row.state, t.lang),
+                    "at": since, "since": t.datetime(since) if since else "",
+                    "open": len(open_threads)})
+    return sorted(out, key=lambda q: (str(q["at"]), str(q["park"])))
 
 
 @router.get("/review/verify", response_class=HTMLResponse)
