@@ -172,6 +172,14 @@ def _files(user: str, action: str, file: Path) -> Callable[[TestClient, World], 
     return post
 
 
+def _printed(client: TestClient, world: World) -> Response:
+    sign_in(client, world, "reviewer")
+    page = f"/parks/{world.park_a}/years/2018/review"
+    return client.post(f"/parks/{world.park_a}/years/2018/printed",
+                       data={"csrf_token": csrf_of(client, page)},
+                       files={"file": (PRINTED.name, PRINTED.read_bytes())}, follow_redirects=False)
+
+
 def _submit_draft(client: TestClient, world: World) -> Response:
     assert _with("ent-a", "/enterprises/{w.enterprise_a}/submissions/2018/withdraw")(
         client, world).status_code == 303
@@ -197,6 +205,11 @@ SUBMISSIONS: dict[str, Callable[[TestClient, World], Response]] = {
     "/logout": _with("admin", "/logout"),
     "/review/batch": _files("reviewer", "/review/batch", PRINTED),  # before passwords change
     "/admin/import": _files("admin", "/admin/import", DATASET),
+    "/parks/{park_id}/years/{year}/comments": _with(
+        "reviewer", "/parks/{w.park_a}/years/2018/comments", indicator="26", text="请核实。"),
+    "/parks/{park_id}/years/{year}/comments/{comment_id}/resolve": _with(
+        "reviewer", "/parks/{w.park_a}/years/2018/comments/1/resolve", resolved="yes"),
+    "/parks/{park_id}/years/{year}/printed": _printed,
     "/parks/{park_id}/years/{year}/edit/{category}": _as_is(
         "officer-a", "/parks/{w.park_a}/years/2018/edit/environment",
         "/parks/{w.park_a}/years/2018/edit/environment"),
@@ -241,6 +254,10 @@ SUBMISSIONS: dict[str, Callable[[TestClient, World], Response]] = {
     "/parks/{park_id}/campaigns/{year}/remind": _remind,
     "/notifications/{notification_id}/read": _read_one,
     "/notifications/read": _with("ent-a", "/notifications/read"),
+    # submitting last: a submitted year refuses the edits above
+    "/parks/{park_id}/years/{year}/transitions": _as_is(
+        "officer-a", "/parks/{w.park_a}/years/2018/review",
+        "/parks/{w.park_a}/years/2018/transitions"),  # the officer's one move: submit
 }
 
 
