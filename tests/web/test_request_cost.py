@@ -90,3 +90,16 @@ def test_the_unread_count_comes_with_the_session(client: TestClient, world: Worl
                                        text_zh="提醒", text_en="reminder", link="/",
                                        read_at=read))
     assert ">1 unread<" in client.get(path).text  # the read one is not counted
+
+
+def test_the_parks_list_read_as_columns(client: TestClient, world: World) -> None:
+    """GET /api/v1/parks reads columns, not ORM objects: the same parks, years and order."""
+    with world.store.session(actor="test") as session:
+        session.add(m.Park(name="无年度园区", province="浙江"))
+    parks = client.get("/api/v1/parks?limit=2", headers=world.headers("admin"))
+    assert parks.headers["x-total-count"] == "3"
+    everything = client.get("/api/v1/parks", headers=world.headers("admin")).json()
+    assert everything[:2] == parks.json()
+    assert sorted((p["id"], p["years"]) for p in everything) == [
+        (world.park_a, [2018]), (world.park_b, [2018]), (world.park_b + 1, [])]
+    assert {p["province"] for p in everything if p["id"] == world.park_b + 1} == {"浙江"}
