@@ -34,8 +34,8 @@ PAGE_SIZE = 50
 PageNumber = Annotated[int, Query(ge=1, le=2**31 // PAGE_SIZE, description="页码 page")]
 
 
-def page(session: Session, query: Select[Any], request: Request, response: Response,
-         limit: int, offset: int, whole_rows: bool = False) -> Sequence[Any]:
+def page(session: Session, query: Select[*tuple[Any, ...]], request: Request,
+         response: Response, limit: int, offset: int, whole_rows: bool = False) -> Sequence[Any]:
     """The rows of `query` from `offset`, at most `limit` (their first column; with
     `whole_rows`, the rows); sets the total and Link headers."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0

@@ -16,7 +16,7 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     WrapValidator,
 )
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ecopark.core.contract import assessment_json, verification_json
@@ -97,7 +97,7 @@ def list_parks(request: Request, response: Response, session: Db, who: Who,
                limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0) -> list[ParkOut]:
     # columns, not ORM objects: a page of 100 parks has ~1,000 years, and loading them as
     # objects cost more than every query of the list on the national data set
-    query: Select[Any] = select(m.Park.id, m.Park.name, m.Park.province).order_by(
+    query = select(m.Park.id, m.Park.name, m.Park.province).order_by(
         m.Park.name, m.Park.id)
     if who.role not in ("admin", "reviewer"):  # an officer: the own park; anyone else: none
         query = query.where(m.Park.id == (who.park_id if who.role == "park_officer" else None))
