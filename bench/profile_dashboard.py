@@ -1,8 +1,9 @@
 """Profile: where one dashboard request's server time goes, in-process.
 
-    .venv/bin/python bench/profile_dashboard.py [--requests 300] [--top 30]
+    .venv/bin/python bench/profile_dashboard.py [--requests 300] [--top 30] [--postgres URL]
 
-A fresh SQLite demo database (`store.demo.create_demo`) and the app (`create_app`); the
+A fresh SQLite demo database (or a fresh schema of `--postgres`, dropped at the end), made
+by `store.demo.create_demo`, and the app (`create_app`); the
 park officer signs in through the form; after 30 warm-up requests, `--requests` requests to
 GET /parks/1/years/2018 go through httpx's ASGI transport in one event loop, with the
 thread-pool hop made inline (so cProfile sees the whole request in one thread). Prints the
@@ -18,8 +19,11 @@ import asyncio
 import cProfile
 import pstats
 import re
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,9 @@ from ecopark.store.demo import create_demo
 from ecopark.store.engine import Store
 from ecopark.store.settings import Settings
 from ecopark.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from store_load import pg_schema
 
 PAGE = "/parks/1/years/2018"
 
@@ -83,13 +90,24 @@ async def _measure(app: FastAPI, name: str, password: str, requests: int
     return plain, profiled, profile
 
 
+@contextmanager
+def _database(postgres: str | None) -> Iterator[str]:
+    if postgres:
+        with pg_schema(postgres) as url:
+            yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="ecopark-profile-") as tmp:
+        yield f"sqlite:///{Path(tmp) / 'p.sqlite'}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--postgres", help="a PostgreSQL database URL (a schema is made in it)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="ecopark-profile-") as tmp:
-        settings = Settings(demo=True, database_url=f"sqlite:///{Path(tmp) / 'p.sqlite'}")
+    with _database(args.postgres) as url:
+        settings = Settings(demo=True, database_url=url)
         store = Store(settings.database_url, settings.timeouts())
         login = {x.role: x for x in create_demo(store, settings)}["park_officer"]
         _no_thread_hops()
