@@ -216,12 +216,16 @@ PLANS = {
 
 
 def plans(store: Store) -> None:
-    prefix = "EXPLAIN QUERY PLAN " if store.dialect == "sqlite" else "EXPLAIN "
+    """Each list query's plan (PostgreSQL: EXPLAIN ANALYZE, its first lines and its execution
+    time; SQLite: EXPLAIN QUERY PLAN)."""
+    sqlite = store.dialect == "sqlite"
+    prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (ANALYZE, BUFFERS) "
     with store.connect() as connection:
         for name, sql in PLANS.items():
-            lines = [" ".join(str(c) for c in row) for row in
+            lines = [" ".join(str(c) for c in row).strip() for row in
                      connection.exec_driver_sql(prefix + sql).all()]
-            print(f"  plan {name}: " + " | ".join(line.strip() for line in lines[:4]))
+            took = [line for line in lines if line.startswith("Execution Time")]
+            print(f"  plan {name}: " + " | ".join(lines[:4] + took))
 
 
 # ------------------------------------------------------------------------ latency

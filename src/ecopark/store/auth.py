@@ -22,7 +22,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Row, bindparam, delete, select
+from sqlalchemy import Row, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from ecopark.core.errors import AuthError, Conflict, InvalidValue, NotFound, PermissionDenied
@@ -36,6 +36,7 @@ from ecopark.store.settings import Settings
 __all__ = ["MIN_PASSWORD", "TokenInfo", "create_session", "create_token", "create_user",
            "csrf_token", "end_session", "hasher", "issue_token", "list_tokens", "login",
            "principal", "principal_from_session", "principal_from_token", "revoke_token",
+           "session_with_unread",
            "set_active", "set_password", "user_by_name"]
 
 _TOKEN_PREFIX = "ecp_"
@@ -265,6 +266,11 @@ _BY_TOKEN = select(*_WHO, m.ApiToken.scope).join(
 _BY_SESSION = select(*_WHO, m.SessionRow.expires_at).join(
     m.SessionRow, m.SessionRow.user_id == m.User.id).where(
     m.SessionRow.token_hash == bindparam("digest"))
+# A page also shows the user's unread notifications: counted in the same statement.
+_UNREAD = select(func.count(m.Notification.id)).where(
+    m.Notification.user_id == m.User.id, m.Notification.read_at.is_(None)
+).correlate(m.User).scalar_subquery()
+_BY_SESSION_UNREAD = _BY_SESSION.add_columns(_UNREAD.label("unread"))
 
 
 def principal_from_token(session: Session, token: str, write: bool = False) -> Principal:
@@ -285,6 +291,15 @@ def principal_from_session(session: Session, token: str) -> Principal:
     if row is None or row.expires_at <= m.utcnow():
         raise AuthError("会话已过期，请重新登录 session expired; sign in again")
     return _active(row)
+
+
+def session_with_unread(session: Session, token: str) -> tuple[Principal, int]:
+    """`principal_from_session` and the user's unread notifications, in one query (a page
+    shows both)."""
+    row = session.execute(_BY_SESSION_UNREAD, {"digest": _digest(token)}).one_or_none()
+    if row is None or row.expires_at <= m.utcnow():
+        raise AuthError("会话已过期，请重新登录 session expired; sign in again")
+    return _active(row), int(row.unread or 0)
 
 
 def _active(row: Row[*tuple[Any, ...]]) -> Principal:

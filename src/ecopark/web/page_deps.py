@@ -23,7 +23,6 @@ from ecopark.core.text import check_text
 from ecopark.store import auth
 from ecopark.store import models as m
 from ecopark.store.kept import kept
-from ecopark.store.notifications import unread_count
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
 from ecopark.web.deps import COOKIE, Db, ReadDb, request_session, settings_of
 from ecopark.web.turns import turn
@@ -47,10 +46,9 @@ def _signed_in(request: Request, session: Session) -> Principal:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         raise AuthError("未登录 not signed in")
-    who = auth.principal_from_session(session, cookie)
+    who, request.state.unread = auth.session_with_unread(session, cookie)
     session.info["actor"] = who.name
     request.state.who = who
-    request.state.unread = unread_count(session, who.user_id)
     back = kept(session, request.query_params.get("kept", ""))
     request.state.kept = {"action": back[0], "fields": back[1]} if back else None
     request.state.csrf = auth.csrf_token(settings_of(request).secret(), cookie)

@@ -34,11 +34,13 @@ PAGE_SIZE = 50
 PageNumber = Annotated[int, Query(ge=1, le=2**31 // PAGE_SIZE, description="页码 page")]
 
 
-def page(session: Session, query: Select[Any], request: Request, response: Response,
-         limit: int, offset: int) -> Sequence[Any]:
-    """The rows of `query` from `offset`, at most `limit`; sets the total and Link headers."""
+def page(session: Session, query: Select[*tuple[Any, ...]], request: Request,
+         response: Response, limit: int, offset: int, whole_rows: bool = False) -> Sequence[Any]:
+    """The rows of `query` from `offset`, at most `limit` (their first column; with
+    `whole_rows`, the rows); sets the total and Link headers."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = session.scalars(query.limit(limit).offset(offset)).all()
+    window = query.limit(limit).offset(offset)
+    rows = (session.execute(window) if whole_rows else session.scalars(window)).all()
     response.headers["X-Total-Count"] = str(total)
     links = []
     if offset + limit < total:

@@ -95,11 +95,18 @@ def _park_year(session: Session, who: Principal, park_id: int, year: int) -> m.P
 @router.get("/parks", summary="园区列表 parks the caller may read (paged: X-Total-Count, Link)")
 def list_parks(request: Request, response: Response, session: Db, who: Who,
                limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0) -> list[ParkOut]:
-    query = select(m.Park).options(selectinload(m.Park.years).load_only(m.ParkYear.year)) \
-        .order_by(m.Park.name, m.Park.id)
+    # columns, not ORM objects: a page of 100 parks has ~1,000 years, and loading them as
+    # objects cost more than every query of the list on the national data set
+    query = select(m.Park.id, m.Park.name, m.Park.province).order_by(
+        m.Park.name, m.Park.id)
     if who.role not in ("admin", "reviewer"):  # an officer: the own park; anyone else: none
         query = query.where(m.Park.id == (who.park_id if who.role == "park_officer" else None))
-    return [ParkOut.of(p) for p in page(session, query, request, response, limit, offset)]
+    rows = page(session, query, request, response, limit, offset, whole_rows=True)
+    years: dict[int, list[int]] = {row.id: [] for row in rows}
+    for park_id, year in session.execute(select(m.ParkYear.park_id, m.ParkYear.year).where(
+            m.ParkYear.park_id.in_(years)).order_by(m.ParkYear.year)):
+        years[park_id].append(year)
+    return [ParkOut(id=r.id, name=r.name, province=r.province, years=years[r.id]) for r in rows]
 
 
 @router.post("/parks", status_code=201, summary="新建园区 create a park (admin)")
