@@ -91,3 +91,15 @@ def test_a_unit_in_a_data_entry_hint_is_in_the_page_s_language(client: TestClien
         data.update({"v:hightech_output:2018": "5", "u:hightech_output:2018": "kg"})
         reply = client.post(path, data=data)
         assert reply.status_code == 422 and _FIELD_ERROR.findall(reply.text) == [hint], lang
+
+
+def test_the_inventory_form_offers_units_in_the_page_s_language(
+        client: TestClient, world: World, zc: int) -> None:  # noqa: F811
+    sign_in(client, world, "officer-z")
+    path = f"/parks/{zc}/years/{YEAR}/inventory"
+    speak(client, "en")
+    page = client.get(path).text
+    assert '<option value="万千瓦时" label="10⁴ kWh">' in page  # the value typed stays as stored
+    assert '<option value="kWh">' in page  # no label where the unit reads the same
+    speak(client, "zh")
+    assert '<option value="万千瓦时">' in client.get(path).text
