@@ -16,8 +16,9 @@ The real command line, as the guide shows it, on a new SQLite file in a temporar
     web-saved.png            the 2018 对照考核表 page right after confirming the import
     web-profile.png          园区概况与报告章节
 
-and downloads the 对照考核表 (xlsx, docx) and the report (docx), failing if any is not an Office
-file. The commands and what they print are echoed, for the guide.
+and downloads the 对照考核表 (xlsx, docx) and the report (docx; made in the background, fetched
+from its job's page once ready), failing if any is not an Office file. The commands and what
+they print are echoed, for the guide.
 """
 
 from __future__ import annotations
@@ -159,16 +160,36 @@ def import_workbook(page: Page, park: str) -> None:
     snap(page, "web-saved.png", page.locator("section.verdict"))
 
 
+def download(page: Page, link: str, path: Path) -> None:
+    """Click `link`, keep the file as `path`; stop unless it is an Office file."""
+    with page.expect_download(timeout=180_000) as download:
+        page.click(link)
+    download.value.save_as(path)
+    if path.read_bytes()[:2] != b"PK":
+        sys.exit(f"the {path.name} download is not an Office file")
+    print(f"downloaded {download.value.suggested_filename} ({path.stat().st_size:,} bytes)")
+
+
+def report(page: Page, park: str, path: Path) -> None:
+    """The report is made in the background: its button opens the job's page, which reloads
+    itself until the report is ready and then offers the download."""
+    page.goto(f"{park}/years/2018")
+    submit(page, "form[action$='/reports']:has(input[name=format][value=docx]) button")
+    ready = page.locator("a[href$='/result']")
+    deadline = time.monotonic() + 180
+    while ready.count() == 0:
+        if time.monotonic() > deadline or page.locator(".job-failed").count():
+            sys.exit(f"the report was not made: {page.url}")
+        time.sleep(0.5)
+        page.reload()
+    download(page, "a[href$='/result']", path)
+
+
 def downloads(page: Page, park: str, folder: Path) -> None:
     page.goto(f"{park}/years/2018")
-    for kind in ("table.xlsx", "table.docx", "report.docx"):
-        with page.expect_download(timeout=180_000) as download:
-            page.click(f"a[href$='/download/{kind}']")
-        path = folder / kind
-        download.value.save_as(path)
-        if path.read_bytes()[:2] != b"PK":
-            sys.exit(f"the {kind} download is not an Office file")
-        print(f"downloaded {download.value.suggested_filename} ({path.stat().st_size:,} bytes)")
+    for kind in ("table.xlsx", "table.docx"):
+        download(page, f"a[href$='/download/{kind}']", folder / kind)
+    report(page, park, folder / "report.docx")
     page.goto(f"{park}/years/2018/profile")
     snap(page, "web-profile.png", page.locator("section.chapter-form .draft-text p").nth(3), pad=8)
 

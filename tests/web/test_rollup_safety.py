@@ -83,8 +83,9 @@ def test_a_duplicated_credit_code_stops_the_web_rollup_until_one_is_chosen(
     assert f'name="keep:{CODE}" value="{dup_sub}"' in page
     stopped = _accept(client, world, dup_sub, overwrite="on")
     assert stopped.status_code == 422  # type: ignore[attr-defined]
-    assert (f"统一社会信用代码 credit code {CODE}：2 家企业的报送使用同一代码：甲企业（报送 {first_sub}）、"
+    assert (f"统一社会信用代码 {CODE}：2 家企业的报送使用同一代码：甲企业（报送 {first_sub}）、"
             f"{DUPLICATE}（报送 {dup_sub}）；汇总已停止，不重复计算") in stopped.text  # type: ignore[attr-defined]
+    assert "credit code" not in stopped.text  # type: ignore[attr-defined]  # one language
     assert _energy_2018(world)[0] == 27029.17 and _submission_of(world, dup)[1] == "submitted"
     done = _accept(client, world, dup_sub, overwrite="on", **{f"keep:{CODE}": str(dup_sub)})
     assert done.status_code == 303  # type: ignore[attr-defined]

@@ -177,7 +177,7 @@ def quick_problem(item: Item, text: str, unit: str, t: Translator) -> str:
             units.conversion_factor(unit, item.unit)
         except UnitError:
             return t.gettext("The unit %(unit)s cannot be converted to %(target)s.", unit=unit,
-                             target=units.pretty(item.unit))
+                             target=units.pretty(item.unit, t.lang))
     return ""
 
 

@@ -262,7 +262,7 @@ def _cell(table: Table, column: Column, row: Row, vocab: dict[str, dict[str, tup
         except UnitError:
             return None, ("cell", t.gettext("The unit %(unit)s cannot be converted to "
                                             "%(target)s.", unit=text,
-                                            target=units.pretty(table.unit)))
+                                            target=units.pretty(table.unit, t.lang)))
     return text, None
 
 

@@ -14,6 +14,7 @@ from ecopark.core.errors import Conflict, EcoparkError, InvalidValue, NotFound
 from ecopark.store import auth, repository, submissions
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, require_admin
+from ecopark.web import plain_text
 from ecopark.web.deps import Db, Id, settings_of
 from ecopark.web.flash import done
 from ecopark.web.i18n import Translator
@@ -62,7 +63,7 @@ def add_user(request: Request, form: CheckedForm, session: Db, who: Viewer) -> R
             _create_user(request, session, typed, str(form.get("password") or ""))
             return done("/admin", "user-added", anchor="#users")
         except EcoparkError as exc:
-            errors = {_field_of(exc): exc.message(t.lang)}
+            errors = {_field_of(exc): plain_text.message(exc, t.lang)}
     return _page(request, session, 422, "user", errors, typed)
 
 
@@ -155,7 +156,7 @@ def set_password(user_id: Id, request: Request, form: CheckedForm, session: Db,
         auth.set_password(session, user, password, auth.hasher(settings_of(request)))
     except InvalidValue as exc:
         return _page(request, session, 422, f"password-{user.id}",
-                     {f"password-{user.id}": exc.message(t.lang)})
+                     {f"password-{user.id}": plain_text.message(exc, t.lang)})
     session.flush()
     return RedirectResponse("/admin#users", status_code=303)
 

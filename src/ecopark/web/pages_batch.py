@@ -29,6 +29,7 @@ from ecopark.jobs import JobQueue, bundle, import_bulk
 from ecopark.jobs.verify_batch import FRAMEWORK, SUFFIXES, TIERS
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, deny
+from ecopark.web import plain_text
 from ecopark.web.deps import ReadDb
 from ecopark.web.i18n import Translator
 from ecopark.web.labels import VERDICTS
@@ -83,7 +84,7 @@ def batch_upload(request: Request, form: CheckedForm, session: ReadDb,
         packed = bundle.pack(files, SUFFIXES)
     except EcoparkError as exc:
         return render(request, "verify_batch.html", status=422, max_members=bundle.MAX_MEMBERS,
-                      error=exc.message(t.lang))
+                      error=plain_text.message(exc, t.lang))
     queue: JobQueue = request.app.state.jobs
     row = queue.start("verify.batch", None, None, t.lang, 0, who.name, packed, names_of(files))
     return RedirectResponse(f"/jobs/{row.id}", status_code=303)
@@ -105,7 +106,7 @@ def import_upload(request: Request, form: CheckedForm, session: ReadDb,
     try:
         packed = bundle.pack(files, import_bulk.SUFFIXES) if files else b""
     except EcoparkError as exc:
-        error = exc.message(t.lang)
+        error = plain_text.message(exc, t.lang)
     if error:
         return render(request, "import_bulk.html", status=422, error=error,
                       max_members=bundle.MAX_MEMBERS)

@@ -41,7 +41,7 @@ from ecopark.store.rollup_submissions import (
     additive_items,
     plan_rollup,
 )
-from ecopark.web import pages_campaigns
+from ecopark.web import pages_campaigns, plain_text
 from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.flash import done
 from ecopark.web.forms import entry, plain, quick_problem
@@ -157,7 +157,7 @@ def save_draft(enterprise_id: Id, year: Year, request: Request, form: CheckedFor
         submissions.save_draft(session, enterprise, year, values, framework.id)
     except EcoparkError as exc:
         return _page(request, who, enterprise, year, 422, typed=typed,
-                     error=exc.message(t.lang))
+                     error=plain_text.message(exc, t.lang))
     return RedirectResponse(f"/enterprises/{enterprise.id}?year={year}", status_code=303)
 
 
@@ -178,7 +178,7 @@ def upload_draft(enterprise_id: Id, year: Year, request: Request, form: CheckedF
                 "The workbook has no values of this form's items for %(year)s.", year=year))
         submissions.save_draft(session, enterprise, year, values, framework.id)
     except EcoparkError as exc:
-        return _page(request, who, enterprise, year, 422, error=exc.message(t.lang))
+        return _page(request, who, enterprise, year, 422, error=plain_text.message(exc, t.lang))
     return RedirectResponse(f"/enterprises/{enterprise.id}?year={year}", status_code=303)
 
 
@@ -272,10 +272,10 @@ def accept(park_id: Id, submission_id: Id, request: Request, form: CheckedForm, 
     except PartialCoverage as exc:
         return _review_page(request, session, park, 409, confirming={sub.id: (exc, choice)})
     except (Conflict, InvalidValue) as exc:
-        message = exc.message(translator_of(request).lang)
+        message = plain_text.message(exc, translator_of(request).lang)
         return _review_page(request, session, park, 422, accept_errors={sub.id: message})
     except (StaleWrite, ImplausibleValue) as exc:
-        message = exc.message(translator_of(request).lang)
+        message = plain_text.message(exc, translator_of(request).lang)
         status = 409 if isinstance(exc, StaleWrite) else 422
         return _review_page(request, session, park, status, accept_errors={sub.id: message})
     return RedirectResponse(f"/parks/{park.id}/submissions", status_code=303)

@@ -15,8 +15,10 @@ from jinja2.runtime import Context
 from jinja2.utils import concat
 from markupsafe import Markup
 
+from ecopark.core.framework.model import Framework
 from ecopark.core.numbers import format_value
 from ecopark.core.units import pretty
+from ecopark.reports.wording import table_name
 from ecopark.store.permissions import Principal
 from ecopark.web.cache import Key, ReplyCache
 from ecopark.web.flash import flash_of
@@ -41,6 +43,7 @@ def _environment() -> Environment:
     env.filters["in_lang"] = _in_lang
     env.filters["rule"] = plain_rule
     env.filters["value"] = format_value
+    env.filters["table_name"] = _table_name
     env.globals.update(LABELS)
     return env
 
@@ -50,6 +53,14 @@ def _unit(context: Context, unit: str) -> str:
     """A unit in the page's language (English names of Chinese unit words in English)."""
     t = context.get("t")
     return pretty(unit, t.lang if isinstance(t, Translator) else "zh")
+
+
+@pass_context
+def _table_name(context: Context, framework: Framework) -> str:
+    """What the framework calls its table, in the page's language: 对照考核表 (HJ 274),
+    指标对照表 (zero-carbon parks)."""
+    t = context.get("t")
+    return table_name(framework, t.lang if isinstance(t, Translator) else "zh")
 
 
 @pass_context
