@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,21 @@ from ecopark.jobs.records import JobRequest, job_id
 from ecopark.reports.marks import fixed_pdf
 from ecopark.store import models as m
 from ecopark.store import transitions
+from ecopark.store.engine import Store
+from ecopark.store.settings import Settings
+from ecopark.web.app import create_app
 
 from ..dbfixtures import World
 from .pages import sign_in, token
-from .test_jobs_web import JOB, jobs_client, until_done  # noqa: F401  (the fixture)
+from .test_jobs_web import JOB, until_done
 from .test_lifecycle_web import _approve, _move
+
+
+@pytest.fixture
+def jobs_client(store: Store, settings: Settings, world: World) -> Iterator[TestClient]:
+    app = create_app(settings.model_copy(update={"jobs": "in-process"}), store)
+    with TestClient(app) as test_client:
+        yield test_client
 
 
 def _ask(client: TestClient, world: World, fmt: str, number: int = 1) -> str:

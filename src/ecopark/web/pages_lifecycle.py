@@ -25,8 +25,7 @@ from ecopark.store.permissions import Principal, can_upload_reported, can_write_
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.editions import FINAL, edition, table_file
-from ecopark.web.page_deps import (CheckedForm, ReadingViewer, Viewer, field, readable_park,
-                                   upload)
+from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, readable_park, upload
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import limits_of, parse_upload
 from ecopark.web.uploads import reported as read_reported
