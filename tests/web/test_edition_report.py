@@ -161,3 +161,17 @@ def test_fixed_pdf_sets_the_date_and_moves_the_offsets() -> None:
     ids = re.search(rb"/ID \[ <([0-9A-F]{32})> <([0-9A-F]{32})> \]", fixed)
     assert ids is not None and ids[1] == ids[2]
     assert fixed == fixed_pdf(_pdf(b"D:20270101000000Z'"), at)  # the moment of conversion gone
+
+
+def test_a_failed_editions_report_offers_to_ask_for_that_edition_again(
+        jobs_client: TestClient, world: World) -> None:
+    sign_in(jobs_client, world, "officer-a")
+    queue = jobs_client.app.state.jobs  # type: ignore[attr-defined]
+    row = queue.start("edition.report.docx", world.park_a, 2018, "zh", 7, "officer-a")
+    page = until_done(jobs_client, f"/jobs/{row.id}")
+    assert "已通过的版本" in page  # no edition 7: the job says so
+    assert f'action="/parks/{world.park_a}/years/2018/editions/7/report"' in page
+    asked = jobs_client.post(f"/parks/{world.park_a}/years/2018/editions/7/report",
+                             data={"csrf_token": token(page), "format": "docx"},
+                             follow_redirects=False)
+    assert asked.status_code == 404

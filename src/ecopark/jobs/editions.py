@@ -60,7 +60,8 @@ def _kept(work: Work) -> tuple[str, int, dt.datetime, Evaluation]:
         kept = transitions.snapshot(session, park.id, work.year, number) \
             if park is not None and work.year is not None else None
         if park is None or kept is None or work.year is None:
-            raise NotFound("已通过的版本 approved edition", f"{work.park_id} {work.year} {number}")
+            where = park.name if park is not None else str(work.park_id)
+            raise NotFound("已通过的版本 approved edition", f"{where} {work.year} {number}")
         spec, framework = snapshot_spec(kept)
         dataset = build_dataset(spec, framework, f"edition {number}")
         return park.name, number, kept.approved_at, evaluate(framework, dataset, work.year)
