@@ -14,6 +14,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from ecopark.store import models as m
+from ecopark.store import repository, transitions
+from ecopark.store.permissions import Principal
+
 from ..dbfixtures import World
 from .pages import csrf_of, sign_in
 from .test_pages_sections import YEAR, zc
@@ -200,6 +204,18 @@ def _reject(client: TestClient, world: World) -> Response:
         client, world)
 
 
+def _edition_report(client: TestClient, world: World) -> Response:
+    """The submitted year taken and approved (the reviewer's sign-in was switched off above:
+    the moves made in the store), then its edition's report asked for."""
+    reviewer = Principal(0, "reviewer", "reviewer")
+    with world.store.session(actor="reviewer") as session:
+        park_year = repository.get_park_year(session, session.get(m.Park, world.park_a), 2018)
+        for action in ("take", "approve"):
+            transitions.transition(session, park_year, action, reviewer)
+    return _as_is("officer-a", "/parks/{w.park_a}/years/2018/review",
+                  "/parks/{w.park_a}/years/2018/editions/1/report", format="docx")(client, world)
+
+
 SUBMISSIONS: dict[str, Callable[[TestClient, World], Response]] = {
     "/login": _login,
     "/logout": _with("admin", "/logout"),
@@ -258,6 +274,7 @@ SUBMISSIONS: dict[str, Callable[[TestClient, World], Response]] = {
     "/parks/{park_id}/years/{year}/transitions": _as_is(
         "officer-a", "/parks/{w.park_a}/years/2018/review",
         "/parks/{w.park_a}/years/2018/transitions"),  # the officer's one move: submit
+    "/parks/{park_id}/years/{year}/editions/{number}/report": _edition_report,
 }
 
 

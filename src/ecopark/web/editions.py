@@ -1,7 +1,8 @@
 """An approved edition of a park-year as the pages and documents show it: read back from its
 snapshot (the dataset export kept at approval), evaluated like the stored year, cached by the
 snapshot (it never changes); its 对照考核表 rendered with the approval time as the document's
-time, so two downloads are the same byte for byte. A year not approved yet gets the 草稿 mark.
+time, so two downloads are the same byte for byte (its report is a job: `jobs/editions.py`).
+A year not approved yet gets the 草稿 mark.
 
     edition(request, snapshot) -> Assessed
     table_file(item, suffix, lang, approved_at=None) -> bytes (None: a draft, marked)
@@ -17,10 +18,10 @@ from fastapi import Request
 
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.schema import DatasetFile
+from ecopark.jobs.editions import snapshot_spec as read_snapshot
 from ecopark.reports.marks import draft_table, fixed_package
 from ecopark.reports.table import build_table, write_table
 from ecopark.store import models as m
-from ecopark.store.sources import read_dataset_spec
 from ecopark.web.assessed import Assessed, of_dataset
 from ecopark.web.cache import ReplyCache
 
@@ -31,10 +32,7 @@ FINAL = frozenset({"approved", "published"})  # the states whose documents carry
 
 def snapshot_spec(snapshot: m.ParkYearSnapshot) -> DatasetFile:
     """The snapshot's dataset, read as an uploaded dataset file is."""
-    with tempfile.TemporaryDirectory(prefix="ecopark-edition-") as folder:
-        path = Path(folder) / "dataset.yaml"
-        path.write_text(snapshot.dataset_yaml, encoding="utf-8")
-        return read_dataset_spec(path)[0]
+    return read_snapshot(snapshot)[0]
 
 
 def edition(request: Request, snapshot: m.ParkYearSnapshot) -> Assessed:

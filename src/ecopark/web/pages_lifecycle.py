@@ -1,7 +1,7 @@
 """The review page of a park-year (审核与发布): its state and the moves the viewer may make
 (submit, withdraw, take for review, return with a comment, approve, publish, reopen with a
 reason) as POST forms; the history of moves; the approved editions with their documents (the
-same bytes at every download); the reviewers' comments per indicator, threaded, open or
+same bytes at every download; the report as a job); the reviewers' comments per indicator, threaded, open or
 resolved; the printed table uploaded for verification and its findings (.xlsx/.docx)."""
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ecopark.core.errors import InvalidValue, NotFound
+from ecopark.jobs import JobQueue
 from ecopark.reports.findings import findings_rows, write_findings
 from ecopark.store import lifecycle, repository, review_comments, transitions
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, can_upload_reported, can_write_park, deny
 from ecopark.web.assessed import Assessed, assessed
-from ecopark.web.deps import Db, Id, Year, settings_of
+from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.editions import FINAL, edition, table_file
-from ecopark.web.page_deps import CheckedForm, Viewer, field, readable_park, upload
+from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, readable_park, upload
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import limits_of, parse_upload
 from ecopark.web.uploads import reported as read_reported
@@ -147,6 +148,21 @@ def edition_table(park_id: Id, year: Year, number: Edition, kind: Literal["xlsx"
     data = table_file(edition(request, kept), f".{kind}", translator_of(request).lang,
                       kept.approved_at)
     return _attachment(data, kind, f"{park_year.park.name}-{year}-v{number}-对照考核表")
+
+
+@router.post("/parks/{park_id}/years/{year}/editions/{number}/report")
+def edition_report(park_id: Id, year: Year, number: Edition, request: Request,
+                   form: CheckedForm, session: ReadDb, who: ReadingViewer) -> Response:
+    """Ask for the approved edition's report (Word or PDF) as a job, then its page (a read
+    session: the job's row is written in the queue's own)."""
+    park_year = _park_year(session, who, park_id, year)
+    if transitions.snapshot(session, park_id, year, number) is None:
+        raise NotFound("已通过的版本 approved edition", f"{park_year.park.name} {year} {number}")
+    fmt = "pdf" if field(form, "format") == "pdf" else "docx"
+    queue: JobQueue = request.app.state.jobs
+    row = queue.start(f"edition.report.{fmt}", park_id, year, translator_of(request).lang,
+                      number, who.name)
+    return RedirectResponse(f"/jobs/{row.id}", status_code=303)
 
 
 @router.get("/parks/{park_id}/years/{year}/editions/{number}/dataset.yaml")
