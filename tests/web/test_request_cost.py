@@ -68,15 +68,17 @@ def _statements(store: Store, client: TestClient, path: str) -> list[str]:
     return [s for s in seen if not s.startswith(("BEGIN", "PRAGMA"))]
 
 
-def test_the_dashboard_costs_three_statements(client: TestClient, world: World,
-                                              store: Store) -> None:
-    """Session + user + unread count; the park; its park-year and data version."""
+def test_the_dashboard_costs_four_statements(client: TestClient, world: World,
+                                             store: Store) -> None:
+    """Session + user + unread count; the park; its park-year and data version; the year's
+    lifecycle state (read live: the banner and the moves it offers)."""
     sign_in(client, world, "officer-a")
     path = f"/parks/{world.park_a}/years/2018"
     client.get(path)  # the evaluation computed and cached
     statements = _statements(store, client, path)
-    assert len(statements) == 3, statements
+    assert len(statements) == 4, statements
     assert "notifications" in statements[0] and "sessions" in statements[0]
+    assert statements[3].startswith("SELECT park_years.state")
 
 
 def test_the_unread_count_comes_with_the_session(client: TestClient, world: World) -> None:
