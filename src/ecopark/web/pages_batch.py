@@ -75,19 +75,7 @@ def batch_form(request: Request, session: ReadDb, who: ReadingViewer) -> Respons
 def batch_upload(request: Request, form: CheckedForm, session: ReadDb,
                  who: ReadingViewer) -> Response:
     _reviewer(who)
-    t = translator_of(request)
-    files = files_of(form)
-    if not files:
-        return render(request, "verify_batch.html", status=422, max_members=bundle.MAX_MEMBERS,
-                      error=t.gettext("Choose the files to upload."))
-    try:
-        packed = bundle.pack(files, SUFFIXES)
-    except EcoparkError as exc:
-        return render(request, "verify_batch.html", status=422, max_members=bundle.MAX_MEMBERS,
-                      error=plain_text.message(exc, t.lang))
-    queue: JobQueue = request.app.state.jobs
-    row = queue.start("verify.batch", None, None, t.lang, 0, who.name, packed, names_of(files))
-    return RedirectResponse(f"/jobs/{row.id}", status_code=303)
+    return _start(request, form, who, "verify.batch", SUFFIXES, "verify_batch.html")
 
 
 @router.get("/admin/import", response_class=HTMLResponse)
@@ -100,18 +88,25 @@ def import_form(request: Request, session: ReadDb, who: ReadingViewer) -> Respon
 def import_upload(request: Request, form: CheckedForm, session: ReadDb,
                   who: ReadingViewer) -> Response:
     _admin(who)
+    return _start(request, form, who, "import.bulk", import_bulk.SUFFIXES, "import_bulk.html")
+
+
+def _start(request: Request, form: Any, who: Principal, kind: str, suffixes: frozenset[str],
+           template: str) -> Response:
+    """The uploaded files (several, or one zip, checked for bombs) as a job of no park, and a
+    redirect to its page; the form again with the problem (422) when there is nothing to do."""
     t = translator_of(request)
     files = files_of(form)
     error = t.gettext("Choose the files to upload.") if not files else ""
     try:
-        packed = bundle.pack(files, import_bulk.SUFFIXES) if files else b""
+        packed = bundle.pack(files, suffixes) if files else b""
     except EcoparkError as exc:
         error = plain_text.message(exc, t.lang)
     if error:
-        return render(request, "import_bulk.html", status=422, error=error,
+        return render(request, template, status=422, error=error,
                       max_members=bundle.MAX_MEMBERS)
     queue: JobQueue = request.app.state.jobs
-    row = queue.start("import.bulk", None, None, t.lang, 0, who.name, packed, names_of(files))
+    row = queue.start(kind, None, None, t.lang, 0, who.name, packed, names_of(files))
     return RedirectResponse(f"/jobs/{row.id}", status_code=303)
 
 
