@@ -20,7 +20,7 @@ _FIELD_ERROR = re.compile(r'class="field-error"[^>]*>([^<]+)<')
 def _zc_paths(park: int) -> list[str]:
     base = f"/parks/{park}/years/{YEAR}"
     return [base, f"{base}/choices", f"{base}/inventory", f"{base}/edit/core",
-            f"{base}/indicators/1", f"{base}/changes", f"{base}/whatif"]
+            f"{base}/indicators/1", f"{base}/changes", f"{base}/whatif", f"{base}/review"]
 
 
 def test_a_zero_carbon_park_s_pages_name_its_indicator_table(
