@@ -103,3 +103,13 @@ def test_the_inventory_form_offers_units_in_the_page_s_language(
     assert '<option value="kWh">' in page  # no label where the unit reads the same
     speak(client, "zh")
     assert '<option value="万千瓦时">' in client.get(path).text
+
+
+def test_the_publish_page_names_the_park_s_own_table(
+        client: TestClient, world: World, zc: int) -> None:  # noqa: F811
+    sign_in(client, world, "officer-z")
+    page = page_text(client.get(f"/parks/{zc}/publish").text)
+    assert "公开指标对照表和总体判定" in page and "对照考核表" not in page
+    sign_in(client, world, "officer-a")
+    page = page_text(client.get(f"/parks/{world.park_a}/publish").text)
+    assert "公开对照考核表和总体判定" in page

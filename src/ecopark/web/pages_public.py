@@ -80,8 +80,10 @@ def _values(enterprises: list[m.Enterprise], year: int | None) -> dict[int, list
 @router.get("/parks/{park_id}/publish", response_class=HTMLResponse)
 def publish_form(park_id: Id, request: Request, session: Db, who: Viewer) -> Response:
     park = writable_park(session, who, park_id, "设置信息公开 set what is published")
+    # the table is named as the park's framework names it (its latest year's)
+    framework = load_framework(park.years[-1].framework_key if park.years else "hj274-2015")
     return render(request, "publish.html", park=park, year=_year(session, park),
-                  years=transitions.published_years(session, park))
+                  years=transitions.published_years(session, park), framework=framework)
 
 
 @router.post("/parks/{park_id}/publish")
