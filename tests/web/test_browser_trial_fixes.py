@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -128,3 +129,22 @@ def test_an_empty_user_name_asks_for_one(client: TestClient, world: World) -> No
     assert "请填写用户名。" in reply.text and "用户名不能含空格或斜杠" not in reply.text
     reply = client.post("/admin/users", data={**data, "name": "a b"})
     assert reply.status_code == 422 and "用户名不能含空格或斜杠。" in reply.text
+
+
+def test_a_verified_table_is_shown_by_a_get_that_reloads_safely(client: TestClient,
+                                                                 world: World) -> None:
+    sign_in(client, world, "reviewer")
+    page = client.get("/review/verify").text
+    table = Path(__file__).resolve().parents[1] / "data" / "wujin-2018-table.docx"
+    reply = client.post("/review/verify", data={"csrf_token": token(page)},
+                        files={"file": (table.name, table.read_bytes())}, follow_redirects=False)
+    assert reply.status_code == 303
+    shown = reply.headers["location"]
+    assert shown.startswith("/review/verify?result=")
+    first, again = client.get(shown), client.get(shown)  # a reload verifies the kept file again
+    assert first.status_code == again.status_code == 200
+    assert "findings-table" in first.text and page_text(first.text) == page_text(again.text)
+    assert "wujin-2018-table.docx" in first.text
+    sign_in(client, world, "admin")  # another person's result is not theirs to see
+    other = client.get(shown)
+    assert other.status_code == 404 and "该核查结果已不再保留" in other.text

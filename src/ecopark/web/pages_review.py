@@ -7,10 +7,12 @@ its review page)."""
 
 from __future__ import annotations
 
+import base64
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -22,12 +24,12 @@ from ecopark.core.errors import EcoparkError, WorkbookProblems
 from ecopark.core.evaluate import evaluate
 from ecopark.core.framework.loading import load_framework
 from ecopark.core.verify import Verification, verify
-from ecopark.store import lifecycle, repository, review_comments, sources, transitions
+from ecopark.store import kept, lifecycle, repository, review_comments, sources, transitions
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, deny
 from ecopark.web import plain_text
 from ecopark.web.assessed import assessed
-from ecopark.web.deps import Db, ReadDb, settings_of
+from ecopark.web.deps import Db, ReadDb, settings_of, store_of
 from ecopark.web.i18n import Translator
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload
 from ecopark.web.paging import PageNumber, pages
@@ -38,6 +40,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 FRAMEWORK = "hj274-2015"
+VERIFIED = "/review/verify"  # where a verified table's findings are shown again (by token)
 COMPARED = 10  # parks side by side on one page of the comparison (about 6 ms each to show)
 
 
@@ -88,9 +91,21 @@ def _queue(session: Session, t: Translator) -> list[dict[str, object]]:
 
 
 @router.get("/review/verify", response_class=HTMLResponse)
-def verify_form(request: Request, session: Db, who: Viewer) -> Response:
+def verify_form(request: Request, session: ReadDb, who: ReadingViewer,
+                result: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """The upload form; with `result`, the findings of the table uploaded just before (kept
+    under that token, verified again here: reloading the page never posts the file again)."""
     _reviewer(who, "核查对照考核表 verify a printed table")
-    return _verify_page(request, session)
+    if not result:
+        return _verify_page(request, session)
+    found = kept.kept(session, result)
+    if found is None or found[0] != VERIFIED or found[1].get("who") != who.name:
+        t = translator_of(request)
+        return _verify_page(request, session, 404, t.gettext(
+            "This result is no longer kept. Upload the table again."))
+    fields = found[1]
+    file = UploadFile(io.BytesIO(base64.b64decode(fields["content"])), filename=fields["name"])
+    return _verified(request, session, file, fields["chosen"])
 
 
 def _verify_page(request: Request, session: Session, status: int = 200, error: str = "",
@@ -105,12 +120,28 @@ def _verify_page(request: Request, session: Session, status: int = 200, error: s
 @router.post("/review/verify", response_class=HTMLResponse)
 def verify_upload(request: Request, form: CheckedForm, session: ReadDb,
                   who: ReadingViewer) -> Response:
+    """Verify the uploaded table; when it reads, keep it a while and show its findings by a
+    redirect (post/redirect/get); a table that does not read is answered here (422)."""
     _reviewer(who, "核查对照考核表 verify a printed table")
     t = translator_of(request)
     file, chosen = upload(form), field(form, "park_year", 20)
     if file is None:
         return _verify_page(request, session, 422, t.gettext("Choose a file to upload."),
                             chosen=chosen)
+    page = _verified(request, session, file, chosen)
+    if page.status_code != 200:
+        return page
+    file.file.seek(0)
+    content = base64.b64encode(file.file.read()).decode("ascii")
+    with store_of(request).session(who.name) as writing:  # short: the file is read already
+        token = kept.keep(writing, VERIFIED, {"who": who.name, "name": file.filename or "",
+                                              "chosen": chosen, "content": content})
+    return RedirectResponse(f"{VERIFIED}?result={token}", status_code=303)
+
+
+def _verified(request: Request, session: Session, file: UploadFile, chosen: str) -> Response:
+    """The verify page with the findings of `file`, or with why it could not be read (422)."""
+    t = translator_of(request)
     try:
         dataset = _printed(file, _park_year(session, chosen), limits_of(settings_of(request)))
         result = verify(evaluate(load_framework(dataset.framework_id), dataset))
