@@ -2,8 +2,10 @@
 parks, oldest submission first, each linked to its review page: `pages_lifecycle`), every park
 side by side (parks × indicators with statuses, via `ecopark.analysis.compare`), and a printed
 对照考核表 (.docx/.xlsx, or a dataset file with its printed table) recomputed from its own base
-rows, the findings on screen (nothing stored here; a park-year's own printed table is saved on
-its review page)."""
+rows, the findings on screen by post/redirect/get: the uploaded file is kept for an hour under
+a random token for its reviewer only (store/kept.py), so reloading shows the findings again
+without posting the file; nothing is added to any park (a park-year's own printed table is
+saved on its review page)."""
 
 from __future__ import annotations
 
