@@ -21,7 +21,7 @@ from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.web.cache import ReplyCache
 
-__all__ = ["Assessed", "Row", "Section", "assessed", "flagged", "of_dataset"]
+__all__ = ["Assessed", "Row", "Section", "assessed", "assessed_head", "flagged", "of_dataset"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +78,17 @@ class Assessed:
 def assessed(request: Request, session: Session, park: m.Park, year: int) -> Assessed:
     """The park-year, evaluated; from the cache while the park's data are unchanged."""
     park_year_id, version = repository.park_version(session, park, year)
+    return _cached(request, session, park, year, park_year_id, version)
+
+
+def assessed_head(request: Request, session: Session, park: m.Park, year: int,
+                  head: repository.YearHead) -> Assessed:
+    """`assessed` for a park-year whose head was read already (`repository.year_head`)."""
+    return _cached(request, session, park, year, head.park_year_id, head.version)
+
+
+def _cached(request: Request, session: Session, park: m.Park, year: int, park_year_id: int,
+            version: int) -> Assessed:
     cache: ReplyCache[Assessed] = request.app.state.views
     return cache.get_or_make(("assessed", park_year_id, version),
                              lambda: _assess(repository.get_park_year(session, park, year),

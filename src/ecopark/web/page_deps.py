@@ -20,7 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from ecopark.core.errors import AuthError, NotFound, PermissionDenied
 from ecopark.core.text import check_text
-from ecopark.store import auth
+from ecopark.store import auth, repository
 from ecopark.store import models as m
 from ecopark.store.kept import kept
 from ecopark.store.permissions import Principal, can_read_park, can_write_park, deny
@@ -28,7 +28,8 @@ from ecopark.web.deps import COOKIE, Db, ReadDb, request_session, settings_of
 from ecopark.web.turns import turn
 
 __all__ = ["CSRF_FIELD", "CheckedForm", "Page", "RawForm", "ReadingViewer", "Viewer", "field",
-           "in_one_thread", "readable_enterprise", "readable_park", "upload", "writable_park"]
+           "in_one_thread", "readable_enterprise", "readable_park", "readable_year", "upload",
+           "writable_park"]
 
 CSRF_FIELD = "csrf_token"
 _FORM_PART_BYTES = 16 * 1024 * 1024  # the signed preview of an upload travels in a form field
@@ -136,6 +137,14 @@ def readable_park(session: Session, who: Principal, park_id: int) -> m.Park:
     if park is None:
         raise NotFound("园区 park", str(park_id))
     return park
+
+
+def readable_year(session: Session, who: Principal, park_id: int,
+                  year: int) -> tuple[m.Park, repository.YearHead]:
+    """`readable_park` and the park-year's head, in one statement."""
+    if who.role in ("park_officer", "enterprise") and not can_read_park(who, park_id):
+        raise deny(who, "查看园区 open a park", f"park {park_id}")
+    return repository.year_head(session, park_id, year)
 
 
 def writable_park(session: Session, who: Principal, park_id: int, action: str) -> m.Park:

@@ -19,15 +19,15 @@ from ecopark.core.readable import readable
 from ecopark.core.results import Status
 from ecopark.core.trace import Trace
 from ecopark.core.units import pretty
-from ecopark.store import lifecycle
+from ecopark.store import lifecycle, repository
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, can_write_park, deny
-from ecopark.web.assessed import Assessed, assessed, flagged
+from ecopark.web.assessed import Assessed, assessed, assessed_head, flagged
 from ecopark.web.deps import Db, Id, Year, settings_of
 from ecopark.web.editions import FINAL
 from ecopark.web.i18n import Translator
 from ecopark.web.notices import verified
-from ecopark.web.page_deps import Viewer, in_one_thread, readable_park
+from ecopark.web.page_deps import Viewer, in_one_thread, readable_park, readable_year
 from ecopark.web.paging import PageNumber, pages
 from ecopark.web.plain_text import plain_rule
 from ecopark.web.render import ECHARTS, render, render_cached, translator_of
@@ -91,10 +91,10 @@ async def dashboard(park_id: Id, year: Year, request: Request,
 
 def _dashboard(request: Request, session: Session, who: Principal, park_id: int, year: int,
                saved: str) -> Response:
-    found = readable_park(session, who, park_id)
-    item = assessed(request, session, found, year)
+    found, head = readable_year(session, who, park_id, year)
+    item = assessed_head(request, session, found, year, head)
     lang = translator_of(request).lang
-    life = _life(session, item.park_year_id, who.role, lang)
+    life = _life(head, who.role, lang)
     # a submitted or approved year offers no editing (its data are locked: store/locks.py)
     editable = can_write_park(who, found.id) and lifecycle.writable(life["state"], "data")
     values: dict[str, Any] = {"park": found, "year": year, "item": item, "counts": item.counts(),
@@ -109,18 +109,16 @@ def _dashboard(request: Request, session: Session, who: Principal, park_id: int,
                          **values)
 
 
-def _life(session: Session, park_year_id: int, role: str, lang: str) -> dict[str, Any]:
+def _life(head: repository.YearHead, role: str, lang: str) -> dict[str, Any]:
     """The year's lifecycle state, as the dashboard's banner shows it, with the moves the
     viewer may make at once (those that need a comment are on the review page). The same for
     every writer (an officer's moves are an administrator's) and for every reader, as the
     cached page is."""
-    state, edition, version = session.execute(select(
-        m.ParkYear.state, m.ParkYear.edition, m.ParkYear.version).where(
-        m.ParkYear.id == park_year_id)).one()
+    state = head.state
     moves = [(s.action, lifecycle.action_name(s.action, lang))
              for s in lifecycle.actions_for(state, role) if s.action not in lifecycle.NEEDS_TEXT]
-    return {"state": state, "name": lifecycle.state_name(state, lang), "edition": edition,
-            "draft": state not in FINAL, "version": version, "moves": moves}
+    return {"state": state, "name": lifecycle.state_name(state, lang), "edition": head.edition,
+            "draft": state not in FINAL, "version": head.row_version, "moves": moves}
 
 
 def _changes(saved: str) -> list[tuple[int, str, str]]:
