@@ -24,7 +24,7 @@ from contextlib import closing
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, event, insert, inspect, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from ecopark.core.errors import StoreError
@@ -55,7 +55,7 @@ _SKIPPED = (AuditEntry, JobRow, KeptForm, LoginAttempt, ObservationHistory, Sess
 _SECRET = frozenset({"password_hash", "token_hash"})
 
 
-def install(session: Session) -> None:
+def install(session: Session | sessionmaker[Session]) -> None:
     """Audit every flush of `session` (idempotent)."""
     if not event.contains(session, "before_flush", _orphans_deleted):
         event.listen(session, "before_flush", _orphans_deleted)

@@ -12,12 +12,21 @@ could only fail with "database is locked" once another writer had committed); ta
 retried within the wait limit (`timeouts.py`). Read transactions start with a plain `BEGIN` and
 never block in WAL mode; one that tries to write is a bug, refused at its flush.
 
+On PostgreSQL a read session runs without BEGIN and COMMIT (autocommit): at PostgreSQL's READ
+COMMITTED level every statement takes its own snapshot even inside a transaction, so the
+transaction gave a reader nothing but two round trips (a third of a cached page's). A pooled
+connection is pinged before it is handed out only when it has sat idle for `_PING_AFTER` seconds
+(where a firewall, a restart or an idle timeout may have closed it); a connection in steady use
+is not pinged on every request. One that died while in use fails its request: SQLAlchemy then
+recycles every connection of the pool opened before the failure.
+
 A `Store` is passed to whoever needs the database: there is no global engine.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +34,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DisconnectionError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,6 +57,7 @@ ENV_VAR = "ECOPARK_DATABASE_URL"
 _SQLITE_POOL = 40
 _READ = "ecopark_read_only"  # execution option of the engine that read transactions run on
 _LOCK_TRIES = 2  # BEGIN IMMEDIATE asked this often, each waiting up to the busy timeout
+_PING_AFTER = 10.0  # seconds idle in the pool after which a connection is pinged at checkout
 
 
 def default_url() -> str:
@@ -75,8 +91,29 @@ def make_engine(url: str, timeouts: Timeouts | None = None, **options: Any) -> E
         return _sqlite_engine(url, parsed.database, timeouts, **options)
     if parsed.get_backend_name() == "postgresql":
         arguments = postgres_connect_args(timeouts, parsed.query)
-        return create_engine(url, pool_pre_ping=True, connect_args=arguments, **options)
+        return _ping_when_idle(create_engine(url, connect_args=arguments, **options))
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _ping_when_idle(engine: Engine) -> Engine:
+    """Ping a pooled connection at checkout when it has been idle `_PING_AFTER` seconds; a dead
+    one is replaced (DisconnectionError makes the pool connect anew)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < _PING_AFTER:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(str(exc)) from exc
+
+    return engine
 
 
 def _sqlite_engine(url: str, database: str | None, timeouts: Timeouts, **options: Any) -> Engine:
@@ -136,7 +173,15 @@ class Store:
         self.engine = make_engine(url, self.timeouts, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = self.engine.execution_options(**{_READ: True})
-        self._readers = sessionmaker(self._reader, expire_on_commit=False)
+        # on PostgreSQL read sessions autocommit (see the module doc); `connect` keeps BEGIN
+        reading = self._reader.execution_options(isolation_level="AUTOCOMMIT") \
+            if self.dialect == "postgresql" else self._reader
+        self._readers = sessionmaker(reading, expire_on_commit=False)
+        # the flush hooks, once per kind of session rather than once per session: a writer's
+        # flush is checked (text, lifecycle locks) and audited; a reader's is refused
+        for install in (texts.install, locks.install, audit.install):
+            install(self._sessions)
+        event.listen(self._readers, "before_flush", _refuse_writes)
 
     @property
     def dialect(self) -> str:
@@ -152,11 +197,6 @@ class Store:
         A write transaction holds the write lock from its start (SQLite); a read one
         (`write=False`) never waits for writers and refuses to write."""
         session = (self._sessions if write else self._readers)(info={"actor": actor})
-        texts.install(session)
-        locks.install(session)
-        audit.install(session)
-        if not write:
-            event.listen(session, "before_flush", _refuse_writes)
         try:
             with session.begin():
                 yield session

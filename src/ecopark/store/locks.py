@@ -7,7 +7,7 @@ roll-up, imports), as `texts.py` checks text. A park deleted whole takes its yea
 from __future__ import annotations
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ecopark.core.errors import Conflict
 from ecopark.store import lifecycle
@@ -22,7 +22,7 @@ _NESTED = ((m.ChecklistEntry, "group_id", m.ChecklistGroup), (m.ListRecord, "lis
            (m.ListField, "record_id", m.ListRecord))
 
 
-def install(session: Session) -> None:
+def install(session: Session | sessionmaker[Session]) -> None:
     if not event.contains(session, "before_flush", _check):
         event.listen(session, "before_flush", _check)
 

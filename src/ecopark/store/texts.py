@@ -7,7 +7,7 @@ guarantee for every other path (a park or user created from the command line).""
 from __future__ import annotations
 
 from sqlalchemy import String, event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ecopark.core.errors import InvalidValue
 from ecopark.core.text import HINT, problem, unsafe_char
@@ -15,7 +15,7 @@ from ecopark.core.text import HINT, problem, unsafe_char
 __all__ = ["install"]
 
 
-def install(session: Session) -> None:
+def install(session: Session | sessionmaker[Session]) -> None:
     if not event.contains(session, "before_flush", _check):
         event.listen(session, "before_flush", _check)
 
