@@ -27,3 +27,28 @@ def test_the_typed_value_comes_back_after_signing_in_again(page: Page,
     expect(page.locator("#v-energy")).to_have_value("4321.5")
     expect(page.locator("main")).to_contain_text("重新登录前填写的内容已恢复到表单中")
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_ticked_boxes_come_back_as_they_were(page: Page, live: DemoServer) -> None:
+    """The campaign form's item boxes: the ones unticked before the session ended stay unticked,
+    the ticked ones ticked, the typed year and deadline are back."""
+    sign_in(page, live, "park_officer")
+    page.goto(f"{live.url}/parks/1/campaigns")
+    boxes = page.locator("input[name=items]")
+    count = boxes.count()
+    assert count >= 3
+    boxes.nth(1).uncheck()
+    page.fill("#c-year", "2017")
+    page.fill("#c-deadline", "2018-04-30")
+    page.context.clear_cookies()
+    page.click("form[action$='/campaigns'] button[type=submit]")
+    name, password = live.logins["park_officer"]
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/parks/1/campaigns?kept=" in page.url
+    assert [boxes.nth(i).is_checked() for i in range(count)] == [i != 1 for i in range(count)]
+    expect(page.locator("#c-year")).to_have_value("2017")
+    expect(page.locator("#c-deadline")).to_have_value("2018-04-30")
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -84,3 +84,20 @@ def test_a_password_is_never_kept(client: TestClient, world: World) -> None:
     with world.store.session(actor="t", write=False) as session:
         kept = [row.fields_json for row in session.scalars(select(m.KeptForm))]
     assert kept == ["{}"]
+
+
+def test_ticked_boxes_are_all_kept(client: TestClient, world: World) -> None:
+    """A name given more than once (the items ticked on the campaign form) keeps every value;
+    a name given once stays one value."""
+    page = f"/parks/{world.park_a}/campaigns"
+    sign_in(client, world, "officer-a")
+    csrf = csrf_of(client, page)
+    client.cookies.clear()
+    reply = client.post(page, data={"csrf_token": csrf, "year": "2018", "deadline": "2019-03-31",
+                                    "items": ["energy", "gross_output"]},
+                        headers={"Referer": f"http://testserver{page}"}, follow_redirects=False)
+    assert reply.status_code == 303 and "expired=1" in reply.headers["location"]
+    with world.store.session(actor="t", write=False) as session:
+        kept = [json.loads(row.fields_json) for row in session.scalars(select(m.KeptForm))]
+    assert kept == [{"year": "2018", "deadline": "2019-03-31",
+                     "items": ["energy", "gross_output"]}]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ecopark.store import models as m
 
-__all__ = ["KEEP_MINUTES", "keep", "kept"]
+__all__ = ["KEEP_MINUTES", "Fields", "keep", "kept", "one"]
 
 KEEP_MINUTES = 60
 
@@ -23,7 +23,10 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def keep(session: Session, path: str, fields: dict[str, str]) -> str:
+Fields = dict[str, str | list[str]]  # a name given more than once keeps all its values
+
+
+def keep(session: Session, path: str, fields: Fields) -> str:
     """Keep `fields` (the form posted to `path`); the token that finds them again."""
     cutoff = m.utcnow() - dt.timedelta(minutes=KEEP_MINUTES)
     session.execute(delete(m.KeptForm).where(m.KeptForm.created_at < cutoff))
@@ -34,7 +37,7 @@ def keep(session: Session, path: str, fields: dict[str, str]) -> str:
     return token
 
 
-def kept(session: Session, token: str) -> tuple[str, dict[str, str]] | None:
+def kept(session: Session, token: str) -> tuple[str, Fields] | None:
     """The form's path and fields kept under `token` (None: unknown or too old)."""
     if not token or len(token) > 64:
         return None
@@ -43,3 +46,9 @@ def kept(session: Session, token: str) -> tuple[str, dict[str, str]] | None:
     if row is None or row.created_at < m.utcnow() - dt.timedelta(minutes=KEEP_MINUTES):
         return None
     return row.path, json.loads(row.fields_json)
+
+
+def one(fields: Fields, name: str) -> str:
+    """The one value kept under `name` ('' when absent; the last, if it was given twice)."""
+    value = fields.get(name, "")
+    return value if isinstance(value, str) else value[-1]

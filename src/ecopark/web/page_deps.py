@@ -98,10 +98,19 @@ async def _checked_form(request: Request) -> AsyncIterator[FormData]:
 CheckedForm = Annotated[FormData, Depends(_checked_form)]
 
 
-def _typed(form: FormData) -> dict[str, str]:
-    """The text a person typed into a form (not its token, passwords or files), bounded."""
-    return {k: v[:20_000] for k, v in list(form.multi_items())[:500]
-            if isinstance(v, str) and k != CSRF_FIELD and "password" not in k}
+def _typed(form: FormData) -> dict[str, str | list[str]]:
+    """The text a person typed into a form (not its token, passwords or files), bounded; a
+    name given more than once (ticked checkboxes, repeated rows) keeps all its values."""
+    out: dict[str, str | list[str]] = {}
+    for name, value in list(form.multi_items())[:500]:
+        if not isinstance(value, str) or name == CSRF_FIELD or "password" in name:
+            continue
+        before = out.get(name)
+        if before is None:
+            out[name] = value[:20_000]
+        else:
+            out[name] = [*([before] if isinstance(before, str) else before), value[:20_000]]
+    return out
 
 
 async def _raw_form(request: Request) -> AsyncIterator[FormData]:

@@ -29,7 +29,7 @@ from ecopark.core.framework.loading import load_framework
 from ecopark.core.framework.model import Framework
 from ecopark.store import models as m
 from ecopark.store import repository
-from ecopark.store.kept import keep, kept
+from ecopark.store.kept import keep, kept, one
 from ecopark.store.permissions import Principal
 from ecopark.web import plain_text
 from ecopark.web.assessed import Assessed, assessed
@@ -222,9 +222,9 @@ def upload_preview_page(park_id: Id, request: Request, session: ReadDb, who: Rea
         return render(request, "upload.html", status=404, park=park, problems=[],
                       error=t.gettext("This preview is no longer available; upload the file "
                                       "again."))
-    spec = DatasetFile.model_validate_json(found[1]["payload"])
+    spec = DatasetFile.model_validate_json(one(found[1], "payload"))
     return _preview_page(request, session, park, who.user_id, spec,
-                         load_framework(spec.framework), found[1]["filename"])
+                         load_framework(spec.framework), one(found[1], "filename"))
 
 
 def _read(file: UploadFile, limits: Limits) -> tuple[DatasetFile, Framework]:

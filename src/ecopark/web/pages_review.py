@@ -106,8 +106,9 @@ def verify_form(request: Request, session: ReadDb, who: ReadingViewer,
         return _verify_page(request, session, 404, t.gettext(
             "This result is no longer kept. Upload the table again."))
     fields = found[1]
-    file = UploadFile(io.BytesIO(base64.b64decode(fields["content"])), filename=fields["name"])
-    return _verified(request, session, file, fields["chosen"])
+    file = UploadFile(io.BytesIO(base64.b64decode(kept.one(fields, "content"))),
+                      filename=kept.one(fields, "name"))
+    return _verified(request, session, file, kept.one(fields, "chosen"))
 
 
 def _verify_page(request: Request, session: Session, status: int = 200, error: str = "",

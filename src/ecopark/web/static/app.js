@@ -35,11 +35,16 @@
       var action = new URL(form.action, location.href).pathname;
       if (action !== data.action) return;
       Object.keys(data.fields || {}).forEach(function (name) {
-        var value = data.fields[name];
+        // one value, or (a name given more than once: ticked boxes, repeated rows) a list
+        var values = [].concat(data.fields[name]);
+        var nth = 0;
         form.querySelectorAll("[name]").forEach(function (input) {
           if (input.name !== name || input.type === "hidden" || input.type === "file") return;
-          if (input.type === "checkbox" || input.type === "radio") input.checked = input.value === value;
-          else input.value = value;
+          if (input.type === "checkbox" || input.type === "radio") {
+            input.checked = values.indexOf(input.value) >= 0;
+          } else if (nth < values.length) {
+            input.value = values[nth++];
+          }
         });
       });
     });
