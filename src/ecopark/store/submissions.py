@@ -85,7 +85,7 @@ def save_draft(session: Session, enterprise: m.Enterprise, year: int,
     if sub is None:
         sub = m.Submission(enterprise=enterprise, year=year, created_by=actor, status="draft")
         session.add(sub)
-    _require(sub, ("draft", "rejected"), "修改 edit", enterprise)
+    _require(sub, ("draft", "rejected"), "edit", enterprise)
     sub.framework_key, sub.status, sub.reason, sub.updated_at = framework_key, "draft", "", m.utcnow()
     sub.values.clear()
     session.flush()  # old values go before the new ones (one row per item)
@@ -121,17 +121,37 @@ def _checked(enterprise: m.Enterprise, year: int, values: list[SubmittedValue],
     return out
 
 
+# a submission's state as a sentence says it (its subject is "the submission"), and as a list
+# of the states an action needs names it
+_STATE_SAID = {"draft": ("还是草稿", "is still a draft"),
+               "submitted": ("正在等待审核", "is awaiting review"),
+               "accepted": ("已被接受", "has been accepted"),
+               "rejected": ("已被退回", "has been returned")}
+_STATE_NAMED = {"draft": ("草稿", "is still a draft"), "submitted": ("待审核", "is awaiting review"),
+                "accepted": ("已接受", "has been accepted"), "rejected": ("已退回", "has been returned")}
+_ACTIONS = {"edit": ("修改", "changed"), "submit": ("提交", "submitted"),
+            "withdraw": ("撤回", "withdrawn"), "accept": ("接受", "accepted"),
+            "reject": ("退回", "returned"), "set_aside": ("搁置", "set aside")}
+
+
 def _require(sub: m.Submission, states: tuple[str, ...], action: str,
              enterprise: m.Enterprise) -> None:
-    if sub.status not in states:
-        raise Conflict(problem=f"状态为 {sub.status}，不能{action} the submission is "
-                       f"{sub.status}; it cannot be changed this way", kind="报送 submission",
-                       key=f"{enterprise.name} {sub.year}",
-                       hint=f"须为 must be: {' / '.join(states)}")
+    if sub.status in states:
+        return
+    (now_zh, now_en), (act_zh, act_en) = _STATE_SAID[sub.status], _ACTIONS[action]
+    if action == "edit" and sub.status == "submitted":
+        hint = "如需修改，请先撤回提交 to change it, withdraw it first"
+    else:
+        names = [_STATE_NAMED[state] for state in states]
+        hint = (f"只有{'或'.join(zh for zh, _ in names)}的报送才能{act_zh} only a submission that "
+                f"{' or '.join(en for _, en in names)} can be {act_en}")
+    raise Conflict(problem=f"该报送{now_zh}，不能{act_zh} the submission {now_en}, so it cannot "
+                   f"be {act_en}", kind="报送 submission", key=f"{enterprise.name} {sub.year}",
+                   hint=hint)
 
 
 def submit(session: Session, sub: m.Submission) -> None:
-    _require(sub, ("draft",), "提交 submit", sub.enterprise)
+    _require(sub, ("draft",), "submit", sub.enterprise)
     if not sub.values:
         raise InvalidValue("values", "报送为空 the submission has no values")
     sub.status, sub.submitted_at = "submitted", m.utcnow()
@@ -141,14 +161,14 @@ def submit(session: Session, sub: m.Submission) -> None:
 
 def withdraw(session: Session, sub: m.Submission) -> None:
     """Take back a submission the park has not reviewed yet: it is a draft again."""
-    _require(sub, ("submitted",), "撤回 withdraw", sub.enterprise)
+    _require(sub, ("submitted",), "withdraw", sub.enterprise)
     sub.status, sub.submitted_at, sub.updated_at = "draft", None, m.utcnow()
     session.flush()
 
 
 def require_submitted(sub: m.Submission) -> None:
     """Conflict unless the submission waits for a decision."""
-    _require(sub, ("submitted",), "接受 accept", sub.enterprise)
+    _require(sub, ("submitted",), "accept", sub.enterprise)
 
 
 def accept(session: Session, sub: m.Submission) -> None:
@@ -157,7 +177,7 @@ def accept(session: Session, sub: m.Submission) -> None:
 
 
 def reject(session: Session, sub: m.Submission, reason: str) -> None:
-    _require(sub, ("submitted",), "退回 reject", sub.enterprise)
+    _require(sub, ("submitted",), "reject", sub.enterprise)
     if not reason.strip():
         raise InvalidValue("reason", "退回须说明理由 a rejection needs a reason")
     _decide(session, sub, "rejected", reason.strip())
@@ -166,7 +186,7 @@ def reject(session: Session, sub: m.Submission, reason: str) -> None:
 def set_aside(session: Session, sub: m.Submission, reason: str) -> None:
     """A submitted or accepted submission the park's roll-up leaves out (another enterprise's
     submission with the same credit code stands): returned, with the reason."""
-    _require(sub, ("submitted", "accepted"), "搁置 set aside", sub.enterprise)
+    _require(sub, ("submitted", "accepted"), "set_aside", sub.enterprise)
     _decide(session, sub, "rejected", reason)
 
 
