@@ -106,3 +106,24 @@ def test_the_parks_page_and_the_comparison_have_previous_and_next(
     review = client.get("/review?year=2018").text
     assert "江苏武进经济开发区" in review and "园区000" not in review
     assert pages_review.COMPARED == 10 and "上一页" not in review and "下一页" not in review
+
+
+def test_the_comparison_loads_its_parks_together(client: TestClient, world: World,
+                                                 monkeypatch: Any) -> None:
+    """With nothing cached, the comparison of 2 parks costs the statements of 1: the parks'
+    data versions are one statement, their park-years are loaded together."""
+    from ecopark.web import pages_review
+    from ecopark.web.cache import ReplyCache
+
+    from .pages import sign_in
+
+    sign_in(client, world, "admin")
+    counts = []
+    for shown in (1, 2):
+        monkeypatch.setattr(pages_review, "COMPARED", shown)
+        client.app.state.views = ReplyCache()  # type: ignore[attr-defined]
+        with counted(world.store) as statements:
+            reply = client.get("/review?year=2018")
+        assert reply.status_code == 200 and reply.text.count('class="parkcol"') == shown
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

@@ -53,6 +53,8 @@ __all__ = [
     "merged",
     "park_by_name",
     "park_version",
+    "park_versions",
+    "park_years_by_id",
     "read_spec",
     "record",
     "replace_reported",
@@ -145,6 +147,35 @@ _YEAR_HEAD = select(
     .scalar_subquery(),
 ).outerjoin(m.ParkYear, and_(m.ParkYear.park_id == m.Park.id, m.ParkYear.year == bindparam("year"))
             ).where(m.Park.id == bindparam("park"))
+
+
+_PARK_VERSIONS = select(
+    m.ParkYear.park_id, m.ParkYear.id,
+    select(func.max(m.AuditEntry.id)).where(m.AuditEntry.park_id == m.ParkYear.park_id)
+    .correlate(m.ParkYear).scalar_subquery(),
+).where(m.ParkYear.park_id.in_(bindparam("parks", expanding=True)),
+        m.ParkYear.year == bindparam("year"))
+
+
+def park_versions(session: Session, park_ids: Iterable[int],
+                  year: int) -> dict[int, tuple[int, int]]:
+    """`park_version` for several parks in one statement: park id → (its park-year's id of
+    `year`, the park's data version); a park without that year is left out."""
+    ids = list(park_ids)
+    if not ids:
+        return {}
+    rows = session.execute(_PARK_VERSIONS, {"parks": ids, "year": year})
+    return {park_id: (park_year_id, version or 0) for park_id, park_year_id, version in rows}
+
+
+def park_years_by_id(session: Session, ids: Iterable[int]) -> dict[int, m.ParkYear]:
+    """Park-years with every child row loaded, several at once: each child table is read in
+    one statement for all of them (`get_park_year` reads one park-year)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    query = select(m.ParkYear).where(m.ParkYear.id.in_(wanted)).options(*_FULL)
+    return {row.id: row for row in session.scalars(query)}
 
 
 def year_head(session: Session, park_id: int, year: int) -> tuple[m.Park, YearHead]:

@@ -6,12 +6,14 @@ versioning as the API's reply cache), and the dashboard's rows built from it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from fastapi import Request
 from sqlalchemy.orm import Session
 
 from ecopark.core.dataset.model import Dataset
 from ecopark.core.dataset.schema import DatasetFile
+from ecopark.core.errors import NotFound
 from ecopark.core.evaluate import Evaluation
 from ecopark.core.framework.model import Framework
 from ecopark.core.quality import QualityFinding, check_dataset, touching
@@ -21,7 +23,8 @@ from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.web.cache import ReplyCache
 
-__all__ = ["Assessed", "Row", "Section", "assessed", "assessed_head", "flagged", "of_dataset"]
+__all__ = ["Assessed", "Row", "Section", "assessed", "assessed_head", "assessed_parks", "flagged",
+           "of_dataset"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +82,27 @@ def assessed(request: Request, session: Session, park: m.Park, year: int) -> Ass
     """The park-year, evaluated; from the cache while the park's data are unchanged."""
     park_year_id, version = repository.park_version(session, park, year)
     return _cached(request, session, park, year, park_year_id, version)
+
+
+def assessed_parks(request: Request, session: Session, parks: Sequence[m.Park],
+                   year: int) -> list[Assessed]:
+    """`assessed` for several parks' park-years of one `year`: their data versions are read in
+    one statement, and the park-years not in the cache are loaded together (each child table
+    one statement for all of them), not park by park."""
+    heads = repository.park_versions(session, (p.id for p in parks), year)
+    cache: ReplyCache[Assessed] = request.app.state.views
+    loaded = repository.park_years_by_id(session, (
+        park_year_id for park_year_id, version in heads.values()
+        if not cache.holds(("assessed", park_year_id, version))))
+    def one(park: m.Park) -> Assessed:
+        if park.id not in heads:
+            raise NotFound("园区年度数据 park-year", f"{park.name} {year}")
+        park_year_id, version = heads[park.id]
+        row = loaded.get(park_year_id)  # None: evicted, or not cached when looked at above
+        return cache.get_or_make(("assessed", park_year_id, version), lambda: _assess(
+            row if row is not None else repository.get_park_year(session, park, year), version))
+
+    return [one(park) for park in parks]
 
 
 def assessed_head(request: Request, session: Session, park: m.Park, year: int,

@@ -63,6 +63,11 @@ class ReplyCache(Generic[T]):
                 del self._flights[key]
             flight.done.set()
 
+    def holds(self, key: Key) -> bool:
+        """Whether a reply for `key` is kept now (it may be evicted a moment later)."""
+        with self._lock:
+            return key in self._replies
+
     def _keep(self, key: Key, reply: T) -> None:
         with self._lock:
             self._replies[key] = reply

@@ -30,7 +30,7 @@ from ecopark.store import kept, lifecycle, repository, review_comments, sources,
 from ecopark.store import models as m
 from ecopark.store.permissions import Principal, deny
 from ecopark.web import plain_text
-from ecopark.web.assessed import assessed
+from ecopark.web.assessed import assessed_parks
 from ecopark.web.deps import Db, ReadDb, settings_of, store_of
 from ecopark.web.i18n import Translator
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, upload
@@ -68,7 +68,7 @@ def comparison(request: Request, session: Db, who: Viewer,
                                                 .with_only_columns(m.ParkYear.park_id))) \
         .order_by(m.Park.name, m.Park.id)
     shown, pager = pages(session, query, request, page, COMPARED)
-    items = [assessed(request, session, p, chosen) for p in shown] if chosen else []
+    items = assessed_parks(request, session, shown, chosen) if chosen else []
     table = compare([i.evaluation for i in items]) if items else None
     return render(request, "review.html", parks=shown, years=years,
                   year=chosen, table=table, items=items, framework=load_framework(FRAMEWORK),
