@@ -10,19 +10,24 @@ from ecopark.web.launch import DemoServer
 from .conftest import sign_in
 
 
+def _save_after_the_session_ended(page: Page, live: DemoServer, form: str, role: str) -> None:
+    """The session ends while the form is open; the form is saved; the user signs in again."""
+    page.context.clear_cookies()
+    page.click(f"{form} button[type=submit]")
+    expect(page.locator("main")).to_contain_text("会话已过期，请重新登录；您填写的内容已保留。")
+    name, password = live.logins[role]
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 def test_the_typed_value_comes_back_after_signing_in_again(page: Page,
                                                            live: DemoServer) -> None:
     sign_in(page, live, "enterprise")
     page.goto(f"{live.url}/enterprises/1?year=2019")
     page.fill("#v-energy", "4321.5")
-    page.context.clear_cookies()  # the session ended while the form was open
-    page.click("form.dataform button[type=submit]")
-    expect(page.locator("main")).to_contain_text("会话已过期，请重新登录；您填写的内容已保留。")
-    name, password = live.logins["enterprise"]
-    page.fill("#name", name)
-    page.fill("#password", password)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    _save_after_the_session_ended(page, live, "form.dataform", "enterprise")
     assert "/enterprises/1?year=2019&kept=" in page.url
     expect(page.locator("#v-energy")).to_have_value("4321.5")
     expect(page.locator("main")).to_contain_text("重新登录前填写的内容已恢复到表单中")
@@ -40,13 +45,7 @@ def test_ticked_boxes_come_back_as_they_were(page: Page, live: DemoServer) -> No
     boxes.nth(1).uncheck()
     page.fill("#c-year", "2017")
     page.fill("#c-deadline", "2018-04-30")
-    page.context.clear_cookies()
-    page.click("form[action$='/campaigns'] button[type=submit]")
-    name, password = live.logins["park_officer"]
-    page.fill("#name", name)
-    page.fill("#password", password)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    _save_after_the_session_ended(page, live, "form[action$='/campaigns']", "park_officer")
     assert "/parks/1/campaigns?kept=" in page.url
     assert [boxes.nth(i).is_checked() for i in range(count)] == [i != 1 for i in range(count)]
     expect(page.locator("#c-year")).to_have_value("2017")
