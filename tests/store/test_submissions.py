@@ -35,9 +35,9 @@ def test_the_life_of_a_submission(store: Store, hj274: Framework) -> None:
         with pytest.raises(Conflict) as raised:
             submissions.accept(session, sub)
         assert raised.value.message("zh") == (
-            "报送 submission 甲 2018：该报送已被退回，不能接受 the submission has been returned, so it cannot "
-            "be accepted。建议：只有待审核的报送才能接受 only a submission that is awaiting review "
-            "can be accepted")
+            "报送 submission 甲 2018：该报送已被退回，不能接受 the submission has been returned, "
+            "so it cannot be accepted。建议：只有待审核的报送才能接受 only a submission that is "
+            "awaiting review can be accepted")
         sub = submissions.save_draft(session, sub.enterprise, 2018, [SubmittedValue("energy", 2)])
         assert (sub.status, sub.reason) == ("draft", "")
         submissions.submit(session, sub)

@@ -70,7 +70,8 @@ def test_an_enterprise_form_error_is_in_the_page_s_language(client: TestClient,
                                                             world: World) -> None:
     sign_in(client, world, "ent-a")
     path = f"/enterprises/{world.enterprise_a}/submissions/2018"  # submitted in the fixture
-    for lang, shown in (("zh", "报送 甲企业 2018：该报送正在等待审核，不能修改。建议：如需修改，请先撤回提交"),
+    for lang, shown in (("zh", "报送 甲企业 2018：该报送正在等待审核，不能修改。"
+                               "建议：如需修改，请先撤回提交"),
                         ("en", "submission 甲企业 2018: the submission is awaiting review, so it "
                                "cannot be changed. Fix: to change it, withdraw it first")):
         speak(client, lang)
