@@ -71,7 +71,7 @@ def test_an_enterprise_gets_a_403_page_for_another_enterprise(client: TestClient
 
 def test_missing_things_are_404_pages(client: TestClient, world: World) -> None:
     sign_in(client, world, "admin")
-    for path in ("/parks/999999", f"/parks/{world.park_a}/years/2031",
+    for path in ("/parks/999999", "/parks/999999/years/2018", f"/parks/{world.park_a}/years/2031",
                  f"/parks/{world.park_a}/years/2018/indicators/99", "/nowhere",
                  "/parks/abc", f"/parks/{world.park_a}/years/2018/edit/nonsense",
                  f"/parks/{world.park_a}/years/2018/choices",  # HJ 274 leaves no choices
