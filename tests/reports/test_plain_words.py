@@ -152,3 +152,23 @@ def test_hj274_keeps_its_selection_column_and_its_table_s_name(tmp_path: Path) -
     write_report(evaluation, path)
     report = docx_text(path)
     assert "对照考核表核查发现" in report and "附录一 对照考核表" in report
+
+
+def test_an_incomplete_verdict_names_what_is_missing_in_words(tmp_path: Path) -> None:
+    """A year with a mandatory indicator's data missing: the verdict's basis in the report
+    names the missing data by their names, not their ids."""
+    import yaml
+
+    from ecopark.core.verdict import VerdictStatus
+
+    spec = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    del spec["observations"]["employees"], spec["observations"]["iva"]
+    path = tmp_path / "dataset.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    evaluation = _evaluation(path)
+    assert evaluation.verdict.status is VerdictStatus.INCOMPLETE
+    report = tmp_path / "report.docx"
+    write_report(evaluation, report)
+    text = docx_text(report)
+    assert developer_words(text, evaluation) == []
+    assert "年末从业人口" in text

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from ecopark.analysis.gap import gaps, threshold, verdict_sensitivity
 from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.quality import check_dataset, touching
+from ecopark.core.readable import readable
 from ecopark.core.results import IndicatorResult, Status
 from ecopark.core.verdict import VerdictStatus
 from ecopark.core.verify import verify
@@ -383,7 +384,8 @@ def _reasons(facts: Facts, lang: str) -> str:
             texts.append(pick(lang, f"{wording.mandatory_zh.removesuffix('指标')}{names}未达标",
                               f"{wording.mandatory_en} indicators not met: {names}"))
         elif reason.kind != "all_met":  # all met: the counts below say so
-            texts.append(pick(lang, tidy(reason.zh).rstrip("。"), reason.en.rstrip(".")))
+            texts.append(pick(lang, tidy(readable(ev.framework, reason.zh)).rstrip("。"),
+                              readable(ev.framework, reason.en, "en").rstrip(".")))
     if not texts:
         return ""
     return pick(lang, "；".join(texts) + "。", _capital("; ".join(texts)) + ".")
