@@ -154,6 +154,18 @@ def test_stated_co2_names_indicator_26_and_the_cell(hj274: Framework, tmp_path: 
     assert "536.60" in finding.zh and "100.00" in finding.zh
 
 
+def test_a_park_rule_names_the_item_not_its_id(hj274: Framework) -> None:
+    """Park-level messages that name an item say its name in each language, never its id."""
+    values, _ = PARK_CASES["year_on_year"]
+    finding = next(f for f in q.check_dataset(_dataset(hj274, values), hj274)
+                   if f.rule == "year_on_year")
+    assert finding.zh == "测试园 2018年：工业增加值 由 2017 年 100000.00 变为 2018 年 300000.00，" \
+                         "变化 3.00 倍，请核实"
+    assert finding.en == "测试园 2018: industrial value added went from 100000.00 in 2017 to " \
+                         "300000.00 in 2018, a factor of 3.00: check it"
+    assert "iva" not in finding.zh + finding.en
+
+
 def test_within_tolerance_does_not_fire(hj274: Framework) -> None:
     values = {"industrial_water_total": {2018: 90.2}, "fresh_water": {2018: 50},
               "water_reuse": {2018: 40}}  # 0.2 % off: rounding, not a finding
@@ -276,7 +288,7 @@ def test_share_above_100_item(hj274: Framework) -> None:
     assert (f.item, f.year, f.value, f.severity, f.indicators) == (
         "env_management_rate", 2018, 104.0, "error", (20,))
     assert f.zh == "测试园 2018年：数据项“环境管理能力完善度（直接填报）”为 104 %，比例不可能超过 100 %"
-    assert f.en == ("测试园 2018年: item 'completeness of environmental management capacity "
+    assert f.en == ("测试园 2018: item 'completeness of environmental management capacity "
                     "(reported directly)' is 104 %; a share cannot exceed 100 %")
     assert f.fix_zh == "核对该比例及其分子、分母（如已实施的企业数不应多于应实施的企业数）"
 

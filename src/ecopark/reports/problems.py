@@ -128,7 +128,8 @@ def _quality_entries(facts: Facts, lang: str) -> list[_Entry]:
     makes (accounting methods that differ between years), each with where and what to check."""
     ev = facts.evaluation
     out = [_Entry(f.severity, _where(ev, f.indicators, f.year, lang),
-                  _unprefixed(pick(lang, f.zh, f.en), f.where), pick(lang, f.fix_zh, f.fix_en))
+                  _unprefixed(pick(lang, f.zh, f.en), pick(lang, f.where, f.where_en or f.where)),
+                  pick(lang, f.fix_zh, f.fix_en))
            for f in facts.quality]
     out += [_Entry(f.severity, _where(ev, (f.number,) if f.number else (), None, lang),
                    pick(lang, _zh_units(ev.framework.describe(f.zh)), f.en), "")

@@ -45,12 +45,12 @@ def _above_limit(rule: Rule, params: Any, park: Park) -> Iterator[QualityFinding
 
 PARK_KINDS: dict[str, Kind] = {
     "balance": lambda r, p, park: series.balance(r, p, park.subject),
-    "year_on_year": lambda r, p, park: series.year_on_year(r, p, park.subject),
-    "unit_slip": lambda r, p, park: series.unit_slip(r, p, park.subject),
+    "year_on_year": lambda r, p, park: series.year_on_year(r, p, park.subject, park.name),
+    "unit_slip": lambda r, p, park: series.unit_slip(r, p, park.subject, park.name),
     "intensity": lambda r, p, park: series.intensity(r, p, park.subject, _units(park)),
     "stated_vs_recomputed": lambda r, p, park: series.stated(r, p, park.subject),
     "enterprise_total": lambda r, p, park: series.enterprise_totals(r, p, park.dataset,
-                                                                    park.subject),
+                                                                    park.subject, park.name),
     "duplicate": lambda r, p, park: series.duplicate_contributions(r, park.dataset, park.subject),
     "history_slip": values.history_slip,
     "above_limit": _above_limit,

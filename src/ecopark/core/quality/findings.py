@@ -38,6 +38,7 @@ class QualityFinding:
     fix_zh: str = ""
     fix_en: str = ""
     cells: tuple[tuple[str, int], ...] = ()  # the (item, year) cells it is about
+    where_en: str = ""  # `where` as the English message says it ("园区 2018", not "2018年")
 
     @property
     def item(self) -> str | None:
@@ -91,9 +92,12 @@ def make_finding(rule: Rule, subject: Subject, year: int | None, fields: Iterabl
                  at_value: float | None = None, **facts: Any) -> QualityFinding:
     """The rule's message and fix filled with the facts; the cells are each field at `year`."""
     names = tuple(fields)
+    cell = subject.cells.get(year) if year is not None else None
     where = subject.where + (f" {year}年" if year is not None else "") + (
-        f"（{subject.cells[year]}）" if year in subject.cells else "")
-    facts["where"] = where
+        f"（{cell}）" if cell else "")
+    where_en = subject.where + (f" {year}" if year is not None else "") + (
+        f" ({cell})" if cell else "")
+    facts["where"] = Both(where, where_en)
     if year is not None:
         facts.setdefault("year", year)
     zh, en = _in("zh", facts), _in("en", facts)
@@ -102,7 +106,7 @@ def make_finding(rule: Rule, subject: Subject, year: int | None, fields: Iterabl
                           rule.message_zh.format(**zh), rule.message_en.format(**en), names,
                           year, subject.enterprise, subject.credit_code, value=at_value,
                           fix_zh=rule.fix_zh.format(**zh), fix_en=rule.fix_en.format(**en),
-                          cells=cells)
+                          cells=cells, where_en=where_en)
 
 
 def with_indicators(found: list[QualityFinding], framework: Framework,

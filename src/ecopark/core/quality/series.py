@@ -8,11 +8,19 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ecopark.core import units
-from ecopark.core.quality.findings import QualityFinding, Subject, gap, make_finding, plain, show
+from ecopark.core.quality.findings import (
+    Both,
+    QualityFinding,
+    Subject,
+    gap,
+    make_finding,
+    plain,
+    show,
+)
 
 if TYPE_CHECKING:
     from ecopark.core.dataset.model import Dataset
@@ -45,6 +53,15 @@ def balance(rule: Rule, params: Balance, subject: Subject) -> Iterator[QualityFi
                                right=show(right), gap=gap(left, right))
 
 
+# how a message names a field: a park's item by its name in the framework (`Park.name`), an
+# enterprise's field as written
+Naming = Callable[[str], Both | str]
+
+
+def _as_written(field: str) -> str:
+    return field
+
+
 def _series(subject: Subject, fields: list[str] | str) -> dict[str, list[tuple[int, float]]]:
     out: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for year, values in sorted(subject.values.items()):
@@ -54,23 +71,25 @@ def _series(subject: Subject, fields: list[str] | str) -> dict[str, list[tuple[i
     return out
 
 
-def year_on_year(rule: Rule, params: YearOnYear, subject: Subject) -> Iterator[QualityFinding]:
+def year_on_year(rule: Rule, params: YearOnYear, subject: Subject,
+                 named: Naming = _as_written) -> Iterator[QualityFinding]:
     for name, points in _series(subject, params.fields).items():
         for (y0, v0), (y1, v1) in itertools.pairwise(points):
             factor = max(v0, v1) / min(v0, v1)
             if y1 - y0 == 1 and params.max_factor < factor < params.below:
-                yield make_finding(rule, subject, y1, (name,), field=name, y0=y0, v0=show(v0), y1=y1,
-                                   v1=show(v1), factor=f"{factor:.2f}")
+                yield make_finding(rule, subject, y1, (name,), field=named(name), y0=y0,
+                                   v0=show(v0), y1=y1, v1=show(v1), factor=f"{factor:.2f}")
 
 
-def unit_slip(rule: Rule, params: UnitSlip, subject: Subject) -> Iterator[QualityFinding]:
+def unit_slip(rule: Rule, params: UnitSlip, subject: Subject,
+              named: Naming = _as_written) -> Iterator[QualityFinding]:
     low, high = params.factor / params.band, params.factor * params.band
     for name, points in _series(subject, params.fields).items():
         for (y0, v0), (y1, v1) in itertools.pairwise(points):
             factor = max(v0, v1) / min(v0, v1)
             if low <= factor <= high:
-                yield make_finding(rule, subject, y1, (name,), field=name, y0=y0, v0=show(v0), y1=y1,
-                                   v1=show(v1), factor=plain(params.factor))
+                yield make_finding(rule, subject, y1, (name,), field=named(name), y0=y0,
+                                   v0=show(v0), y1=y1, v1=show(v1), factor=plain(params.factor))
 
 
 def _ratio_range(ratio: Ratio, industry: str) -> tuple[tuple[float, float], str]:
@@ -117,8 +136,8 @@ def park_subject(dataset: Dataset) -> Subject:
     return Subject(dataset.profile.name, dict(values))
 
 
-def enterprise_totals(rule: Rule, params: EnterpriseTotal, dataset: Dataset,
-                      subject: Subject) -> Iterator[QualityFinding]:
+def enterprise_totals(rule: Rule, params: EnterpriseTotal, dataset: Dataset, subject: Subject,
+                      named: Naming = _as_written) -> Iterator[QualityFinding]:
     stated = dataset.accounting.stated if dataset.accounting else {}
     for item, years in sorted(dataset.contributions.items()):
         if params.fields != "all" and item not in params.fields:
@@ -131,7 +150,7 @@ def enterprise_totals(rule: Rule, params: EnterpriseTotal, dataset: Dataset,
             total = math.fsum(e.value for e in entries)
             count = sum(e.count or 1 for e in entries)
             if park is not None and abs(total - park) > params.tolerance * max(abs(total), abs(park)):
-                yield make_finding(rule, subject, year, (item,), field=item, total=show(total),
+                yield make_finding(rule, subject, year, (item,), field=named(item), total=show(total),
                                    stated=show(park), gap=gap(total, park), count=count)
 
 
