@@ -93,6 +93,21 @@ def test_a_unit_in_a_data_entry_hint_is_in_the_page_s_language(client: TestClien
         assert reply.status_code == 422 and _FIELD_ERROR.findall(reply.text) == [hint], lang
 
 
+def test_a_unit_typed_with_the_value_is_named_plainly(client: TestClient, world: World) -> None:
+    """"12%" typed in a cell of 万元: the field says the unit cannot be converted, in the page's
+    language — not the dataset's key path or the dimensions."""
+    sign_in(client, world, "officer-a")
+    path = f"/parks/{world.park_a}/years/2018/edit/economy"
+    for lang, hint in (("zh", "单位 % 无法换算为 万元。"),
+                       ("en", "The unit % cannot be converted to 10⁴ yuan.")):
+        speak(client, lang)
+        data = form_fields(client.get(path).text)
+        data.update({"v:hightech_output:2018": "12%"})
+        reply = client.post(path, data=data)
+        assert reply.status_code == 422 and _FIELD_ERROR.findall(reply.text) == [hint], lang
+        assert "observations" not in reply.text and "dimension" not in reply.text, lang
+
+
 def test_the_inventory_form_offers_units_in_the_page_s_language(
         client: TestClient, world: World, zc: int) -> None:  # noqa: F811
     sign_in(client, world, "officer-z")

@@ -15,7 +15,7 @@ from ecopark.core import units
 from ecopark.core.dataset.loading import build_dataset
 from ecopark.core.dataset.model import Dataset
 from ecopark.core.dataset.schema import DatasetFile, Series, ValueEntry
-from ecopark.core.errors import EcoparkError, UnitError
+from ecopark.core.errors import DatasetError, EcoparkError, UnitError
 from ecopark.core.formula.reads import item_years
 from ecopark.core.framework.items import Item
 from ecopark.core.framework.model import Framework
@@ -188,6 +188,19 @@ def _core(framework: Framework, spec: DatasetFile, cell: Cell, text: str, unit: 
     series.values[cell.year] = entry(text, unit, framework.spec.items[cell.item])
     try:
         build_dataset(changed, framework, "form")
+    except UnitError as exc:  # e.g. "12%" typed in a cell of 万元
+        return t.gettext("The unit %(unit)s cannot be converted to %(target)s.",
+                         unit=units.pretty(exc.from_unit, t.lang),
+                         target=units.pretty(framework.spec.items[cell.item].unit, t.lang))
+    except DatasetError as exc:  # the field is named by the form: its problem is enough
+        return _sentence(plain_text.one_language(exc.problem, t.lang), t.lang)
     except EcoparkError as exc:
         return plain_text.message(exc, t.lang)
     return ""
+
+
+def _sentence(text: str, lang: str) -> str:
+    text = text.strip()
+    if lang == "en":
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return text + ("" if text.endswith("。") else "。")
