@@ -108,6 +108,21 @@ def test_a_unit_typed_with_the_value_is_named_plainly(client: TestClient, world:
         assert "observations" not in reply.text and "dimension" not in reply.text, lang
 
 
+def test_a_value_s_source_reads_in_the_page_s_language(client: TestClient, world: World) -> None:
+    """A value typed on the web: its trace step says where it came from in one language."""
+    sign_in(client, world, "officer-a")
+    path = f"/parks/{world.park_a}/years/2018/edit/economy"
+    data = form_fields(client.get(path).text)
+    data.update({"v:hightech_output:2018": "723000"})
+    assert client.post(path, data=data, follow_redirects=False).status_code == 303
+    trace = f"/parks/{world.park_a}/years/2018/indicators/1"
+    for lang, shown, other in (("zh", "← 网页填报</span>", "entered on the web"),
+                               ("en", "← entered on the web</span>", "网页填报")):
+        speak(client, lang)
+        page = client.get(trace).text
+        assert shown in page and other not in page, lang
+
+
 def test_the_inventory_form_offers_units_in_the_page_s_language(
         client: TestClient, world: World, zc: int) -> None:  # noqa: F811
     sign_in(client, world, "officer-z")
