@@ -47,7 +47,7 @@ def test_submit_return_fix_approve_publish(page: Page, live: DemoServer, tmp_pat
     page.fill("#new-comment", "单位工业增加值二氧化碳排放量的复算值与表中不符，请核对 2018 年排放量。")
     page.click("button:has-text('添加意见')")
     _move(page, "return", "请核对指标 26 的基础数据后重新提交。")
-    expect(page.locator("h1 + p .badge")).to_have_text("退回")
+    expect(page.locator("h1 + p .badge")).to_have_text("已退回")
 
     sign_in(page, live, "park_officer")
     page.goto(f"{live.url}{REVIEW}")

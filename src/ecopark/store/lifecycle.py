@@ -54,7 +54,7 @@ LOCKED = frozenset({"submitted", "under_review", "approved", "published"})
 _REVIEWED = frozenset({"submitted", "under_review"})
 
 _NAMES = {"draft": ("填报中", "draft"), "submitted": ("已提交", "submitted"),
-          "under_review": ("审核中", "under review"), "returned": ("退回", "returned"),
+          "under_review": ("审核中", "under review"), "returned": ("已退回", "returned"),
           "approved": ("已通过", "approved"), "published": ("已公开", "published")}
 _ACTION_NAMES = {"submit": ("提交审核", "submit for review"), "withdraw": ("撤回", "withdraw"),
                  "take": ("开始审核", "take for review"), "return": ("退回", "return"),
