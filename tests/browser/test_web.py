@@ -147,3 +147,20 @@ def test_a_line_added_to_the_carbon_inventory_changes_the_intensity(page: Page,
     expect(page.locator("#ind-1 .status")).to_have_text("✗ 未达标")
     expect(page.locator(".e-park")).to_have_text("145,250 t")
     _no_errors(page)
+
+
+def test_a_wide_data_form_shows_the_assessed_year_beside_the_item_names(
+        page: Page, live: DemoServer) -> None:
+    """A data form wider than the screen: on opening, its assessed year's column is in view,
+    and the item names stay at the left edge while the years scroll under them."""
+    sign_in(page, live, "park_officer")
+    page.set_viewport_size({"width": 900, "height": 800})
+    page.goto(f"{live.url}/parks/1/years/2018/edit/resources")
+    page.wait_for_load_state("networkidle")
+    wrap = page.locator(".tablewrap").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # wider than the screen
+    box, year = wrap.bounding_box(), page.locator("thead th.assessed-year").bounding_box()
+    name = page.locator("tbody th.name").first.bounding_box()
+    assert box and year and name
+    assert box["x"] <= year["x"] and year["x"] + year["width"] <= box["x"] + box["width"] + 1
+    assert abs(name["x"] - box["x"]) <= 1  # the names did not scroll away

@@ -27,6 +27,14 @@
       }
     });
   });
+  // a data form wider than the screen: bring the assessed year's column (the one being filled
+  // in) into view; the item names stay at the left edge (app.css)
+  document.querySelectorAll(".tablewrap").forEach(function (wrap) {
+    var cell = wrap.querySelector("th.assessed-year, td.assessed-year");
+    if (!cell || wrap.scrollWidth <= wrap.clientWidth) return;
+    var over = cell.getBoundingClientRect().right - wrap.getBoundingClientRect().right;
+    if (over > 0) wrap.scrollLeft += over;
+  });
   // a form saved after the session expired: put back what was typed (kept by the server)
   var kept = document.getElementById("kept-form");
   if (kept) {
