@@ -222,3 +222,17 @@ def test_the_dashboard_shows_the_state_and_the_moves_of_each_viewer(client: Test
     sign_in(client, world, "reviewer")
     page = client.get(dashboard).text
     assert "已提交" in page and 'value="take"' in page and 'value="withdraw"' not in page
+
+
+def test_an_approved_year_s_report_is_its_approved_edition_s(client: TestClient,
+                                                             world: World) -> None:
+    """The dashboard's report buttons make a draft while the year is open, and the approved
+    edition's report once it is approved (no 草稿 document for an approved year)."""
+    dashboard = f"/parks/{world.park_a}/years/2018"
+    sign_in(client, world, "officer-a")
+    assert f'action="{dashboard}/reports"' in client.get(dashboard).text
+    _approve(client, world)
+    sign_in(client, world, "officer-a")
+    page = client.get(dashboard).text
+    assert f'action="{dashboard}/editions/1/report"' in page
+    assert f'action="{dashboard}/reports"' not in page
