@@ -236,3 +236,24 @@ def test_an_approved_year_s_report_is_its_approved_edition_s(client: TestClient,
     page = client.get(dashboard).text
     assert f'action="{dashboard}/editions/1/report"' in page
     assert f'action="{dashboard}/reports"' not in page
+
+
+def test_submitting_a_year_with_gaps_or_open_comments_says_so_first(client: TestClient,
+                                                                    world: World) -> None:
+    """The review page tells the officer before submitting (and the reviewer before
+    approving) how many indicators cannot be judged (the seed year: 4, data missing) and how
+    many review comments are still open; a viewer with no such move is told nothing."""
+    review = f"/parks/{world.park_a}/years/2018/review"
+    caution = "请先留意：</strong> 有 4 项指标因数据不全无法判定。"
+    sign_in(client, world, "officer-a")
+    assert caution + "</p>" in client.get(review).text
+    _move(client, world, "park_officer", "submit")
+    sign_in(client, world, "reviewer")
+    assert "请先留意" not in client.get(review).text  # 开始审核 is not a final move
+    _move(client, world, "reviewer", "take")
+    client.post(f"/parks/{world.park_a}/years/2018/comments",
+                data={"csrf_token": csrf_of(client, review), "text": "请补充说明"})
+    assert caution + " 有 1 条审核意见尚未处理。</p>" in client.get(review).text
+    client.cookies.set("ecopark_lang", "en")
+    assert ("Before you go on:</strong> Indicators that cannot be judged (data missing): 4. "
+            "Review comments still open: 1.</p>") in client.get(review).text

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ecopark.core.errors import InvalidValue, NotFound
+from ecopark.core.results import Status
 from ecopark.jobs import JobQueue
 from ecopark.reports.findings import findings_rows, write_findings
 from ecopark.store import lifecycle, repository, review_comments, transitions
@@ -25,6 +26,7 @@ from ecopark.store.permissions import Principal, can_upload_reported, can_write_
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, ReadDb, Year, settings_of
 from ecopark.web.editions import FINAL, edition, table_file
+from ecopark.web.i18n import Translator
 from ecopark.web.page_deps import CheckedForm, ReadingViewer, Viewer, field, readable_park, upload
 from ecopark.web.render import render, translator_of
 from ecopark.web.uploads import limits_of, parse_upload
@@ -50,6 +52,24 @@ def _park_year(session: Session, who: Principal, park_id: int, year: int) -> m.P
     return repository.get_park_year(session, park, year)
 
 
+def _cautions(item: Assessed, threads: list[m.ReviewComment], actions: list[lifecycle.Step],
+              t: Translator) -> list[str]:
+    """What to know before submitting, approving or publishing the year: indicators that cannot
+    be judged, and review comments still open (the move is allowed; the person decides)."""
+    if not any(step.action in ("submit", "approve", "publish") for step in actions):
+        return []
+    counts = item.counts()
+    undetermined = counts[Status.MISSING.value] + counts[Status.NOT_EVALUABLE.value]
+    still_open = sum(1 for thread in threads if not thread.resolved)
+    out = []
+    if undetermined:
+        out.append(t.gettext("Indicators that cannot be judged (data missing): %(number)s.",
+                             number=undetermined))
+    if still_open:
+        out.append(t.gettext("Review comments still open: %(number)s.", number=still_open))
+    return out
+
+
 @router.get("/parks/{park_id}/years/{year}/review", response_class=HTMLResponse)
 def review_page(park_id: Id, year: Year, request: Request, session: Db,
                 who: Viewer) -> Response:
@@ -57,11 +77,12 @@ def review_page(park_id: Id, year: Year, request: Request, session: Db,
     park_year = _park_year(session, who, park_id, year)
     park = park_year.park
     item = assessed(request, session, park, year)
+    actions = lifecycle.actions_for(park_year.state, who.role)
+    threads = review_comments.threads(session, park.id, year)
     return render(request, "lifecycle.html", park=park, year=year, park_year=park_year,
-                  item=item, actions=lifecycle.actions_for(park_year.state, who.role),
-                  steps=transitions.steps(session, park.id, year),
-                  editions=transitions.snapshots(session, park.id, year),
-                  threads=review_comments.threads(session, park.id, year),
+                  item=item, actions=actions, steps=transitions.steps(session, park.id, year),
+                  editions=transitions.snapshots(session, park.id, year), threads=threads,
+                  cautions=_cautions(item, threads, actions, translator_of(request)),
                   states=_names(translator_of(request).lang), draft=park_year.state not in FINAL,
                   can_open=who.role in ("reviewer", "admin"),
                   can_reply=who.role in ("reviewer", "admin") or can_write_park(who, park.id),
