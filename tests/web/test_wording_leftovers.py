@@ -143,3 +143,22 @@ def test_the_publish_page_names_the_park_s_own_table(
     sign_in(client, world, "officer-a")
     page = page_text(client.get(f"/parks/{world.park_a}/publish").text)
     assert "公开对照考核表和总体判定" in page
+
+
+def test_an_enterprise_s_values_are_named_as_the_enterprise_s(client: TestClient,
+                                                               world: World) -> None:
+    """The officer reviewing a submission reads 企业工业总产值 (the enterprise's output), not
+    the park's 园区工业总产值."""
+    from ecopark.store import submissions
+
+    with world.store.session(actor="ent-a") as session:
+        enterprise = submissions.get_enterprise(session, world.enterprise_a)
+        draft = submissions.save_draft(session, enterprise, 2019, [
+            submissions.SubmittedValue("gross_output", 120000, "万元")])
+        submissions.submit(session, draft)
+    sign_in(client, world, "officer-a")
+    page = client.get(f"/parks/{world.park_a}/submissions").text
+    assert "<td>企业工业总产值</td>" in page and "<td>园区工业总产值</td>" not in page
+    speak(client, "en")
+    page = client.get(f"/parks/{world.park_a}/submissions").text
+    assert "<td>gross industrial output of the enterprise</td>" in page

@@ -23,6 +23,7 @@ from ecopark.store.permissions import Principal
 from ecopark.web.cache import Key, ReplyCache
 from ecopark.web.flash import flash_of
 from ecopark.web.i18n import COOKIE, LOCALES, N_, Translator, translator
+from ecopark.web.item_words import enterprise_item_name
 from ecopark.web.labels import LABELS
 from ecopark.web.plain_text import for_page, plain_rule
 
@@ -44,6 +45,7 @@ def _environment() -> Environment:
     env.filters["rule"] = plain_rule
     env.filters["value"] = format_value
     env.filters["table_name"] = _table_name
+    env.filters["enterprise_item"] = _enterprise_item
     env.globals.update(LABELS)
     return env
 
@@ -53,6 +55,14 @@ def _unit(context: Context, unit: str) -> str:
     """A unit in the page's language (English names of Chinese unit words in English)."""
     t = context.get("t")
     return pretty(unit, t.lang if isinstance(t, Translator) else "zh")
+
+
+@pass_context
+def _enterprise_item(context: Context, item: str, framework: Framework) -> str:
+    """An item as an enterprise reports it, in the page's language: 企业工业总产值, not the
+    park's 园区工业总产值."""
+    t = context.get("t")
+    return enterprise_item_name(framework, item, t.lang if isinstance(t, Translator) else "zh")
 
 
 @pass_context
