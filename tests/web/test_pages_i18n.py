@@ -73,3 +73,14 @@ def test_the_language_switch(client: TestClient, world: World) -> None:
     assert "Not met" in page.text and "总体判定" not in page.text
     client.get("/lang/xx")
     assert "Overall verdict" in client.get(path).text  # an unknown locale changes nothing
+
+
+def test_an_amount_shows_the_decimals_it_has() -> None:
+    """Roll-up totals read 2,150,000 and 3.25, not 2,150,000.0000 and 3.2500 (at most 4
+    decimals; nothing for no value)."""
+    from ecopark.web.i18n import translator
+
+    zh, en = translator("zh_CN"), translator("en")
+    assert [zh.amount(v) for v in (2150000.0, 3.25, 1500.123456, 0.0, None)] == \
+        ["2,150,000", "3.25", "1,500.1235", "0", "—"]
+    assert en.amount(1234.5) == "1,234.5"

@@ -70,6 +70,13 @@ class Translator:
     def number(self, value: float | int, decimals: int = 2) -> str:
         return str(_pattern(decimals).apply(value, _locale(self.locale)))
 
+    def amount(self, value: float | int | None, most: int = 4) -> str:
+        """A quantity with as many decimals as it has, up to `most`: 1,500 and 3.25, not
+        1,500.0000 and 3.2500; "—" for none."""
+        if value is None:
+            return "—"
+        return str(_pattern(most, optional=True).apply(value, _locale(self.locale)))
+
     def value(self, value: object, decimals: int = 2) -> str:
         """An indicator or input value: numbers for the locale, yes/no and words translated."""
         if value is None:
@@ -87,9 +94,11 @@ class Translator:
 
 
 @functools.cache
-def _pattern(decimals: int) -> NumberPattern:
-    """A parsed Babel number pattern (parsing it is most of the cost of formatting a number)."""
-    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals > 0 else ""))
+def _pattern(decimals: int, optional: bool = False) -> NumberPattern:
+    """A parsed Babel number pattern (parsing it is most of the cost of formatting a number);
+    `optional`: the decimals are shown only as far as they are not zero."""
+    digit = "#" if optional else "0"
+    return parse_pattern("#,##0" + ("." + digit * decimals if decimals > 0 else ""))
 
 
 @functools.cache
