@@ -333,6 +333,8 @@ def test_a_fraction_typed_as_a_percentage_is_stopped_next_to_its_field(client: T
     field = text[text.index('id="v:green_coverage_rate:2018-error"'):][:400]
     assert "0.165" in field and "16.5" in field
     assert 'name="reason"' in text and _audit_rows(world) == before
+    assert "尚未保存：有 1 个数值看来不合常理（已在下方标出）。" in text  # not worded as an error
+    assert "需要更正" not in text
     saved = _edit(client, world, {"v:green_coverage_rate:2018": "0.165",
                                   "reason": "新建园区，绿地尚未建成"})
     assert saved.status_code == 303  # type: ignore[attr-defined]
