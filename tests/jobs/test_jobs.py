@@ -213,7 +213,7 @@ def test_the_report_docx_job_writes_the_report(queue: JobQueue, store: Store,
                       "officer-a")
     done = wait(store, row.id)
     assert (done.state, done.steps_done, done.steps_total) == ("done", 3, 3)
-    assert done.result_name == "江苏武进经济开发区-2018-report.docx"
+    assert done.result_name == "江苏武进经济开发区-2018-评价报告.docx"
     assert done.result is not None
     text = "\n".join(p.text for p in Document(io.BytesIO(done.result)).paragraphs)
     assert "江苏武进经济开发区" in text and "园区概况" in text

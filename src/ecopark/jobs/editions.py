@@ -20,7 +20,7 @@ from ecopark.core.dataset.schema import DatasetFile
 from ecopark.core.errors import NotFound
 from ecopark.core.evaluate import Evaluation, evaluate
 from ecopark.core.framework.model import Framework
-from ecopark.jobs.kinds import Result, Work, kind
+from ecopark.jobs.kinds import Result, Work, kind, report_word
 from ecopark.reports.content import Report
 from ecopark.store import models as m
 from ecopark.store import transitions
@@ -96,7 +96,7 @@ def _report(work: Work, pdf: bool) -> Result:
         docx_writer.write(report, path)
         path.write_bytes(fixed_package(path.read_bytes(), approved_at))
         if not pdf:
-            return path.read_bytes(), f"{name}-{work.year}-v{number}-report.docx"
+            return path.read_bytes(), f"{name}-{work.year}-v{number}-{report_word(work.lang)}.docx"
         work.step(3, "转换为 PDF")
         data = fixed_pdf(pdf_writer.convert(path, Path(tmp)).read_bytes(), approved_at)
-        return data, f"{name}-{work.year}-v{number}-report.pdf"
+        return data, f"{name}-{work.year}-v{number}-{report_word(work.lang)}.pdf"

@@ -22,7 +22,13 @@ from ecopark.store import models as m
 from ecopark.store import repository
 from ecopark.store.engine import Store
 
-__all__ = ["ENGLISH", "KINDS", "Kind", "Result", "Work", "kind"]
+__all__ = ["ENGLISH", "KINDS", "Kind", "Result", "Work", "kind", "report_word"]
+
+
+def report_word(lang: str) -> str:
+    """What a report file is, in its name: 评价报告 (report, asked from an English page)."""
+    return "report" if lang == "en" else "评价报告"
+
 
 Result = tuple[bytes, str]  # the file's content and its name
 
@@ -126,4 +132,4 @@ def _report(work: Work, pdf: bool) -> Result:
         if pdf:
             work.step(3, "转换为 PDF")
             path = pdf_writer.convert(path, Path(tmp))
-        return path.read_bytes(), f"{name}-{work.year}-report{path.suffix}"
+        return path.read_bytes(), f"{name}-{work.year}-{report_word(work.lang)}{path.suffix}"

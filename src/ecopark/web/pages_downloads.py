@@ -22,6 +22,7 @@ from ecopark.io.prefill import write_filled_template
 from ecopark.io.yamlout import dataset_yaml
 from ecopark.reports.marks import draft_table
 from ecopark.reports.table import AssessmentTable, build_table, write_table
+from ecopark.reports.wording import table_name
 from ecopark.store import models as m
 from ecopark.web.assessed import Assessed, assessed
 from ecopark.web.deps import Db, Id, Year
@@ -55,11 +56,21 @@ def download(park_id: Id, year: Year, kind: Kind, request: Request, session: Db,
         "dataset.yaml": lambda: dataset_yaml(item.spec).encode("utf-8"),
         "template.xlsx": lambda: _file(".xlsx", lambda p: _template(item, year, p)),
     }
-    name = f"{park.name}-{year}-{kind}"
     suffix = Path(kind).suffix
+    name = f"{park.name}-{year}-{_word(kind, item, lang)}{suffix}"
     return Response(makers[kind](), media_type=_TYPES[suffix], headers={
         "Content-Disposition": f"attachment; filename=\"ecopark-{year}{suffix}\"; "
                                f"filename*=UTF-8''{quote(name)}"})
+
+
+def _word(kind: str, item: Assessed, lang: str) -> str:
+    """What a downloaded file is, in its name: 对照考核表, 数据文件, 填报模板 (in English pages:
+    assessment table, data, workbook template)."""
+    if kind.startswith("table."):
+        return table_name(item.framework, lang).replace(" ", "-")
+    zh, en = {"dataset.yaml": ("数据文件", "data"),
+              "template.xlsx": ("填报模板", "workbook-template")}[kind]
+    return en if lang == "en" else zh
 
 
 def _table(item: Assessed, lang: str, final: bool) -> AssessmentTable:
