@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from ..dbfixtures import World
@@ -80,29 +81,23 @@ def test_an_enterprise_form_error_is_in_the_page_s_language(client: TestClient,
         assert _errors(client.post(path, data=data).text) == [shown], lang
 
 
-def test_a_unit_in_a_data_entry_hint_is_in_the_page_s_language(client: TestClient,
-                                                               world: World) -> None:
+@pytest.mark.parametrize(("typed", "unit", "shown"), [
+    ("5", "kg", "kg"),  # a unit chosen that cannot be converted
+    ("12%", None, "%"),  # a unit typed with the value ("12%" in a cell of 万元)
+])
+def test_a_unit_in_a_data_entry_hint_is_in_the_page_s_language(
+        client: TestClient, world: World, typed: str, unit: str | None, shown: str) -> None:
+    """The field says the unit cannot be converted, in the page's language — not the dataset's
+    key path or the dimensions."""
     sign_in(client, world, "officer-a")
     path = f"/parks/{world.park_a}/years/2018/edit/economy"
-    for lang, hint in (("zh", "单位 kg 无法换算为 万元。"),
-                       ("en", "The unit kg cannot be converted to 10⁴ yuan.")):
+    for lang, hint in (("zh", f"单位 {shown} 无法换算为 万元。"),
+                       ("en", f"The unit {shown} cannot be converted to 10⁴ yuan.")):
         speak(client, lang)
         data = form_fields(client.get(path).text)
-        data.update({"v:hightech_output:2018": "5", "u:hightech_output:2018": "kg"})
-        reply = client.post(path, data=data)
-        assert reply.status_code == 422 and _FIELD_ERROR.findall(reply.text) == [hint], lang
-
-
-def test_a_unit_typed_with_the_value_is_named_plainly(client: TestClient, world: World) -> None:
-    """"12%" typed in a cell of 万元: the field says the unit cannot be converted, in the page's
-    language — not the dataset's key path or the dimensions."""
-    sign_in(client, world, "officer-a")
-    path = f"/parks/{world.park_a}/years/2018/edit/economy"
-    for lang, hint in (("zh", "单位 % 无法换算为 万元。"),
-                       ("en", "The unit % cannot be converted to 10⁴ yuan.")):
-        speak(client, lang)
-        data = form_fields(client.get(path).text)
-        data.update({"v:hightech_output:2018": "12%"})
+        data["v:hightech_output:2018"] = typed
+        if unit:
+            data["u:hightech_output:2018"] = unit
         reply = client.post(path, data=data)
         assert reply.status_code == 422 and _FIELD_ERROR.findall(reply.text) == [hint], lang
         assert "observations" not in reply.text and "dimension" not in reply.text, lang
